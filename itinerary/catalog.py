@@ -1,0 +1,206 @@
+"""Read side: cities, themes, landmarks and itineraries as pandas DataFrames, with filters.
+
+``Catalog`` caches its frames per data version of the database, so every process refreshes
+after any write (its own or another process's) and otherwise never queries twice.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+import opening_hours
+import pandas as pd
+
+from itinerary import store as st_
+from itinerary.store import Store
+
+HOME_CITY = os.environ.get("CITYPLUS_HOME_CITY", "shenzhen")
+SEARCH_FIELDS = ("name", "name_zh", "summary", "summary_zh", "district", "address")
+# Wheelchair filter: what each choice accepts (OSM's values).
+WHEELCHAIR_ACCEPTS = {"yes": ("yes",), "limited": ("yes", "limited")}
+
+
+def normalize_text(text: str) -> str:
+    """Case- and width-insensitive form for search (full-width letters, accents kept)."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def localized(frame: pd.DataFrame, column: str, lang: str) -> pd.Series:
+    """``column_zh`` where the language is Chinese and the cell is filled, else ``column``."""
+    if lang == "zh" and f"{column}_zh" in frame:
+        zh = frame[f"{column}_zh"].fillna("")
+        return zh.where(zh != "", frame[column])
+    return frame[column]
+
+
+def localized_value(record: Any, column: str, lang: str) -> str:
+    """The same fallback for one record (a mapping, a Series row or a model object)."""
+    get = record.get if hasattr(record, "get") else lambda k, d="": getattr(record, k, d)
+    if lang == "zh":
+        zh = get(f"{column}_zh", "") or ""
+        if zh:
+            return str(zh)
+    return str(get(column, "") or "")
+
+
+@lru_cache(maxsize=4096)
+def parse_hours(expression: str, timezone: str) -> opening_hours.OpeningHours:
+    return opening_hours.OpeningHours(
+        expression,
+        timezone=zoneinfo.ZoneInfo(timezone),
+        auto_country=False,
+        auto_timezone=False,
+    )
+
+
+def open_mask(hours: pd.Series, at: datetime, timezone: str) -> pd.Series:
+    """Which rows' opening hours are open at ``at`` (aware); unknown hours count as not open.
+
+    Evaluated once per distinct expression: a city of 10,000 landmarks has a few dozen.
+    """
+    local = at.astimezone(zoneinfo.ZoneInfo(timezone))
+    verdict = {expr: bool(expr) and parse_hours(expr, timezone).is_open(local) for expr in hours.unique()}
+    return hours.map(verdict).astype(bool)
+
+
+@dataclass(frozen=True)
+class LandmarkFilter:
+    """What a visitor asked for; every field narrows the set, empty means no narrowing."""
+
+    themes: frozenset[str] = field(default_factory=frozenset)  # any of these themes
+    wheelchair: str = ""  # "" | "yes" | "limited" (yes or limited)
+    free_only: bool = False
+    districts: frozenset[str] = field(default_factory=frozenset)
+    open_at: datetime | None = None  # aware datetime
+    query: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return self == LandmarkFilter()
+
+
+def filter_landmarks(frame: pd.DataFrame, criteria: LandmarkFilter, *, timezone: str) -> pd.DataFrame:
+    """The rows of a landmarks frame (from ``Catalog.landmarks``) that match ``criteria``."""
+    mask = pd.Series(True, index=frame.index)
+    if criteria.themes:
+        wanted = criteria.themes
+        mask &= frame["themes"].map(lambda ts: not wanted.isdisjoint(ts)).astype(bool)
+    if criteria.wheelchair:
+        mask &= frame["wheelchair"].isin(WHEELCHAIR_ACCEPTS[criteria.wheelchair])
+    if criteria.free_only:
+        mask &= frame["is_free"]
+    if criteria.districts:
+        mask &= frame["district"].isin(criteria.districts)
+    for term in normalize_text(criteria.query).split():
+        mask &= frame["search_text"].str.contains(term, regex=False)
+    if criteria.open_at is not None:
+        subset = frame.loc[mask, "opening_hours"]
+        mask.loc[subset.index] &= open_mask(subset, criteria.open_at, timezone)
+    return frame.loc[mask]
+
+
+class Catalog:
+    """Frames of the content database, cached per data version."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._version = -1
+        self._cache: dict[tuple[Any, ...], pd.DataFrame] = {}
+
+    @property
+    def version(self) -> int:
+        return self._version
+
+    def refresh(self) -> int:
+        """Drop cached frames if the database changed; return the current data version."""
+        version = self.store.data_version()
+        if version != self._version:
+            self._cache.clear()
+            self._version = version
+        return version
+
+    def _cached(self, key: tuple[Any, ...], build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        self.refresh()
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]
+
+    def cities(self) -> pd.DataFrame:
+        """All cities, the home city first, then by name."""
+
+        def build() -> pd.DataFrame:
+            frame = self.store.frame(st_.cities)
+            frame["home"] = frame["id"] == HOME_CITY
+            frame = frame.sort_values(["home", "name"], ascending=[False, True])
+            return frame.drop(columns="home").set_index("id", drop=False)
+
+        return self._cached(("cities",), build)
+
+    def themes(self) -> pd.DataFrame:
+        return self._cached(
+            ("themes",),
+            lambda: self.store.frame(st_.themes, order_by=st_.themes.c.id).set_index("id", drop=False),
+        )
+
+    def landmarks(self, city_id: str, *, include_drafts: bool = False) -> pd.DataFrame:
+        """A city's landmarks, indexed by id, with ``themes`` as tuples and search helpers."""
+
+        def build() -> pd.DataFrame:
+            where = [st_.landmarks.c.city_id == city_id]
+            if not include_drafts:
+                where.append(st_.landmarks.c.status == "published")
+            frame = self.store.frame(st_.landmarks, *where, order_by=st_.landmarks.c.name)
+            frame["themes"] = frame["themes"].map(lambda s: tuple(t for t in s.split(";") if t))
+            frame["is_free"] = frame["price"] == "free"
+            text = frame[list(SEARCH_FIELDS)].fillna("").agg(" ".join, axis=1) if len(frame) else ""
+            frame["search_text"] = pd.Series(text, index=frame.index, dtype=object).map(normalize_text)
+            return frame.set_index("id", drop=False)
+
+        return self._cached(("landmarks", city_id, include_drafts), build)
+
+    def districts(self, city_id: str) -> list[str]:
+        values = self.landmarks(city_id)["district"]
+        return sorted(d for d in values.unique() if d)
+
+    def itineraries(self, city_id: str, *, include_drafts: bool = False) -> pd.DataFrame:
+        """A city's itineraries with stop counts, featured ones first, then by title."""
+
+        def build() -> pd.DataFrame:
+            where = [st_.itineraries.c.city_id == city_id]
+            if not include_drafts:
+                where.append(st_.itineraries.c.status == "published")
+            frame = self.store.frame(st_.itineraries, *where)
+            counts = self.store.frame(st_.itinerary_stops).groupby("itinerary_id").size()
+            frame["stop_count"] = frame["id"].map(counts).fillna(0).astype(int)
+            frame = frame.sort_values(["featured", "title"], ascending=[False, True])
+            return frame.set_index("id", drop=False)
+
+        return self._cached(("itineraries", city_id, include_drafts), build)
+
+    def stops(self, itinerary_id: str) -> pd.DataFrame:
+        """An itinerary's stops in order, joined with their landmarks' columns."""
+
+        def build() -> pd.DataFrame:
+            stops = self.store.frame(
+                st_.itinerary_stops,
+                st_.itinerary_stops.c.itinerary_id == itinerary_id,
+                order_by=st_.itinerary_stops.c.position,
+            )
+            lms = self.store.frame(st_.landmarks, st_.landmarks.c.id.in_(list(stops["landmark_id"])))
+            joined = stops.merge(
+                lms.rename(columns={"id": "landmark_id"}),
+                on="landmark_id",
+                how="left",
+                suffixes=("", "_landmark"),
+            )
+            joined["dwell_minutes"] = joined["dwell_minutes"].fillna(joined["visit_minutes"]).astype(int)
+            return joined.sort_values("position").reset_index(drop=True)
+
+        return self._cached(("stops", itinerary_id), build)

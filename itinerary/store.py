@@ -1,0 +1,259 @@
+"""Persistence through SQLAlchemy: SQLite by default, any SQLAlchemy URL by ``CITYPLUS_DB_URL``.
+
+Every write runs in one transaction and bumps ``data_version`` in the database, so readers in
+any process can tell when to refresh their caches.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from itinerary import seed
+from itinerary.models import City, Dataset, Itinerary, Landmark, Stop, Theme
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DB_PATH = PROJECT_ROOT / "var" / "cityplus.db"
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+
+metadata = sa.MetaData()
+
+cities = sa.Table(
+    "cities",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("name_zh", sa.Text, nullable=False, default=""),
+    sa.Column("country", sa.Text, nullable=False, default=""),
+    sa.Column("lat", sa.Float, nullable=False),
+    sa.Column("lon", sa.Float, nullable=False),
+    sa.Column("zoom", sa.Integer, nullable=False),
+    sa.Column("timezone", sa.String(64), nullable=False),
+)
+
+themes = sa.Table(
+    "themes",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("label", sa.Text, nullable=False),
+    sa.Column("label_zh", sa.Text, nullable=False, default=""),
+    sa.Column("color", sa.String(7), nullable=False),
+    sa.Column("icon", sa.String(64), nullable=False),
+    sa.Column("description", sa.Text, nullable=False, default=""),
+    sa.Column("description_zh", sa.Text, nullable=False, default=""),
+)
+
+landmarks = sa.Table(
+    "landmarks",
+    metadata,
+    sa.Column("id", sa.String(128), primary_key=True),
+    sa.Column("city_id", sa.String(64), sa.ForeignKey("cities.id"), nullable=False, index=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("name_zh", sa.Text, nullable=False, default=""),
+    sa.Column("lat", sa.Float, nullable=False),
+    sa.Column("lon", sa.Float, nullable=False),
+    sa.Column("themes", sa.Text, nullable=False, default=""),  # ';'-separated, as in the CSV
+    sa.Column("district", sa.Text, nullable=False, default=""),
+    sa.Column("address", sa.Text, nullable=False, default=""),
+    sa.Column("summary", sa.Text, nullable=False, default=""),
+    sa.Column("summary_zh", sa.Text, nullable=False, default=""),
+    sa.Column("visit_minutes", sa.Integer, nullable=False),
+    sa.Column("opening_hours", sa.Text, nullable=False, default=""),
+    sa.Column("wheelchair", sa.String(16), nullable=False),
+    sa.Column("price", sa.Text, nullable=False, default=""),
+    sa.Column("website", sa.Text, nullable=False, default=""),
+    sa.Column("status", sa.String(16), nullable=False),
+)
+
+itineraries = sa.Table(
+    "itineraries",
+    metadata,
+    sa.Column("id", sa.String(128), primary_key=True),
+    sa.Column("city_id", sa.String(64), sa.ForeignKey("cities.id"), nullable=False, index=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("title_zh", sa.Text, nullable=False, default=""),
+    sa.Column("theme_id", sa.String(64), nullable=False, default=""),
+    sa.Column("summary", sa.Text, nullable=False, default=""),
+    sa.Column("summary_zh", sa.Text, nullable=False, default=""),
+    sa.Column("mode", sa.String(16), nullable=False),
+    sa.Column("start_time", sa.String(5), nullable=False),
+    sa.Column("featured", sa.Boolean, nullable=False, default=False),
+    sa.Column("status", sa.String(16), nullable=False),
+)
+
+itinerary_stops = sa.Table(
+    "itinerary_stops",
+    metadata,
+    sa.Column(
+        "itinerary_id",
+        sa.String(128),
+        sa.ForeignKey("itineraries.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("landmark_id", sa.String(128), sa.ForeignKey("landmarks.id"), nullable=False),
+    sa.Column("dwell_minutes", sa.Integer, nullable=True),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Column("note_zh", sa.Text, nullable=False, default=""),
+)
+
+meta = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+# Deleting in this order and inserting in the reverse keeps foreign keys satisfied.
+CONTENT_TABLES = (itinerary_stops, itineraries, landmarks, themes, cities)
+
+
+def default_db_url() -> str:
+    return os.environ.get("CITYPLUS_DB_URL") or f"sqlite:///{DEFAULT_DB_PATH}"
+
+
+def default_data_dir() -> Path:
+    return Path(os.environ.get("CITYPLUS_DATA_DIR") or DEFAULT_DATA_DIR)
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")  # readers in other processes never block on a writer
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+class Store:
+    """The content database. Cheap to query for ``data_version``; writes are transactions."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: Engine = sa.create_engine(url)
+        if self.engine.dialect.name == "sqlite":
+            database = self.engine.url.database
+            if database and database != ":memory:":
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+
+    def create_schema(self) -> None:
+        metadata.create_all(self.engine)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One write transaction that bumps the data version when it commits."""
+        with self.engine.begin() as conn:
+            yield conn
+            self._bump_version(conn)
+
+    # --- meta --------------------------------------------------------------------------------
+
+    def meta(self, conn: Connection | None = None) -> dict[str, str]:
+        if conn is None:
+            with self.engine.connect() as c:
+                return self.meta(c)
+        return {k: v for k, v in conn.execute(sa.select(meta.c.key, meta.c.value))}
+
+    def _set_meta(self, conn: Connection, key: str, value: str) -> None:
+        updated = conn.execute(meta.update().where(meta.c.key == key).values(value=value))
+        if updated.rowcount == 0:
+            conn.execute(meta.insert().values(key=key, value=value))
+
+    def _bump_version(self, conn: Connection) -> int:
+        current = conn.execute(sa.select(meta.c.value).where(meta.c.key == "data_version")).scalar()
+        version = int(current or 0) + 1
+        self._set_meta(conn, "data_version", str(version))
+        return version
+
+    def data_version(self) -> int:
+        """Changes with every committed write, in every process sharing the database."""
+        with self.engine.connect() as conn:
+            value = conn.execute(sa.select(meta.c.value).where(meta.c.key == "data_version")).scalar()
+        return int(value or 0)
+
+    # --- whole-dataset writes and reads ------------------------------------------------------
+
+    def replace_all(self, dataset: Dataset, *, fingerprint: str = "") -> None:
+        """Replace every content row with ``dataset`` in one transaction."""
+        with self.engine.begin() as conn:
+            for table in CONTENT_TABLES:
+                conn.execute(table.delete())
+            for table, rows in (
+                (cities, [asdict(c) for c in dataset.cities]),
+                (themes, [asdict(t) for t in dataset.themes]),
+                (landmarks, [_landmark_row(lm) for lm in dataset.landmarks]),
+                (itineraries, [asdict(i) for i in dataset.itineraries]),
+                (itinerary_stops, [asdict(s) for s in dataset.stops]),
+            ):
+                if rows:
+                    conn.execute(table.insert(), rows)
+            self._set_meta(conn, "seed_fingerprint", fingerprint)
+            self._set_meta(conn, "seeded_version", str(self._bump_version(conn)))
+
+    def dataset(self) -> Dataset:
+        """Everything in the database as model objects (the inverse of ``replace_all``)."""
+        with self.engine.connect() as conn:
+
+            def rows(table: sa.Table, *order: Any) -> list[dict[str, Any]]:
+                return [dict(r) for r in conn.execute(sa.select(table).order_by(*order)).mappings()]
+
+            return Dataset(
+                cities=tuple(City(**r) for r in rows(cities, cities.c.id)),
+                themes=tuple(Theme(**r) for r in rows(themes, themes.c.id)),
+                landmarks=tuple(
+                    Landmark(**{**r, "themes": tuple(t for t in r["themes"].split(";") if t)})
+                    for r in rows(landmarks, landmarks.c.id)
+                ),
+                itineraries=tuple(Itinerary(**r) for r in rows(itineraries, itineraries.c.id)),
+                stops=tuple(
+                    Stop(**r)
+                    for r in rows(itinerary_stops, itinerary_stops.c.itinerary_id, itinerary_stops.c.position)
+                ),
+            )
+
+    def frame(self, table: sa.Table, *where: Any, order_by: Any = None) -> pd.DataFrame:
+        """Rows of a table as a DataFrame with the table's columns, even when empty."""
+        query = sa.select(table).where(*where)
+        if order_by is not None:
+            query = query.order_by(order_by)
+        with self.engine.connect() as conn:
+            result = conn.execute(query)
+            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def _landmark_row(lm: Landmark) -> dict[str, Any]:
+    row = asdict(lm)
+    row["themes"] = ";".join(lm.themes)
+    return row
+
+
+def open_store(url: str | None = None) -> Store:
+    store = Store(url or default_db_url())
+    store.create_schema()
+    return store
+
+
+def ensure_seeded(store: Store, data_dir: Path | str) -> str:
+    """Seed the database from ``data_dir`` when its files changed since the last seeding.
+
+    Returns what happened: ``"seeded"``, ``"unchanged"`` or ``"kept-edits"`` (the files changed
+    but the database has writes made after seeding, which a reseed would throw away).
+    Raises ``seed.ValidationError`` for bad files, leaving the database as it was.
+    """
+    fingerprint = seed.fingerprint(data_dir)
+    info = store.meta()
+    if info.get("seed_fingerprint") == fingerprint:
+        return "unchanged"
+    if "seeded_version" in info and info["seeded_version"] != info.get("data_version"):
+        return "kept-edits"
+    dataset = seed.load_dir(data_dir)
+    store.replace_all(dataset, fingerprint=fingerprint)
+    return "seeded"

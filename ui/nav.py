@@ -1,0 +1,27 @@
+"""The app's visitor pages, in navigation order. Paths and URLs are public (share links)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from itinerary.i18n import t
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    path: str  # relative to the project root
+    title_key: str
+    url_path: str
+    icon: str
+
+
+PAGES: tuple[PageEntry, ...] = (PageEntry("pages/explore.py", "nav.explore", "", ":material/map:"),)
+
+
+def navigation_pages(lang: str) -> list[st.Page]:
+    return [
+        st.Page(p.path, title=t(p.title_key, lang), icon=p.icon, url_path=p.url_path or None, default=i == 0)
+        for i, p in enumerate(PAGES)
+    ]

@@ -1,0 +1,155 @@
+"""The one set-up call every page makes first (see ARCHITECTURE.md, "Deep links and pages/").
+
+A new browser session that opens a page's URL directly may run that page without ``app.py``,
+so nothing a page needs may depend on ``app.py`` having run: page config, content loading,
+the error page for bad content files, and the city and language pickers all happen here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from itinerary import seed, store
+from itinerary.catalog import Catalog, localized_value
+from itinerary.i18n import LANG_NAMES, LANGS, t
+
+PAGE_ICON = "🗺️"
+
+
+@dataclass
+class PageContext:
+    """What a page gets from set-up: the catalog, the chosen city and language, notices."""
+
+    catalog: Catalog
+    city: pd.Series
+    lang: str
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def city_id(self) -> str:
+        return str(self.city["id"])
+
+    @property
+    def timezone(self) -> str:
+        return str(self.city["timezone"])
+
+
+def _files_signature(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    """Cheap stat-based key: the catalog is rebuilt (and reseeded if needed) when files change."""
+    out = []
+    for spec in seed.SPECS:
+        path = data_dir / spec.name
+        if path.is_file():
+            info = path.stat()
+            out.append((spec.name, info.st_size, info.st_mtime_ns))
+    return tuple(out)
+
+
+@st.cache_resource(show_spinner=False)
+def _open_catalog(db_url: str, data_dir: str, _signature: tuple[object, ...]) -> Catalog:
+    db = store.open_store(db_url)
+    store.ensure_seeded(db, data_dir)  # raises ValidationError: not cached, shown as a page
+    return Catalog(db)
+
+
+def get_catalog() -> Catalog:
+    data_dir = store.default_data_dir()
+    return _open_catalog(store.default_db_url(), str(data_dir), _files_signature(data_dir))
+
+
+def current_lang() -> str:
+    lang = st.query_params.get("lang", "en")
+    return lang if lang in LANGS else "en"
+
+
+def set_query(**params: str | None) -> None:
+    """Set (or, with None or "", remove) query parameters of the page URL."""
+    for key, value in params.items():
+        if value:
+            st.query_params[key] = value
+        elif key in st.query_params:
+            del st.query_params[key]
+
+
+def _data_error_page(error: seed.ValidationError, lang: str) -> None:
+    st.title(t("error.data.title", lang))
+    st.error(t("error.data.body", lang))
+    st.code(error.report(), language=None)
+    st.stop()
+
+
+def _on_city_change() -> None:
+    # a new city: the other view parameters named the old city's content
+    lang = st.query_params.get("lang")
+    st.query_params.clear()
+    set_query(city=st.session_state["picker_city"], lang=lang)
+
+
+def _on_lang_change() -> None:
+    set_query(lang=None if st.session_state["picker_lang"] == "en" else st.session_state["picker_lang"])
+
+
+def _sidebar_pickers(cities: pd.DataFrame, city_id: str, lang: str) -> None:
+    st.session_state["picker_city"] = city_id  # the URL is the truth; widgets follow it
+    st.session_state["picker_lang"] = lang
+    with st.sidebar:
+        st.selectbox(
+            t("picker.city", lang),
+            options=list(cities["id"]),
+            format_func=lambda cid: localized_value(cities.loc[cid], "name", lang),
+            key="picker_city",
+            on_change=_on_city_change,
+        )
+        st.segmented_control(
+            t("picker.language", lang),
+            options=list(LANGS),
+            format_func=LANG_NAMES.__getitem__,
+            key="picker_lang",
+            on_change=_on_lang_change,
+            required=True,
+        )
+
+
+def setup_page(title_key: str, *, layout: str = "wide", pickers: bool = True) -> PageContext:
+    """Configure the page, load content (or show the data error page), resolve city and language."""
+    lang = current_lang()
+    st.set_page_config(
+        page_title=f"{t(title_key, lang)} · {t('app.title', lang)}",
+        page_icon=PAGE_ICON,
+        layout=layout,  # type: ignore[arg-type]
+    )
+    notices: list[str] = []
+    raw_lang = st.query_params.get("lang")
+    if raw_lang is not None and raw_lang not in LANGS:
+        notices.append(t("notice.unknown_lang", lang, value=raw_lang))
+        set_query(lang=None)
+    try:
+        catalog = get_catalog()
+    except seed.ValidationError as error:
+        _data_error_page(error, lang)
+        raise  # unreachable: st.stop() ends the run
+    cities = catalog.cities()
+    if cities.empty:
+        st.error(t("error.no_cities", lang))
+        st.stop()
+    home = cities.iloc[0]
+    raw_city = st.query_params.get("city")
+    if raw_city is not None and raw_city not in cities.index:
+        notices.append(
+            t("notice.unknown_city", lang, value=raw_city, city=localized_value(home, "name", lang))
+        )
+        set_query(city=None)
+        raw_city = None
+    city = cities.loc[raw_city] if raw_city else home
+    if pickers:
+        _sidebar_pickers(cities, str(city["id"]), lang)
+    return PageContext(catalog=catalog, city=city, lang=lang, notices=notices)
+
+
+def show_notices(ctx: PageContext) -> None:
+    for notice in ctx.notices:
+        st.warning(notice, icon="⚠️")
