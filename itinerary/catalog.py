@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import os
 import unicodedata
-import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
-import opening_hours
 import pandas as pd
 
 from itinerary import store as st_
+from itinerary.hours import open_mask
 from itinerary.store import Store
 
 HOME_CITY = os.environ.get("CITYPLUS_HOME_CITY", "shenzhen")
@@ -48,26 +46,6 @@ def localized_value(record: Any, column: str, lang: str) -> str:
         if zh:
             return str(zh)
     return str(get(column, "") or "")
-
-
-@lru_cache(maxsize=4096)
-def parse_hours(expression: str, timezone: str) -> opening_hours.OpeningHours:
-    return opening_hours.OpeningHours(
-        expression,
-        timezone=zoneinfo.ZoneInfo(timezone),
-        auto_country=False,
-        auto_timezone=False,
-    )
-
-
-def open_mask(hours: pd.Series, at: datetime, timezone: str) -> pd.Series:
-    """Which rows' opening hours are open at ``at`` (aware); unknown hours count as not open.
-
-    Evaluated once per distinct expression: a city of 10,000 landmarks has a few dozen.
-    """
-    local = at.astimezone(zoneinfo.ZoneInfo(timezone))
-    verdict = {expr: bool(expr) and parse_hours(expr, timezone).is_open(local) for expr in hours.unique()}
-    return hours.map(verdict).astype(bool)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ when there is any problem. ``python -m itinerary validate DIR`` prints the same 
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import math
@@ -127,11 +128,14 @@ def _one_of(choices: tuple[str, ...]) -> Callable[[str], str]:
 
 def _timezone(value: str) -> str:
     value = value.strip()
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"{value!r} is not an IANA time zone (like Asia/Shanghai)") from None
+    if value not in _time_zones():
+        raise ValueError(f"{value!r} is not an IANA time zone (like Asia/Shanghai)")
     return value
+
+
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
 
 
 def _color(value: str) -> str:
@@ -164,9 +168,11 @@ def _opening_hours(value: str) -> str:
     try:
         opening_hours.OpeningHours(value, auto_country=False, auto_timezone=False)
     except Exception as exc:  # the library raises its own ParserError (not in its stubs)
-        first = str(exc).strip().splitlines()
-        hint = first[-1].strip(" =") if first else "invalid syntax"
-        raise ValueError(f"{value!r} is not OpenStreetMap opening_hours syntax ({hint})") from None
+        where = re.search(r"--> \d+:(\d+)", str(exc))
+        at = f" at character {where.group(1)}" if where else ""
+        raise ValueError(
+            f"{value!r} is not OpenStreetMap opening_hours syntax{at} (like 'Tu-Su 10:00-18:00; Mo off')"
+        ) from None
     return value
 
 
@@ -315,6 +321,7 @@ class _Parsed:
     """Rows of one file that parsed cleanly, each with its line number."""
 
     rows: list[tuple[int, Row]] = field(default_factory=list)
+    readable: bool = True  # False when the file could not be decoded or its header is wrong
 
 
 def _decode(name: str, raw: bytes, problems: list[Problem]) -> str | None:
@@ -333,15 +340,18 @@ def parse_file(spec: FileSpec, raw: bytes, problems: list[Problem]) -> _Parsed:
     parsed = _Parsed()
     text = _decode(spec.name, raw, problems)
     if text is None:
+        parsed.readable = False
         return parsed
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
         problems.append(Problem(spec.name, 1, "-", "file is empty; expected a header row"))
+        parsed.readable = False
         return parsed
     except csv.Error as exc:
         problems.append(Problem(spec.name, 1, "-", f"unreadable CSV: {exc}"))
+        parsed.readable = False
         return parsed
     known = spec.column_names
     header_ok = True
@@ -361,6 +371,7 @@ def parse_file(spec: FileSpec, raw: bytes, problems: list[Problem]) -> _Parsed:
             )
             header_ok = False
     if not header_ok:
+        parsed.readable = False
         return parsed
     index = {name: i for i, name in enumerate(header)}
     while True:
@@ -521,9 +532,13 @@ def validate_rows(files: Mapping[str, _Parsed], problems: list[Problem]) -> None
     themes = _check_unique("themes.csv", files["themes.csv"].rows, "id", problems)
     landmarks = _check_unique("landmarks.csv", files["landmarks.csv"].rows, "id", problems)
     itineraries = _check_unique("itineraries.csv", files["itineraries.csv"].rows, "id", problems)
-    _check_landmarks(files["landmarks.csv"].rows, cities, themes, problems)
-    _check_itineraries(files["itineraries.csv"].rows, cities, themes, problems)
-    _check_stops(files["itinerary_stops.csv"].rows, itineraries, landmarks, problems)
+    # a file that could not be read at all has already been reported: checking references
+    # to its ids would only repeat that problem once per referring row
+    if files["cities.csv"].readable and files["themes.csv"].readable:
+        _check_landmarks(files["landmarks.csv"].rows, cities, themes, problems)
+        _check_itineraries(files["itineraries.csv"].rows, cities, themes, problems)
+    if files["itineraries.csv"].readable and files["landmarks.csv"].readable:
+        _check_stops(files["itinerary_stops.csv"].rows, itineraries, landmarks, problems)
 
 
 def _build(files: Mapping[str, _Parsed]) -> Dataset:
@@ -551,7 +566,7 @@ def load_files(raw_files: Mapping[str, bytes]) -> Dataset:
         if raw is None:
             if not spec.optional_file:
                 problems.append(Problem(spec.name, 0, "-", "file is missing"))
-            parsed[spec.name] = _Parsed()
+            parsed[spec.name] = _Parsed(readable=spec.optional_file)
             continue
         parsed[spec.name] = parse_file(spec, raw, problems)
     validate_rows(parsed, problems)

@@ -17,7 +17,7 @@ class PageEntry:
     icon: str
 
 
-PAGES: tuple[PageEntry, ...] = (PageEntry("pages/explore.py", "nav.explore", "", ":material/map:"),)
+PAGES: tuple[PageEntry, ...] = (PageEntry("pages/explore.py", "nav.explore", "", "🗺️"),)
 
 
 def navigation_pages(lang: str) -> list[st.Page]:

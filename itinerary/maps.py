@@ -1,0 +1,311 @@
+"""folium map builders: the base map, landmark layers, legends. No streamlit here.
+
+Every asset is served by the app (``static/vendor``), never by a CDN: ``use_local_assets`` points
+folium's classes at those files. Text from data reaches the map only through ``escape``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import folium
+import folium.plugins
+import pandas as pd
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from folium.template import Template
+
+# The URL prefix under which Streamlit serves ./static (server.enableStaticServing).
+STATIC_URL = "/app/static"
+
+# (folium resource name, file under static/vendor); versions match tools/vendor-assets.sh
+VENDOR_JS = {
+    "leaflet": "leaflet-1.9.4/leaflet.js",
+    "jquery": "jquery-3.7.1/jquery.min.js",
+    "bootstrap": "bootstrap-5.2.2/bootstrap.bundle.min.js",
+    "awesome_markers": "leaflet.awesome-markers-2.0.5/leaflet.awesome-markers.js",
+    "markerclusterjs": "leaflet.markercluster-1.5.3/leaflet.markercluster.js",
+}
+VENDOR_CSS = {
+    "leaflet_css": "leaflet-1.9.4/leaflet.css",
+    "bootstrap_css": "bootstrap-5.2.2/bootstrap.min.css",
+    "fontawesome": "fontawesome-free-6.2.0/css/all.min.css",
+    "awesome_markers_css": "leaflet.awesome-markers-2.0.5/leaflet.awesome-markers.css",
+    "markerclustercss": "leaflet.markercluster-1.5.3/MarkerCluster.css",
+    "markerclusterdefaultcss": "leaflet.markercluster-1.5.3/MarkerCluster.Default.css",
+}
+
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+
+# Classes whose default_js/default_css we replace; each must list only names we vendor.
+_PATCHED: tuple[type[Any], ...] = (
+    folium.Map,
+    folium.plugins.MarkerCluster,
+    folium.plugins.FastMarkerCluster,
+)
+
+
+def vendor_url(path: str, base: str = STATIC_URL) -> str:
+    return f"{base}/vendor/{path}"
+
+
+def use_local_assets(base: str = STATIC_URL) -> None:
+    """Point folium's map and plugin classes at the app's own copies of their JS and CSS.
+
+    Names folium lists that we do not vendor (Bootstrap 3 glyphicons, the awesome-markers
+    rotation CSS) are dropped: nothing we draw uses them. Idempotent.
+    """
+    for cls in _PATCHED:
+        cls.default_js = [
+            (name, vendor_url(VENDOR_JS[name], base)) for name, _ in cls.default_js if name in VENDOR_JS
+        ]
+        cls.default_css = [
+            (name, vendor_url(VENDOR_CSS[name], base)) for name, _ in cls.default_css if name in VENDOR_CSS
+        ]
+
+
+use_local_assets()
+
+
+def escape(text: object) -> str:
+    """Text from data or staff, safe to insert as HTML (folium tooltips and popups are HTML)."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def safe_url(url: object) -> str:
+    """An http(s) URL, or "" for anything else (javascript:, data:, relative, ...)."""
+    text = str(url or "").strip()
+    if text.lower().startswith(("http://", "https://")) and not any(c in text for c in "<>\"' "):
+        return text
+    return ""
+
+
+@dataclass(frozen=True)
+class TileConfig:
+    url: str = OSM_TILES
+    attribution: str = OSM_ATTRIBUTION
+
+    @classmethod
+    def from_env(cls) -> TileConfig:
+        url = os.environ.get("CITYPLUS_TILES") or OSM_TILES
+        attribution = os.environ.get("CITYPLUS_TILES_ATTRIBUTION") or (
+            OSM_ATTRIBUTION if url == OSM_TILES else "Map tiles"
+        )
+        return cls(url=url, attribution=attribution)
+
+
+def base_map(
+    *,
+    center: tuple[float, float],
+    zoom: int,
+    tiles: TileConfig,
+    legend: Sequence[ThemeStyle] = (),
+    legend_title: str = "",
+) -> folium.Map:
+    """The stable part of a page's map: view, tiles, legend. Changing layers go separately."""
+    fmap = folium.Map(
+        location=list(center),
+        zoom_start=zoom,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=False,
+    )
+    folium.TileLayer(
+        tiles=tiles.url,
+        attr=tiles.attribution,
+        name="tiles",
+        max_zoom=19,
+        # when tiles cannot load (offline event hall), the map stays usable on a plain background
+        error_tile_url="data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw==",
+    ).add_to(fmap)
+    fmap.get_root().header.add_child(folium.Element(f"<style>{MAP_CSS}</style>"))  # type: ignore[attr-defined]
+    if legend:
+        Legend(legend, legend_title).add_to(fmap)
+    return fmap
+
+
+MAP_CSS = """
+.leaflet-container { background: #e8eef1; font-family: "Source Sans Pro", "Noto Sans CJK SC", sans-serif; }
+.cp-marker { background: transparent; border: none; }
+.cp-pin { width: 28px; height: 28px; box-sizing: border-box;
+  display: flex; align-items: center; justify-content: center; border-radius: 50%;
+  border: 2px solid #fff; box-shadow: 0 1px 4px rgba(0,0,0,.45); color: #fff; font-size: 13px; }
+.cp-pin.cp-selected { outline: 4px solid rgba(200,16,46,.55); }
+.cp-legend { background: rgba(255,255,255,.94); padding: 6px 10px; border-radius: 6px; line-height: 1.6;
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); font-size: 13px; max-width: 220px; }
+.cp-legend .cp-dot { display: inline-flex; width: 18px; height: 18px; border-radius: 50%; color: #fff;
+  align-items: center; justify-content: center; font-size: 10px; margin-right: 6px; vertical-align: middle; }
+"""
+
+
+@dataclass(frozen=True)
+class ThemeStyle:
+    """How a theme looks on the map; color and icon are validated at load (#rrggbb, slug)."""
+
+    id: str
+    label: str
+    color: str
+    icon: str
+
+
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_ICON = re.compile(r"^[a-z0-9-]+$")
+
+
+def theme_styles(themes: pd.DataFrame, labels: pd.Series) -> list[ThemeStyle]:
+    """Styles of the themes; colours and icons go into markup, so anything odd is replaced."""
+    return [
+        ThemeStyle(
+            id=str(tid),
+            label=str(labels.get(tid, tid)),
+            color=str(row["color"]) if _COLOR.match(str(row["color"])) else "#3388ff",
+            icon=str(row["icon"]) if _ICON.match(str(row["icon"])) else "star",
+        )
+        for tid, row in themes.iterrows()
+    ]
+
+
+class Legend(MacroElement):  # type: ignore[misc]
+    """A Leaflet control listing theme colours and icons; labels are escaped."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function(){
+            var legend = L.control({position: "bottomleft"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "cp-legend");
+                div.innerHTML = {{ this.inner_html|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, styles: Sequence[ThemeStyle], title: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        rows = [f"<strong>{escape(title)}</strong>"] if title else []
+        rows += [
+            f'<div><span class="cp-dot" style="background:{s.color}">'
+            f'<i class="fa-solid fa-{s.icon}"></i></span>{escape(s.label)}</div>'
+            for s in styles
+        ]
+        self.inner_html = "".join(rows)
+
+
+class LandmarkLayer(JSCSSMixin, MacroElement):  # type: ignore[misc]
+    """Landmarks as theme-coloured pins in a marker cluster, built in the browser from compact rows.
+
+    One ``L.divIcon`` per theme is shared by all its markers, and the cluster receives them in
+    one ``addLayers`` call: 10,000 landmarks cost a few hundred KB and well under a second.
+    Each marker carries its landmark id (``options.landmarkId``) for tests and click handling.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function(){
+            var styles = {{ this.styles|tojson }};
+            var icons = styles.map(function (s) {
+                return L.divIcon({
+                    className: "cp-marker",
+                    html: '<div class="cp-pin" style="background:' + s[0] + '">'
+                        + '<i class="fa-solid fa-' + s[1] + '"></i></div>',
+                    iconSize: [28, 28], iconAnchor: [14, 14], tooltipAnchor: [12, 0]
+                });
+            });
+            var rows = {{ this.rows|tojson }};
+            var markers = new Array(rows.length);
+            for (var i = 0; i < rows.length; i++) {
+                var r = rows[i];
+                var m = L.marker([r[0], r[1]], {icon: icons[r[2]], landmarkId: r[4], keyboard: true});
+                m.bindTooltip(r[3]);
+                markers[i] = m;
+            }
+            var cluster = L.markerClusterGroup({{ this.options|tojson }});
+            cluster.addLayers(markers);
+            cluster.addTo({{ this._parent.get_name() }});
+            return cluster;
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        *,
+        styles: Sequence[ThemeStyle],
+        names: pd.Series,
+        prefer_themes: Sequence[str] = (),
+    ) -> None:
+        super().__init__()
+        self._name = "LandmarkLayer"
+        # the assets are MarkerCluster's, already pointed at static/vendor
+        self.default_js = list(folium.plugins.MarkerCluster.default_js)
+        self.default_css = list(folium.plugins.MarkerCluster.default_css)
+        index = {s.id: i for i, s in enumerate(styles)}
+        preferred = [t for t in prefer_themes if t in index]
+        self.styles = [[s.color, s.icon] for s in styles]
+        self.rows = [
+            [
+                round(float(lat), 6),
+                round(float(lon), 6),
+                _style_index(themes, preferred, index),
+                escape(name),
+                lid,
+            ]
+            for lid, lat, lon, themes, name in zip(
+                frame["id"], frame["lat"], frame["lon"], frame["themes"], names, strict=True
+            )
+        ]
+        self.options = {
+            "showCoverageOnHover": False,
+            "chunkedLoading": True,
+            "maxClusterRadius": 50,
+            "disableClusteringAtZoom": 18,
+            "spiderfyOnMaxZoom": True,
+        }
+
+
+def _style_index(themes: Sequence[str], preferred: Sequence[str], index: dict[str, int]) -> int:
+    """The style of a landmark: its first theme among the visitor's chosen ones, else its first."""
+    for theme in preferred:
+        if theme in themes:
+            return index[theme]
+    for theme in themes:
+        if theme in index:
+            return index[theme]
+    return 0
+
+
+def highlight_marker(lat: float, lon: float, label: str, color: str = "#c8102e") -> folium.CircleMarker:
+    """A ring around the chosen landmark (drawn above the clusters)."""
+    return folium.CircleMarker(
+        location=[lat, lon],
+        radius=22,
+        color=color,
+        weight=4,
+        fill=False,
+        tooltip=escape(label),
+    )
+
+
+def payload_size(fmap: folium.Map) -> int:
+    """Bytes of the map's HTML document (what a page sends for the base map)."""
+    return len(fmap.get_root().render().encode())
+
+
+def rows_json_size(layer: LandmarkLayer) -> int:
+    return len(json.dumps(layer.rows, ensure_ascii=False).encode())

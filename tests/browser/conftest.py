@@ -1,0 +1,194 @@
+"""Browser tests: Playwright drives Debian's Chromium against a real `streamlit run`.
+
+Only the app's own address is reached; map tile requests are answered with a local blank tile
+and any other outside request is refused and recorded, so a test can assert there were none.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.conftest import DATA, ROOT
+
+CHROMIUM = os.environ.get("CITYPLUS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic"]
+ARTIFACTS = ROOT / "test-artifacts"
+# a 1x1 transparent PNG, served for every tile request
+BLANK_TILE = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+TILE_HOSTS = ("tile.openstreetmap.org",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if not Path(CHROMIUM).exists():
+        message = (
+            f"Chromium not found at {CHROMIUM}: install it with 'apt-get install chromium' (make browser)"
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return CHROMIUM
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class AppServer:
+    url: str
+    data_dir: Path
+    process: subprocess.Popen[bytes]
+    log: Path
+
+
+def start_server(tmp: Path, data_dir: Path, extra_env: dict[str, str] | None = None) -> AppServer:
+    port = free_port()
+    env = {
+        **os.environ,
+        "CITYPLUS_DATA_DIR": str(data_dir),
+        "CITYPLUS_DB_URL": f"sqlite:///{tmp / 'browser.db'}",
+        **(extra_env or {}),
+    }
+    log = tmp / "streamlit.log"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited: {log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return AppServer(url, data_dir, process, log)
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError(f"streamlit did not become healthy: {log.read_text(errors='replace')}")
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[AppServer]:
+    tmp = tmp_path_factory.mktemp("server")
+    data_dir = tmp / "data"
+    shutil.copytree(DATA, data_dir)
+    server = start_server(tmp, data_dir)
+    yield server
+    server.process.terminate()
+    try:
+        server.process.wait(10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@dataclass
+class Traffic:
+    """What a page asked for outside the app, and what it logged as errors."""
+
+    outside: list[str] = field(default_factory=list)
+    tiles: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def traffic() -> Traffic:
+    return Traffic()
+
+
+@pytest.fixture
+def page(browser: object, app_server: AppServer, traffic: Traffic) -> Iterator[object]:
+    from playwright.sync_api import Browser, Route
+
+    assert isinstance(browser, Browser)
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-US")
+    app_host = urlparse(app_server.url).netloc
+
+    def handle(route: Route) -> None:
+        url = route.request.url
+        host = urlparse(url).netloc
+        if host == app_host or url.startswith(("data:", "blob:", "about:")):
+            route.continue_()
+        elif host.endswith(TILE_HOSTS):
+            traffic.tiles.append(url)
+            route.fulfill(status=200, content_type="image/png", body=BLANK_TILE)
+        else:
+            traffic.outside.append(url)
+            route.abort()
+
+    context.route("**/*", handle)
+    pg = context.new_page()
+    pg.on("console", lambda m: traffic.console_errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: traffic.console_errors.append(str(e)))
+    yield pg
+    context.close()
+
+
+def wait_ready(page: object, timeout: float = 30_000) -> None:
+    """Wait until Streamlit has finished running the script."""
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+    page.wait_for_timeout(300)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+
+
+def screenshot(page: object, name: str) -> Path:
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
