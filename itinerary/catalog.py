@@ -17,6 +17,7 @@ import pandas as pd
 
 from itinerary import store as st_
 from itinerary.hours import open_mask
+from itinerary.routing import haversine_km
 from itinerary.store import Store
 
 HOME_CITY = os.environ.get("CITYPLUS_HOME_CITY", "shenzhen")
@@ -182,3 +183,16 @@ class Catalog:
             return joined.sort_values("position").reset_index(drop=True)
 
         return self._cached(("stops", itinerary_id), build)
+
+
+# A click on a pin reports the pin's position; anything further than this is not a pin.
+CLICK_TOLERANCE_M = 30.0
+
+
+def nearest_landmark(frame: pd.DataFrame, lat: float, lon: float) -> str | None:
+    """The id of the landmark at a clicked map position, or None if none is that close."""
+    if frame.empty:
+        return None
+    distances = haversine_km(lat, lon, frame["lat"].to_numpy(), frame["lon"].to_numpy()) * 1000
+    best = int(distances.argmin())
+    return str(frame["id"].iloc[best]) if distances[best] <= CLICK_TOLERANCE_M else None

@@ -55,3 +55,19 @@ def status_at(expression: str, at: datetime, timezone: str) -> HoursStatus:
     if change is not None and (change - local).days >= _HORIZON_DAYS:
         change = None
     return HoursStatus(state, change)
+
+
+def describe_status(status: HoursStatus, now: datetime, lang: str) -> str:
+    """'Open now · closes 18:00', 'Closed now · opens Tue 10:00' (in the place's time zone)."""
+    from itinerary.i18n import t
+
+    if status.state == "unknown":
+        return t("card.hours_unknown", lang)
+    change = status.next_change
+    if change is None:
+        return t("card.open" if status.state == "open" else "card.closed", lang)
+    local_now = now.astimezone(change.tzinfo)
+    when = change.strftime("%H:%M")
+    if change.date() != local_now.date():
+        when = f"{t(f'day.{change.weekday()}', lang)} {when}"
+    return t("card.open_until" if status.state == "open" else "card.closed_until", lang, time=when)

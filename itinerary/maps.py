@@ -35,7 +35,7 @@ VENDOR_JS = {
 VENDOR_CSS = {
     "leaflet_css": "leaflet-1.9.4/leaflet.css",
     "bootstrap_css": "bootstrap-5.2.2/bootstrap.min.css",
-    "fontawesome": "fontawesome-free-6.2.0/css/all.min.css",
+    "awesome_markers_font_css": "fontawesome-free-6.2.0/css/all.min.css",
     "awesome_markers_css": "leaflet.awesome-markers-2.0.5/leaflet.awesome-markers.css",
     "markerclustercss": "leaflet.markercluster-1.5.3/MarkerCluster.css",
     "markerclusterdefaultcss": "leaflet.markercluster-1.5.3/MarkerCluster.Default.css",
@@ -43,6 +43,9 @@ VENDOR_CSS = {
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+
+# folium asks for these, but nothing we draw uses them, so they are not vendored
+NOT_VENDORED = {"glyphicons_css", "awesome_rotate_css"}
 
 # Classes whose default_js/default_css we replace; each must list only names we vendor.
 _PATCHED: tuple[type[Any], ...] = (
@@ -138,10 +141,12 @@ MAP_CSS = """
   display: flex; align-items: center; justify-content: center; border-radius: 50%;
   border: 2px solid #fff; box-shadow: 0 1px 4px rgba(0,0,0,.45); color: #fff; font-size: 13px; }
 .cp-pin.cp-selected { outline: 4px solid rgba(200,16,46,.55); }
-.cp-legend { background: rgba(255,255,255,.94); padding: 6px 10px; border-radius: 6px; line-height: 1.6;
-  box-shadow: 0 1px 4px rgba(0,0,0,.3); font-size: 13px; max-width: 220px; }
-.cp-legend .cp-dot { display: inline-flex; width: 18px; height: 18px; border-radius: 50%; color: #fff;
-  align-items: center; justify-content: center; font-size: 10px; margin-right: 6px; vertical-align: middle; }
+.cp-legend { background: rgba(255,255,255,.92); padding: 4px 8px; border-radius: 6px; line-height: 1.5;
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); font-size: 12px; display: grid; grid-template-columns: auto auto;
+  column-gap: 10px; }
+.cp-legend strong { grid-column: 1 / -1; }
+.cp-legend .cp-dot { display: inline-flex; width: 16px; height: 16px; border-radius: 50%; color: #fff;
+  align-items: center; justify-content: center; font-size: 9px; margin-right: 4px; vertical-align: middle; }
 """
 
 
@@ -225,12 +230,17 @@ class LandmarkLayer(JSCSSMixin, MacroElement):  # type: ignore[misc]
                     iconSize: [28, 28], iconAnchor: [14, 14], tooltipAnchor: [12, 0]
                 });
             });
+            function markId() {  // lets tests and assistive tools find a landmark's pin
+                var el = this.getElement();
+                if (el) { el.setAttribute("data-landmark-id", this.options.landmarkId); }
+            }
             var rows = {{ this.rows|tojson }};
             var markers = new Array(rows.length);
             for (var i = 0; i < rows.length; i++) {
                 var r = rows[i];
                 var m = L.marker([r[0], r[1]], {icon: icons[r[2]], landmarkId: r[4], keyboard: true});
                 m.bindTooltip(r[3]);
+                m.on("add", markId);
                 markers[i] = m;
             }
             var cluster = L.markerClusterGroup({{ this.options|tojson }});

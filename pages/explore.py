@@ -1,46 +1,190 @@
-"""Explore: the city's landmarks and itineraries."""
+"""Explore: the city's landmarks on a themed map, with filters, a list and landmark cards."""
 
+import folium
 import streamlit as st
 
-from itinerary.catalog import localized, localized_value
+from itinerary import maps
+from itinerary.catalog import LandmarkFilter, filter_landmarks, localized, localized_value, nearest_landmark
 from itinerary.i18n import t
-from ui.setup import setup_page, show_notices
+from ui.cards import landmark_card
+from ui.mapview import clicked_point, show_map
+from ui.setup import now_in, set_query, setup_page, show_notices
 from ui.text import md_escape
+
+LIST_LIMIT = 200
+MAP_KEY = "explore_map"
+LIST_KEY = "explore_list"
 
 ctx = setup_page("nav.explore")
 lang = ctx.lang
-st.title(t("app.title", lang))
-st.caption(t("app.tagline", lang, city=md_escape(localized_value(ctx.city, "name", lang))))
+catalog = ctx.catalog
+themes = catalog.themes()
+landmarks = catalog.landmarks(ctx.city_id)
+theme_labels = localized(themes, "label", lang)
+
+# --- the view in the URL: theme, q, landmark (invalid values are dropped with a notice) -----
+theme_param = [v for v in st.query_params.get("theme", "").split(",") if v]
+valid_themes = [v for v in theme_param if v in themes.index]
+for bad in (v for v in theme_param if v not in themes.index):
+    ctx.notices.append(t("notice.unknown_theme", lang, value=bad))
+if valid_themes != theme_param:
+    set_query(theme=",".join(valid_themes))
+chosen = st.query_params.get("landmark")
+if chosen and chosen not in landmarks.index:
+    ctx.notices.append(t("notice.unknown_landmark", lang, value=chosen))
+    set_query(landmark=None)
+    chosen = None
+
+# widgets follow the URL (the URL is the truth; callbacks write to it)
+st.session_state["explore_themes"] = valid_themes
+st.session_state["explore_q"] = st.query_params.get("q", "")
+
+
+def _on_themes() -> None:
+    set_query(theme=",".join(st.session_state["explore_themes"]))
+
+
+def _on_query() -> None:
+    set_query(q=st.session_state["explore_q"].strip())
+
+
+def _clear_filters() -> None:
+    set_query(theme=None, q=None)
+    for key, value in (
+        ("explore_wheelchair", ""),
+        ("explore_free", False),
+        ("explore_open", False),
+        ("explore_districts", []),
+    ):
+        st.session_state[key] = value
+
+
+def _on_map_click() -> None:
+    point = clicked_point(MAP_KEY)
+    if point:
+        hit = nearest_landmark(catalog.landmarks(ctx.city_id), *point)
+        if hit:
+            set_query(landmark=hit)
+
+
+def _on_list_select() -> None:
+    rows = st.session_state[LIST_KEY].selection.rows
+    ids = st.session_state.get("explore_list_ids", [])
+    if rows and rows[0] < len(ids):
+        set_query(landmark=ids[rows[0]])
+
+
+def _close_card() -> None:
+    set_query(landmark=None)
+
+
+st.title(md_escape(t("explore.title", lang, city=localized_value(ctx.city, "name", lang))), anchor=False)
 show_notices(ctx)
 
-landmarks = ctx.catalog.landmarks(ctx.city_id)
-themes = ctx.catalog.themes()
-st.subheader(t("home.landmarks", lang, count=len(landmarks)))
-table = landmarks.assign(
-    name=localized(landmarks, "name", lang),
-    themes=landmarks["themes"].map(
-        lambda ts: ", ".join(localized(themes.loc[list(ts)], "label", lang)) if ts else ""
-    ),
-)[["name", "district", "themes", "visit_minutes", "opening_hours", "wheelchair", "price"]]
-st.dataframe(
-    table,
-    hide_index=True,
-    column_config={
-        "name": t("col.name", lang),
-        "district": t("col.district", lang),
-        "themes": t("col.themes", lang),
-        "visit_minutes": t("col.visit", lang),
-        "opening_hours": t("col.hours", lang),
-        "wheelchair": t("col.wheelchair", lang),
-        "price": t("col.price", lang),
-    },
+# --- filters -----------------------------------------------------------------------------------
+st.text_input(
+    t("explore.search", lang),
+    key="explore_q",
+    placeholder=t("explore.search_placeholder", lang),
+    on_change=_on_query,
 )
-
-itineraries = ctx.catalog.itineraries(ctx.city_id)
-st.subheader(t("home.itineraries", lang, count=len(itineraries)))
-for _, it in itineraries.iterrows():
-    title = md_escape(localized_value(it, "title", lang))
-    st.markdown(
-        f"**{title}** · {t('home.stops', lang, count=it['stop_count'])} · {t('mode.' + it['mode'], lang)}"
+st.pills(
+    t("explore.themes", lang),
+    options=list(themes.index),
+    format_func=lambda tid: theme_labels[tid],
+    selection_mode="multi",
+    key="explore_themes",
+    on_change=_on_themes,
+)
+with st.expander(t("explore.more_filters", lang)):
+    c1, c2, c3 = st.columns([2, 1, 1])
+    wheelchair = c1.segmented_control(
+        t("explore.wheelchair", lang),
+        options=["", "yes", "limited"],
+        format_func=lambda v: t(f"explore.wheelchair_{v or 'any'}", lang),
+        key="explore_wheelchair",
+        default="",
     )
-    st.caption(md_escape(localized_value(it, "summary", lang)))
+    free_only = c2.toggle(t("explore.free", lang), key="explore_free")
+    open_now = c3.toggle(t("explore.open_now", lang), key="explore_open")
+    districts = st.multiselect(
+        t("explore.district", lang), options=catalog.districts(ctx.city_id), key="explore_districts"
+    )
+
+now = now_in(ctx.timezone)
+criteria = LandmarkFilter(
+    themes=frozenset(valid_themes),
+    wheelchair=wheelchair or "",
+    free_only=free_only,
+    districts=frozenset(districts),
+    open_at=now if open_now else None,
+    query=st.query_params.get("q", ""),
+)
+matches = filter_landmarks(landmarks, criteria, timezone=ctx.timezone)
+
+count_col, clear_col = st.columns([4, 1], vertical_alignment="center")
+if criteria.is_empty:
+    count_col.markdown(f"**{t('explore.count_all', lang, total=len(landmarks))}**")
+else:
+    count_col.markdown(f"**{t('explore.count', lang, count=len(matches), total=len(landmarks))}**")
+    clear_col.button(t("explore.clear", lang), on_click=_clear_filters, key="explore_clear_top")
+if matches.empty:
+    st.info(t("explore.none", lang), icon="🔎")
+
+# --- map and list ------------------------------------------------------------------------------
+styles = maps.theme_styles(themes, theme_labels)
+names = localized(matches, "name", lang)
+layer = folium.FeatureGroup(name="landmarks")
+maps.LandmarkLayer(matches, styles=styles, names=names, prefer_themes=valid_themes).add_to(layer)
+center, zoom = None, None
+if chosen:
+    row = landmarks.loc[chosen]
+    maps.highlight_marker(
+        row["lat"], row["lon"], localized(landmarks.loc[[chosen]], "name", lang)[chosen]
+    ).add_to(layer)
+    center, zoom = (float(row["lat"]), float(row["lon"])), 16
+
+map_col, side_col = st.columns([3, 2], gap="medium")
+with map_col:
+    base = maps.base_map(
+        center=(float(ctx.city["lat"]), float(ctx.city["lon"])),
+        zoom=int(ctx.city["zoom"]),
+        tiles=maps.TileConfig.from_env(),
+        legend=styles,
+        legend_title=t("explore.legend", lang),
+    )
+    show_map(base, [layer], key=MAP_KEY, height=560, center=center, zoom=zoom, on_change=_on_map_click)
+    st.caption(t("explore.map_note", lang))
+
+with side_col:
+    if chosen:
+        with st.container(border=True):
+            landmark_card(landmarks.loc[chosen], themes=themes, timezone=ctx.timezone, now=now, lang=lang)
+            st.button(t("card.close", lang), on_click=_close_card, key="explore_close_card")
+    else:
+        st.caption(t("explore.pick_hint", lang))
+    if not matches.empty:
+        st.markdown(f"**{t('explore.list', lang)}**")
+        shown = matches.head(LIST_LIMIT)
+        st.session_state["explore_list_ids"] = list(shown["id"])
+        table = shown.assign(
+            name=names.loc[shown.index],
+            themes=shown["themes"].map(
+                lambda ts: ", ".join(theme_labels[x] for x in ts if x in theme_labels)
+            ),
+        )[["name", "district", "themes"]]
+        st.dataframe(
+            table,
+            hide_index=True,
+            key=LIST_KEY,
+            on_select=_on_list_select,
+            selection_mode="single-row",
+            height=360,
+            column_config={
+                "name": t("col.name", lang),
+                "district": t("col.district", lang),
+                "themes": t("col.themes", lang),
+            },
+        )
+        if len(matches) > LIST_LIMIT:
+            st.caption(md_escape(t("explore.list_cut", lang, shown=LIST_LIMIT, count=len(matches))))

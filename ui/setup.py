@@ -7,8 +7,11 @@ the error page for bad content files, and the city and language pickers all happ
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
@@ -59,6 +62,14 @@ def _open_catalog(db_url: str, data_dir: str, _signature: tuple[object, ...]) ->
 def get_catalog() -> Catalog:
     data_dir = store.default_data_dir()
     return _open_catalog(store.default_db_url(), str(data_dir), _files_signature(data_dir))
+
+
+def now_in(timezone: str) -> datetime:
+    """The current time in a city's time zone. ``CITYPLUS_NOW`` (ISO 8601 with offset) pins
+    the clock for demos and tests of opening-hours features."""
+    pinned = os.environ.get("CITYPLUS_NOW")
+    now = datetime.fromisoformat(pinned) if pinned else datetime.now(UTC)
+    return now.astimezone(ZoneInfo(timezone))
 
 
 def current_lang() -> str:
