@@ -55,6 +55,12 @@ _PATCHED: tuple[type[Any], ...] = (
 )
 
 
+# What folium itself would load (from CDNs), kept to check that we vendor all of it.
+FOLIUM_ASSETS: dict[type[Any], tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {
+    cls: (list(cls.default_js), list(cls.default_css)) for cls in _PATCHED
+}
+
+
 def vendor_url(path: str, base: str = STATIC_URL) -> str:
     return f"{base}/vendor/{path}"
 

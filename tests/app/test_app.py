@@ -11,37 +11,39 @@ from tests.unit.test_seed import edit_cell
 def test_start_page_lists_city_content(make_app: AppFactory) -> None:
     at = make_app()
     assert not at.exception
-    assert at.title[0].value == "CityPlus Explorer"
+    assert at.title[0].value == "Explore Shenzhen"
     picker = at.sidebar.selectbox(key="picker_city")
     assert picker.options[0] == "Shenzhen"  # the home city first
+    assert picker.options == ["Shenzhen", "Seattle"]
     assert picker.value == "shenzhen"
-    assert [s.value for s in at.subheader] == ["Landmarks (5)", "Itineraries (1)"]
+    assert "**5 landmarks**" in [m.value for m in at.markdown]
 
 
 def test_city_picker_switches_city_and_url(make_app: AppFactory) -> None:
     at = make_app()
     at.sidebar.selectbox(key="picker_city").set_value("seattle").run()
     assert at.query_params["city"] == "seattle"
-    assert [s.value for s in at.subheader] == ["Landmarks (2)", "Itineraries (1)"]
+    assert at.title[0].value == "Explore Seattle"
+    assert "**2 landmarks**" in [m.value for m in at.markdown]
 
 
 def test_language_switch_to_chinese_and_back(make_app: AppFactory) -> None:
     at = make_app()
     at.sidebar.segmented_control(key="picker_lang").set_value("zh").run()
     assert at.query_params["lang"] == "zh"
-    assert at.title[0].value == "城市+ 探索"
+    assert at.title[0].value == "探索深圳"
     assert at.sidebar.selectbox(key="picker_city").label == "城市"
     assert at.sidebar.selectbox(key="picker_city").options[0] == "深圳"
-    assert [s.value for s in at.subheader] == ["地标（5）", "行程（1）"]
+    assert "**共 5 个地标**" in [m.value for m in at.markdown]
     at.sidebar.segmented_control(key="picker_lang").set_value("en").run()
     assert "lang" not in at.query_params
-    assert at.title[0].value == "CityPlus Explorer"
+    assert at.title[0].value == "Explore Shenzhen"
 
 
 def test_link_with_city_and_language(make_app: AppFactory) -> None:
     at = make_app(city="seattle", lang="zh")
     assert at.sidebar.selectbox(key="picker_city").value == "seattle"
-    assert at.caption[0].value == "西雅图的地标与行程"
+    assert at.title[0].value == "探索西雅图"
 
 
 def test_unknown_city_and_language_in_link_are_ignored_with_notice(make_app: AppFactory) -> None:
@@ -74,5 +76,5 @@ def test_fixing_the_file_recovers_without_restart(make_app: AppFactory, app_env:
     assert at.title[0].value == "The content files have problems"
     edit_cell(app_env, "landmarks.csv", "oct-loft", "lat", "22.54020")
     at.run()
-    assert at.title[0].value == "CityPlus Explorer"
+    assert at.title[0].value == "Explore Shenzhen"
     assert not at.error

@@ -26,9 +26,9 @@ from tests.conftest import DATA, ROOT
 CHROMIUM = os.environ.get("CITYPLUS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic"]
 ARTIFACTS = ROOT / "test-artifacts"
-# a 1x1 transparent PNG, served for every tile request
+# a 1x1 transparent PNG, served for every tile request (the map shows its plain background)
 BLANK_TILE = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGBgAAAABQABpfZFQAAAAABJRU5ErkJggg=="
 )
 TILE_HOSTS = ("tile.openstreetmap.org",)
 
@@ -108,11 +108,30 @@ def start_server(tmp: Path, data_dir: Path, extra_env: dict[str, str] | None = N
     raise RuntimeError(f"streamlit did not become healthy: {log.read_text(errors='replace')}")
 
 
+# A test-only city with hostile text: it must show as text and run no script.
+HOSTILE_NAME = "<img src=x onerror=alert(1)>"
+HOSTILE_CITY = "testville,Testville,测试城,Nowhere,10.00000,10.00000,13,UTC\n"
+HOSTILE_LANDMARKS = (
+    f'hostile-one,testville,"{HOSTILE_NAME}",,10.00100,10.00100,culture,Old <b>Town</b>,'
+    '"1 <script>alert(2)</script> St",<script>alert(3)</script> Summary,,30,24/7,yes,free,'
+    "https://example.org/?q=a&b=c,published\n"
+    "plain-two,testville,Plain Two,,10.00500,10.00600,food,Old Town,,,,30,24/7,yes,free,,published\n"
+)
+
+
+def add_hostile_city(data_dir: Path) -> None:
+    with (data_dir / "cities.csv").open("a", encoding="utf-8") as f:
+        f.write(HOSTILE_CITY)
+    with (data_dir / "landmarks.csv").open("a", encoding="utf-8") as f:
+        f.write(HOSTILE_LANDMARKS)
+
+
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[AppServer]:
     tmp = tmp_path_factory.mktemp("server")
     data_dir = tmp / "data"
     shutil.copytree(DATA, data_dir)
+    add_hostile_city(data_dir)
     server = start_server(tmp, data_dir)
     yield server
     server.process.terminate()
@@ -139,6 +158,11 @@ class Traffic:
     outside: list[str] = field(default_factory=list)
     tiles: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def app_errors(self) -> list[str]:
+        """Console errors other than tiles that could not load (there is no network here)."""
+        return [e for e in self.console_errors if "ERR_NAME_NOT_RESOLVED" not in e]
 
 
 @pytest.fixture
@@ -167,11 +191,81 @@ def page(browser: object, app_server: AppServer, traffic: Traffic) -> Iterator[o
             route.abort()
 
     context.route("**/*", handle)
+    context.add_init_script(LEAFLET_HOOK)
     pg = context.new_page()
+    pg.on("dialog", lambda d: (traffic.dialogs.append(d.message), d.dismiss()))
     pg.on("console", lambda m: traffic.console_errors.append(m.text) if m.type == "error" else None)
     pg.on("pageerror", lambda e: traffic.console_errors.append(str(e)))
     yield pg
     context.close()
+
+
+# Runs in every frame before its scripts: registers each Leaflet map as it is created, so a test
+# can walk the map's layers (folium declares the map inside a script a test cannot reach).
+LEAFLET_HOOK = """
+(() => {
+  let leaflet;
+  Object.defineProperty(window, "L", {
+    configurable: true,
+    get() { return leaflet; },
+    set(value) {
+      leaflet = value;
+      if (value && value.Map && !value.__cpHooked) {
+        value.__cpHooked = true;
+        value.Map.addInitHook(function () { (window.__cpMaps = window.__cpMaps || []).push(this); });
+      }
+    },
+  });
+})();
+"""
+
+# Landmark ids of the pins on the first map of a frame, looking inside marker-cluster groups.
+PINS_JS = """
+() => {
+  const map = (window.__cpMaps || [])[0];
+  if (!map) return null;
+  const ids = [];
+  map.eachLayer((layer) => {
+    if (layer.getLayers && layer._featureGroup) {  // a marker-cluster group
+      layer.getLayers().forEach((m) => { if (m.options.landmarkId) ids.push(m.options.landmarkId); });
+    }
+  });
+  return ids.sort();
+}
+"""
+
+
+def map_frame(page: object, timeout: float = 30.0) -> object:
+    """The frame of the st_folium map, once its Leaflet map exists."""
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            try:
+                if frame.evaluate("() => (window.__cpMaps || []).length") > 0:
+                    return frame
+            except Exception:  # a frame navigating away; try again
+                pass
+        page.wait_for_timeout(200)
+    raise AssertionError("no Leaflet map appeared")
+
+
+def pins(page: object, expected: int | None = None, timeout: float = 30.0) -> list[str]:
+    """Landmark ids on the map; waits until there are ``expected`` of them if given."""
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    deadline = time.monotonic() + timeout
+    ids: list[str] = []
+    while time.monotonic() < deadline:
+        frame = map_frame(page, timeout)
+        ids = frame.evaluate(PINS_JS) or []  # type: ignore[attr-defined]
+        if expected is None or len(ids) == expected:
+            return ids
+        page.wait_for_timeout(200)
+    return ids
 
 
 def wait_ready(page: object, timeout: float = 30_000) -> None:
@@ -184,11 +278,23 @@ def wait_ready(page: object, timeout: float = 30_000) -> None:
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
 
 
-def screenshot(page: object, name: str) -> Path:
+def screenshot(page: object, name: str, *, whole: bool = True) -> Path:
+    """Save a screenshot to test-artifacts/. Streamlit scrolls its main container rather than
+    the document, so for the whole page the viewport is stretched to the content's height."""
     from playwright.sync_api import Page
 
     assert isinstance(page, Page)
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    size = page.viewport_size
+    if whole and size:
+        height = page.evaluate(
+            "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stSidebar]')]"
+            ".map((e) => e.scrollHeight), window.innerHeight)"
+        )
+        page.set_viewport_size({"width": size["width"], "height": min(int(height), 6000)})
+        page.wait_for_timeout(400)
+    page.screenshot(path=str(path))
+    if whole and size:
+        page.set_viewport_size(size)
     return path
