@@ -159,6 +159,8 @@ class Traffic:
     tiles: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # the app's own URLs that answered >= 400
+    refuse_tiles: bool = False
 
     def app_errors(self) -> list[str]:
         """Console errors other than tiles that could not load (there is no network here)."""
@@ -185,7 +187,10 @@ def page(browser: object, app_server: AppServer, traffic: Traffic) -> Iterator[o
             route.continue_()
         elif host.endswith(TILE_HOSTS):
             traffic.tiles.append(url)
-            route.fulfill(status=200, content_type="image/png", body=BLANK_TILE)
+            if traffic.refuse_tiles:
+                route.abort()
+            else:
+                route.fulfill(status=200, content_type="image/png", body=BLANK_TILE)
         else:
             traffic.outside.append(url)
             route.abort()
@@ -194,6 +199,14 @@ def page(browser: object, app_server: AppServer, traffic: Traffic) -> Iterator[o
     context.add_init_script(LEAFLET_HOOK)
     pg = context.new_page()
     pg.on("dialog", lambda d: (traffic.dialogs.append(d.message), d.dismiss()))
+    pg.on(
+        "response",
+        lambda r: (
+            traffic.failed.append(f"{r.status} {r.url}")
+            if r.status >= 400 and urlparse(r.url).netloc == app_host
+            else None
+        ),
+    )
     pg.on("console", lambda m: traffic.console_errors.append(m.text) if m.type == "error" else None)
     pg.on("pageerror", lambda e: traffic.console_errors.append(str(e)))
     yield pg

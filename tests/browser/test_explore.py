@@ -32,6 +32,25 @@ def test_map_renders_offline_with_every_landmark(page: Page, app_server: AppServ
     assert traffic.outside == []
     assert traffic.tiles, "the map asked for no tiles at all"
     assert traffic.app_errors() == []
+    # every asset the map loads (Leaflet, plugins, fonts, images) is served by the app
+    assert traffic.failed == []
+    frame = map_frame(page)
+    fa = frame.evaluate(  # type: ignore[attr-defined]
+        "async () => { await document.fonts.ready; return [...document.fonts]"
+        ".some((f) => f.family.includes('Font Awesome') && f.status === 'loaded'); }"
+    )
+    assert fa, "Font Awesome (the theme icons) did not load"
+
+
+def test_map_works_when_tiles_cannot_load(page: Page, app_server: AppServer, traffic: Traffic) -> None:
+    traffic.refuse_tiles = True  # an event hall without network
+    page.goto(app_server.url + "/?city=seattle")
+    wait_ready(page)
+    assert pins(page, len(published("seattle"))) == published("seattle")
+    page.get_by_role("button", name="Food", exact=True).click()
+    wait_ready(page)
+    assert pins(page, len(published("seattle", "food"))) == published("seattle", "food")
+    assert traffic.tiles and traffic.outside == []
 
 
 def test_theme_in_the_url_filters_the_pins(page: Page, app_server: AppServer, traffic: Traffic) -> None:
