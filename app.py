@@ -6,4 +6,5 @@ from ui.nav import navigation_pages
 from ui.setup import current_lang
 
 pages = navigation_pages(current_lang())
-st.navigation(pages, position="sidebar" if len(pages) > 1 else "hidden").run()
+# the sidebar links are drawn by ui.setup (the same when a page is opened without app.py)
+st.navigation(pages, position="hidden").run()

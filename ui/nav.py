@@ -14,14 +14,15 @@ class PageEntry:
     path: str  # relative to the project root
     title_key: str
     url_path: str
-    icon: str
+    icon: str  # a Material icon: Streamlit ships the font (an emoji needs a system font)
 
 
-PAGES: tuple[PageEntry, ...] = (PageEntry("pages/explore.py", "nav.explore", "", "🗺️"),)
+PAGES: tuple[PageEntry, ...] = (PageEntry("pages/explore.py", "nav.explore", "", ":material/map:"),)
 
 
 def navigation_pages(lang: str) -> list[st.Page]:
     return [
-        st.Page(p.path, title=t(p.title_key, lang), icon=p.icon, url_path=p.url_path or None, default=i == 0)
+        # no icon here: a Material page icon becomes a favicon fetched from Google's servers
+        st.Page(p.path, title=t(p.title_key, lang), url_path=p.url_path or None, default=i == 0)
         for i, p in enumerate(PAGES)
     ]

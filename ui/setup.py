@@ -19,6 +19,7 @@ import streamlit as st
 from itinerary import seed, store
 from itinerary.catalog import Catalog, localized_value
 from itinerary.i18n import LANG_NAMES, LANGS, t
+from ui.nav import PAGES
 
 PAGE_ICON = "🗺️"
 
@@ -104,9 +105,19 @@ def _on_lang_change() -> None:
     set_query(lang=None if st.session_state["picker_lang"] == "en" else st.session_state["picker_lang"])
 
 
+def _sidebar_nav(lang: str, keep: dict[str, str]) -> None:
+    """Links to the visitor pages, keeping city and language (also when app.py did not run)."""
+    for entry in PAGES:
+        st.sidebar.page_link(entry.path, label=t(entry.title_key, lang), icon=entry.icon, query_params=keep)
+
+
 def _sidebar_pickers(cities: pd.DataFrame, city_id: str, lang: str) -> None:
     st.session_state["picker_city"] = city_id  # the URL is the truth; widgets follow it
     st.session_state["picker_lang"] = lang
+    keep = {
+        k: v for k, v in (("city", st.query_params.get("city")), ("lang", st.query_params.get("lang"))) if v
+    }
+    _sidebar_nav(lang, keep)
     with st.sidebar:
         st.selectbox(
             t("picker.city", lang),

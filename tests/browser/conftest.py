@@ -163,8 +163,9 @@ class Traffic:
     refuse_tiles: bool = False
 
     def app_errors(self) -> list[str]:
-        """Console errors other than tiles that could not load (there is no network here)."""
-        return [e for e in self.console_errors if "ERR_NAME_NOT_RESOLVED" not in e]
+        """Console errors other than failed loads: tiles that cannot load (no network here) and
+        HTTP errors, which ``failed`` lists with their URLs."""
+        return [e for e in self.console_errors if not e.startswith("Failed to load resource")]
 
 
 @pytest.fixture
@@ -174,7 +175,7 @@ def traffic() -> Traffic:
 
 @pytest.fixture
 def page(browser: object, app_server: AppServer, traffic: Traffic) -> Iterator[object]:
-    from playwright.sync_api import Browser, Route
+    from playwright.sync_api import Browser, Response, Route
 
     assert isinstance(browser, Browser)
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-US")
@@ -199,14 +200,15 @@ def page(browser: object, app_server: AppServer, traffic: Traffic) -> Iterator[o
     context.add_init_script(LEAFLET_HOOK)
     pg = context.new_page()
     pg.on("dialog", lambda d: (traffic.dialogs.append(d.message), d.dismiss()))
-    pg.on(
-        "response",
-        lambda r: (
-            traffic.failed.append(f"{r.status} {r.url}")
-            if r.status >= 400 and urlparse(r.url).netloc == app_host
-            else None
-        ),
-    )
+
+    def on_response(response: Response) -> None:
+        path = urlparse(response.url).path
+        # opened at /itineraries, Streamlit's frontend first probes /itineraries/_stcore/...
+        probe = "/_stcore/" in path and not path.startswith("/_stcore/")
+        if response.status >= 400 and urlparse(response.url).netloc == app_host and not probe:
+            traffic.failed.append(f"{response.status} {response.url}")
+
+    pg.on("response", on_response)
     pg.on("console", lambda m: traffic.console_errors.append(m.text) if m.type == "error" else None)
     pg.on("pageerror", lambda e: traffic.console_errors.append(str(e)))
     yield pg
