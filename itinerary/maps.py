@@ -7,7 +7,9 @@ folium's classes at those files. Text from data reaches the map only through ``e
 from __future__ import annotations
 
 import html
+import itertools
 import json
+import math
 import os
 import re
 from collections.abc import Sequence
@@ -325,3 +327,67 @@ def payload_size(fmap: folium.Map) -> int:
 
 def rows_json_size(layer: LandmarkLayer) -> int:
     return len(json.dumps(layer.rows, ensure_ascii=False).encode())
+
+
+ROUTE_CSS = """
+.cp-num { width: 30px; height: 30px; border-radius: 50%; background: #c8102e; color: #fff; font-weight: 700;
+  display: flex; align-items: center; justify-content: center; border: 2px solid #fff; font-size: 14px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.5); box-sizing: border-box; }
+.cp-num.cp-late { background: #8a5a00; }
+.cp-arrow { width: 0; height: 0; border-top: 7px solid transparent; border-bottom: 7px solid transparent;
+  border-left: 12px solid #c8102e; }
+"""
+
+
+def bearing_degrees(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Initial compass bearing from point 1 to point 2 (0 = north, 90 = east)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dl = math.radians(lon2 - lon1)
+    x = math.sin(dl) * math.cos(p2)
+    y = math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl)
+    return (math.degrees(math.atan2(x, y)) + 360) % 360
+
+
+@dataclass(frozen=True)
+class RouteStop:
+    id: str
+    lat: float
+    lon: float
+    label: str  # shown in the tooltip (escaped here)
+    late: bool = False  # drawn in another colour when the stop cannot be made in time
+
+
+def route_group(
+    stops: Sequence[RouteStop], *, color: str = "#c8102e", name: str = "route"
+) -> folium.FeatureGroup:
+    """Numbered stops joined by a line with an arrow on each leg, pointing the way."""
+    group = folium.FeatureGroup(name=name)
+    group.add_child(folium.Element(f"<style>{ROUTE_CSS}</style>"))
+    if len(stops) >= 2:
+        folium.PolyLine([(s.lat, s.lon) for s in stops], color=color, weight=4, opacity=0.85).add_to(group)
+    for a, b in itertools.pairwise(stops):
+        angle = bearing_degrees(a.lat, a.lon, b.lat, b.lon) - 90  # the CSS arrow points east
+        folium.Marker(
+            location=((a.lat + b.lat) / 2, (a.lon + b.lon) / 2),
+            icon=folium.DivIcon(
+                html=f'<div class="cp-arrow" style="transform: rotate({angle:.1f}deg)"></div>',
+                icon_size=(12, 14),
+                icon_anchor=(6, 7),
+                class_name="cp-marker",
+            ),
+            interactive=False,
+        ).add_to(group)
+    for number, stop in enumerate(stops, start=1):
+        late = " cp-late" if stop.late else ""
+        folium.Marker(
+            location=(stop.lat, stop.lon),
+            icon=folium.DivIcon(
+                html=f'<div class="cp-num{late}" data-stop="{number}" data-landmark-id="{escape(stop.id)}">'
+                f"{number}</div>",
+                icon_size=(30, 30),
+                icon_anchor=(15, 15),
+                class_name="cp-marker",
+            ),
+            tooltip=f"{number}. {escape(stop.label)}",
+        ).add_to(group)
+    return group
