@@ -136,10 +136,21 @@ def base_map(
         # when tiles cannot load (offline event hall), the map stays usable on a plain background
         error_tile_url="data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw==",
     ).add_to(fmap)
-    fmap.get_root().header.add_child(folium.Element(f"<style>{MAP_CSS}</style>"))  # type: ignore[attr-defined]
+    # every style a layer may use lives here: layers sent apart from the base map carry no <style>
+    fmap.get_root().header.add_child(folium.Element(f"<style>{MAP_CSS}{ROUTE_CSS}</style>"))  # type: ignore[attr-defined]
     if legend:
         Legend(legend, legend_title).add_to(fmap)
     return fmap
+
+
+ROUTE_CSS = """
+.cp-num { width: 30px; height: 30px; border-radius: 50%; background: #c8102e; color: #fff; font-weight: 700;
+  display: flex; align-items: center; justify-content: center; border: 2px solid #fff; font-size: 14px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.5); box-sizing: border-box; }
+.cp-num.cp-late { background: #8a5a00; }
+.cp-arrow { width: 0; height: 0; border-top: 7px solid transparent; border-bottom: 7px solid transparent;
+  border-left: 12px solid #c8102e; }
+"""
 
 
 MAP_CSS = """
@@ -329,16 +340,6 @@ def rows_json_size(layer: LandmarkLayer) -> int:
     return len(json.dumps(layer.rows, ensure_ascii=False).encode())
 
 
-ROUTE_CSS = """
-.cp-num { width: 30px; height: 30px; border-radius: 50%; background: #c8102e; color: #fff; font-weight: 700;
-  display: flex; align-items: center; justify-content: center; border: 2px solid #fff; font-size: 14px;
-  box-shadow: 0 1px 4px rgba(0,0,0,.5); box-sizing: border-box; }
-.cp-num.cp-late { background: #8a5a00; }
-.cp-arrow { width: 0; height: 0; border-top: 7px solid transparent; border-bottom: 7px solid transparent;
-  border-left: 12px solid #c8102e; }
-"""
-
-
 def bearing_degrees(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Initial compass bearing from point 1 to point 2 (0 = north, 90 = east)."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
@@ -362,7 +363,6 @@ def route_group(
 ) -> folium.FeatureGroup:
     """Numbered stops joined by a line with an arrow on each leg, pointing the way."""
     group = folium.FeatureGroup(name=name)
-    group.add_child(folium.Element(f"<style>{ROUTE_CSS}</style>"))
     if len(stops) >= 2:
         folium.PolyLine([(s.lat, s.lon) for s in stops], color=color, weight=4, opacity=0.85).add_to(group)
     for a, b in itertools.pairwise(stops):
@@ -389,5 +389,6 @@ def route_group(
                 class_name="cp-marker",
             ),
             tooltip=f"{number}. {escape(stop.label)}",
+            z_index_offset=1000,  # above the landmark pins and clusters
         ).add_to(group)
     return group

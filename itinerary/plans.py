@@ -8,11 +8,27 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
-from datetime import date, time
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
 
+import pandas as pd
+
+from itinerary.exports import ExportPlan, ExportStop
 from itinerary.models import MODES
+from itinerary.routing import (
+    Place,
+    Schedule,
+    fit_budget,
+    order_stops,
+    profiles_for,
+    split_days,
+    travel_matrix_minutes,
+    windows_from_hours,
+)
 
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -68,3 +84,167 @@ def share_url(base: str, page: str, params: Mapping[str, str | None]) -> str:
     query = urlencode({k: v for k, v in params.items() if v}, safe=",:")
     path = f"{base.rstrip('/')}/{page.strip('/')}"
     return f"{path}?{query}" if query else path
+
+
+# --- from landmark ids to schedules, orders and exports ---------------------------------------
+
+ORIGIN_ID = "origin"  # a start point that is not a landmark (an address, a hotel, coordinates)
+
+
+def places_for(
+    landmarks: pd.DataFrame,
+    ids: Sequence[str],
+    *,
+    dwell: Mapping[str, float] | None = None,
+    origin: Place | None = None,
+) -> list[Place]:
+    """Places to schedule for landmark ids (rows of ``Catalog.landmarks``), after an origin."""
+    dwell = dwell or {}
+    places = [origin] if origin is not None else []
+    for lid in ids:
+        row: dict[Any, Any] = landmarks.loc[lid].to_dict()
+        places.append(
+            Place(
+                id=lid,
+                lat=float(row["lat"]),
+                lon=float(row["lon"]),
+                dwell_minutes=float(dwell.get(lid, row["visit_minutes"])),
+                opening_hours=str(row["opening_hours"] or ""),
+            )
+        )
+    return places
+
+
+def start_at(day: date, at: time, timezone: str) -> datetime:
+    return datetime.combine(day, at, tzinfo=ZoneInfo(timezone))
+
+
+def plan_days(
+    places: Sequence[Place], *, day: date, start_time: time, mode: str, city_id: str, timezone: str
+) -> list[Schedule]:
+    """The plan's schedule, split into days when it runs past the evening."""
+    return split_days(
+        places,
+        start=start_at(day, start_time, timezone),
+        mode=mode,
+        timezone=timezone,
+        profiles=profiles_for(city_id),
+    )
+
+
+@dataclass(frozen=True)
+class Optimised:
+    ids: list[str]  # landmark ids in the new order (the origin, if any, is not among them)
+    late: list[str]  # stops that cannot be made while open on that day
+    exact: bool
+    minutes_before: float
+    minutes_after: float
+
+
+def optimise_order(
+    places: Sequence[Place],
+    *,
+    day: date,
+    start_time: time,
+    mode: str,
+    city_id: str,
+    timezone: str,
+    keep_end: bool = False,
+    round_trip: bool = False,
+) -> Optimised:
+    """Shortest travel order from the first place, with opening hours as time windows."""
+    lats = [p.lat for p in places]
+    lons = [p.lon for p in places]
+    matrix = travel_matrix_minutes(lats, lons, mode, profiles=profiles_for(city_id))
+    start = start_at(day, start_time, timezone)
+    windows = windows_from_hours(places, day=day, timezone=timezone, start=start)
+    result = order_stops(
+        matrix,
+        start=0,
+        end=len(places) - 1 if keep_end and len(places) > 1 and not round_trip else None,
+        round_trip=round_trip,
+        windows=windows,
+        dwell=[p.dwell_minutes for p in places],
+    )
+    before = float(sum(matrix[i, i + 1] for i in range(len(places) - 1)))
+    if round_trip and len(places) > 1:
+        before += float(matrix[len(places) - 1, 0])
+    order = [places[i].id for i in result.order]
+    return Optimised(
+        ids=[pid for pid in order if pid != ORIGIN_ID],
+        late=[places[i].id for i in result.late],
+        exact=result.exact,
+        minutes_before=before,
+        minutes_after=float(result.total_minutes),
+    )
+
+
+@dataclass(frozen=True)
+class Fitted:
+    ids: list[str]
+    dropped: list[str]
+    fits: bool  # False when even the must-see stops do not fit the budget
+
+
+def fit_to_budget(
+    places: Sequence[Place], *, budget_minutes: float, must: Collection[str], mode: str, city_id: str
+) -> Fitted:
+    """The best set of the chosen stops that fits the time budget, keeping the must-see ones."""
+    lats = [p.lat for p in places]
+    lons = [p.lon for p in places]
+    matrix = travel_matrix_minutes(lats, lons, mode, profiles=profiles_for(city_id))
+    result = fit_budget(
+        matrix,
+        dwell=[p.dwell_minutes for p in places],
+        budget_minutes=budget_minutes,
+        must={i for i, p in enumerate(places) if p.id in must},
+        start=0,
+    )
+    kept = [places[i].id for i in result.order]
+    return Fitted(
+        ids=[pid for pid in kept if pid != ORIGIN_ID],
+        dropped=[p.id for p in places if p.id not in kept],
+        fits=result.fits,
+    )
+
+
+def export_plan(
+    *,
+    title: str,
+    city_name: str,
+    timezone: str,
+    mode: str,
+    url: str,
+    landmarks: pd.DataFrame,
+    days: Sequence[Schedule],
+    lang: str,
+    origin_label: str = "",
+) -> ExportPlan:
+    """The take-along form of a scheduled plan (for GPX, iCalendar, CSV, ...)."""
+    stops = []
+    for day in days:
+        for visit in day.visits:
+            pid = visit.place.id
+            if pid == ORIGIN_ID:
+                name, name_zh, address, note = origin_label or "Start", "", "", ""
+            else:
+                row = landmarks.loc[pid]
+                name, name_zh, address, note = str(row["name"]), str(row["name_zh"]), str(row["address"]), ""
+            stops.append(
+                ExportStop(
+                    id=pid,
+                    name=name,
+                    name_zh=name_zh,
+                    lat=visit.place.lat,
+                    lon=visit.place.lon,
+                    arrive=visit.start,
+                    depart=visit.depart,
+                    address=address,
+                    note=note,
+                    travel_minutes=round(visit.travel_minutes, 1),
+                    distance_km=round(visit.distance_km, 2),
+                )
+            )
+    return ExportPlan(
+        title=title, city_name=city_name, timezone=timezone, mode=mode, url=url, stops=tuple(stops), lang=lang
+    )

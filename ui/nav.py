@@ -17,7 +17,11 @@ class PageEntry:
     icon: str  # a Material icon: Streamlit ships the font (an emoji needs a system font)
 
 
-PAGES: tuple[PageEntry, ...] = (PageEntry("pages/explore.py", "nav.explore", "", ":material/map:"),)
+PAGES: tuple[PageEntry, ...] = (
+    PageEntry("pages/explore.py", "nav.explore", "", ":material/map:"),
+    PageEntry("pages/itineraries.py", "nav.itineraries", "itineraries", ":material/route:"),
+    PageEntry("pages/plan.py", "nav.plan", "plan", ":material/edit_road:"),
+)
 
 
 def navigation_pages(lang: str) -> list[st.Page]:

@@ -23,10 +23,13 @@ def app_env(monkeypatch: pytest.MonkeyPatch, mini_dir: Path, db_url: str) -> Pat
 
 @pytest.fixture
 def make_app(app_env: Path) -> AppFactory:
-    def make(script: str = "app.py", **query: str) -> AppTest:
-        at = AppTest.from_file(str(ROOT / script), default_timeout=30)
+    def make(page: str | None = None, **query: str) -> AppTest:
+        """Run app.py (as a visitor's browser does), switched to ``page`` when given."""
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
         for key, value in query.items():
             at.query_params[key] = value
+        if page:
+            at.switch_page(page)
         return at.run()
 
     return make

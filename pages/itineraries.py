@@ -1,0 +1,186 @@
+"""Itineraries: the city's curated routes, each with its stops on the map and a timed timeline."""
+
+from datetime import date, time
+
+import streamlit as st
+
+from itinerary import maps
+from itinerary.catalog import localized, localized_value
+from itinerary.i18n import t
+from itinerary.models import MODES
+from itinerary.plans import parse_day, parse_hhmm, parse_mode, places_for, plan_days
+from itinerary.routing import profiles_for
+from ui.mapview import show_map
+from ui.setup import now_in, set_query, setup_page, show_notices
+from ui.text import md_escape
+from ui.timeline import duration_label, render_timeline
+
+ctx = setup_page("nav.itineraries")
+lang = ctx.lang
+catalog = ctx.catalog
+itineraries = catalog.itineraries(ctx.city_id)
+landmarks = catalog.landmarks(ctx.city_id, include_drafts=True)
+themes = catalog.themes()
+today = now_in(ctx.timezone).date()
+
+st.title(md_escape(t("itin.title", lang, city=localized_value(ctx.city, "name", lang))), anchor=False)
+
+chosen = st.query_params.get("itinerary")
+if chosen and chosen not in itineraries.index:
+    ctx.notices.append(t("itin.unknown", lang, value=chosen))
+    set_query(itinerary=None)
+    chosen = None
+
+# --- the view in the URL: mode, start, date (bad values are dropped with a notice) -------------
+raw_mode, raw_start, raw_date = (st.query_params.get(k) for k in ("mode", "start", "date"))
+if raw_mode and not parse_mode(raw_mode):
+    ctx.notices.append(t("notice.bad_mode", lang, value=raw_mode))
+    set_query(mode=None)
+if raw_start and not parse_hhmm(raw_start):
+    ctx.notices.append(t("notice.bad_start", lang, value=raw_start))
+    set_query(start=None)
+if raw_date and not parse_day(raw_date):
+    ctx.notices.append(t("notice.bad_date", lang, value=raw_date))
+    set_query(date=None)
+show_notices(ctx)
+
+
+def _show(itinerary_id: str | None) -> None:
+    set_query(itinerary=itinerary_id, mode=None, start=None, date=None)
+
+
+def stop_ids(itinerary_id: str) -> tuple[list[str], dict[str, float]]:
+    stops = catalog.stops(itinerary_id)
+    ids = [lid for lid in stops["landmark_id"] if lid in landmarks.index]
+    return ids, dict(zip(stops["landmark_id"], stops["dwell_minutes"].astype(float), strict=True))
+
+
+def schedule_of(itinerary_id: str, mode: str, start: time, day: date):  # type: ignore[no-untyped-def]
+    ids, dwell = stop_ids(itinerary_id)
+    places = places_for(landmarks, ids, dwell=dwell)
+    return plan_days(places, day=day, start_time=start, mode=mode, city_id=ctx.city_id, timezone=ctx.timezone)
+
+
+if itineraries.empty:
+    st.info(t("itin.none", lang))
+    st.stop()
+
+# --- the list of itineraries ------------------------------------------------------------------
+if not chosen:
+    # general itineraries (the inclusive must-go one) before themed ones, featured first
+    order = itineraries.assign(general=itineraries["theme_id"] == "").sort_values(
+        ["featured", "general", "title"], ascending=[False, False, True]
+    )
+    columns = st.columns(2)
+    for i, (iid, it) in enumerate(order.iterrows()):
+        days = schedule_of(str(iid), str(it["mode"]), parse_hhmm(it["start_time"]) or time(9), today)
+        total = sum(d.total_minutes for d in days)
+        km = sum(d.distance_km for d in days)
+        with columns[i % 2].container(border=True):
+            st.subheader(md_escape(localized_value(it, "title", lang)), anchor=False)
+            if it["theme_id"] in themes.index:
+                label = localized(themes.loc[[it["theme_id"]]], "label", lang).iloc[0]
+                st.markdown(f":blue-badge[{md_escape(label)}]")
+            st.markdown(md_escape(localized_value(it, "summary", lang)))
+            st.caption(
+                t(
+                    "itin.card_meta",
+                    lang,
+                    stops=int(it["stop_count"]),
+                    hours=duration_label(total, lang),
+                    km=f"{km:.1f}",
+                    mode=t(f"mode.{it['mode']}", lang),
+                )
+            )
+            st.button(t("itin.choose", lang), key=f"show_{iid}", on_click=_show, args=(str(iid),))
+    st.stop()
+
+# --- one itinerary: controls, map and timeline -----------------------------------------------
+it = itineraries.loc[chosen]
+mode = parse_mode(st.query_params.get("mode")) or str(it["mode"])
+start = parse_hhmm(st.query_params.get("start")) or parse_hhmm(str(it["start_time"])) or time(9)
+day = parse_day(st.query_params.get("date")) or today
+st.session_state.update(itin_mode=mode, itin_start=start, itin_date=day)
+
+
+def _on_controls() -> None:
+    set_query(
+        mode=st.session_state["itin_mode"] if st.session_state["itin_mode"] != it["mode"] else None,
+        start=st.session_state["itin_start"].strftime("%H:%M"),
+        date=st.session_state["itin_date"].isoformat(),
+    )
+
+
+st.button(t("itin.back", lang), icon=":material/arrow_back:", on_click=_show, args=(None,), key="itin_back")
+st.subheader(md_escape(localized_value(it, "title", lang)), anchor=False)
+st.markdown(md_escape(localized_value(it, "summary", lang)))
+c1, c2, c3 = st.columns([2, 1, 1])
+c1.segmented_control(
+    t("itin.mode", lang),
+    options=list(MODES),
+    format_func=lambda m: t(f"mode.{m}", lang),
+    key="itin_mode",
+    on_change=_on_controls,
+    required=True,
+)
+c2.time_input(t("itin.start", lang), key="itin_start", on_change=_on_controls, step=900)
+c3.date_input(t("itin.date", lang), key="itin_date", on_change=_on_controls)
+
+days = schedule_of(chosen, mode, start, day)
+ids, _ = stop_ids(chosen)
+profile = profiles_for(ctx.city_id)[mode]
+names = localized(landmarks, "name", lang)
+
+map_col, timeline_col = st.columns([3, 2], gap="medium")
+with timeline_col:
+    flagged = render_timeline(days, landmarks=landmarks, mode=mode, lang=lang)
+    st.caption(
+        t(
+            "itin.estimate_note",
+            lang,
+            detour=f"{profile.detour_factor:g}",
+            speed=f"{profile.speed_kmh:g}",
+            overhead=f"{profile.overhead_minutes:g}",
+            mode_lower=t(f"mode.{mode}", lang).lower(),
+        )
+    )
+    st.page_link(
+        "pages/plan.py",
+        label=t("itin.customise", lang),
+        icon=":material/edit_road:",
+        query_params={
+            k: v
+            for k, v in {
+                "city": ctx.city_id,
+                "stops": ",".join(ids),
+                "mode": mode,
+                "start": start.strftime("%H:%M"),
+                "date": day.isoformat(),
+                "lang": lang if lang != "en" else "",
+            }.items()
+            if v
+        },
+    )
+with map_col:
+    route = maps.route_group(
+        [
+            maps.RouteStop(
+                lid,
+                float(landmarks.loc[lid, "lat"]),
+                float(landmarks.loc[lid, "lon"]),
+                names[lid],
+                lid in flagged,
+            )
+            for lid in ids
+        ]
+    )
+    lats = [float(landmarks.loc[lid, "lat"]) for lid in ids]
+    lons = [float(landmarks.loc[lid, "lon"]) for lid in ids]
+    base = maps.base_map(
+        center=(float(ctx.city["lat"]), float(ctx.city["lon"])),
+        zoom=int(ctx.city["zoom"]),
+        tiles=maps.TileConfig.from_env(),
+    )
+    if ids:
+        base.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30))
+    show_map(base, [route], key=f"itin_map_{chosen}", height=560, returned_objects=())

@@ -1,0 +1,365 @@
+"""Plan my route: choose, order and time your own stops, then take the plan along."""
+
+from datetime import time
+
+import folium
+import streamlit as st
+
+from itinerary import exports, maps
+from itinerary.catalog import localized, localized_value, nearest_landmark
+from itinerary.geocode import Geocoder
+from itinerary.i18n import t
+from itinerary.models import MODES
+from itinerary.plans import (
+    ORIGIN_ID,
+    export_plan,
+    fit_to_budget,
+    optimise_order,
+    parse_day,
+    parse_hhmm,
+    parse_id_list,
+    parse_mode,
+    places_for,
+    plan_days,
+    public_base_url,
+    share_url,
+    split_known,
+)
+from itinerary.routing import Place
+from ui.mapview import clicked_point, show_map
+from ui.setup import now_in, set_query, setup_page, show_notices
+from ui.text import md_escape
+from ui.timeline import render_timeline
+
+MAP_KEY = "plan_map"
+
+ctx = setup_page("nav.plan")
+lang = ctx.lang
+catalog = ctx.catalog
+landmarks = catalog.landmarks(ctx.city_id)
+themes = catalog.themes()
+names = localized(landmarks, "name", lang)
+
+# --- the plan lives in the URL ------------------------------------------------------------------
+ids, unknown = split_known(parse_id_list(st.query_params.get("stops")), landmarks.index)
+if unknown:
+    ctx.notices.append(t("plan.dropped", lang, ids=", ".join(unknown)))
+    set_query(stops=",".join(ids))
+raw_mode, raw_start, raw_date = (st.query_params.get(k) for k in ("mode", "start", "date"))
+for raw, ok, key, notice in (
+    (raw_mode, parse_mode(raw_mode), "mode", "notice.bad_mode"),
+    (raw_start, parse_hhmm(raw_start), "start", "notice.bad_start"),
+    (raw_date, parse_day(raw_date), "date", "notice.bad_date"),
+):
+    if raw and not ok:
+        ctx.notices.append(t(notice, lang, value=raw))
+        set_query(**{key: None})
+mode = parse_mode(st.query_params.get("mode")) or "transit"
+start = parse_hhmm(st.query_params.get("start")) or time(9)
+day = parse_day(st.query_params.get("date")) or now_in(ctx.timezone).date()
+origin: Place | None = None
+origin_label = ""
+try:
+    lat_s, lon_s = st.query_params.get("origin", "").split(",")
+    lat, lon = float(lat_s), float(lon_s)
+    if -90 <= lat <= 90 and -180 <= lon <= 180:
+        origin_label = st.query_params.get("origin_name", "") or f"{lat:.5f}, {lon:.5f}"
+        origin = Place(ORIGIN_ID, lat, lon, 0.0)
+except ValueError:
+    pass
+st.session_state.update(plan_mode=mode, plan_start=start, plan_date=day)
+must: set[str] = st.session_state.setdefault("plan_must", set())
+
+
+def _set_stops(new_ids: list[str]) -> None:
+    set_query(stops=",".join(new_ids))
+
+
+def _add(lid: str | None) -> None:
+    if lid and lid not in ids:
+        _set_stops([*ids, lid])
+
+
+def _move(i: int, step: int) -> None:
+    j = i + step
+    if 0 <= j < len(ids):
+        new = list(ids)
+        new[i], new[j] = new[j], new[i]
+        _set_stops(new)
+
+
+def _remove(lid: str) -> None:
+    must.discard(lid)
+    _set_stops([x for x in ids if x != lid])
+
+
+def _toggle_must(lid: str) -> None:
+    (must.add if st.session_state[f"must_{lid}"] else must.discard)(lid)
+
+
+def _on_map_click() -> None:
+    point = clicked_point(MAP_KEY)
+    if point:
+        _add(nearest_landmark(catalog.landmarks(ctx.city_id), *point))
+
+
+def _on_controls() -> None:
+    set_query(
+        mode=st.session_state["plan_mode"],
+        start=st.session_state["plan_start"].strftime("%H:%M"),
+        date=st.session_state["plan_date"].isoformat(),
+    )
+
+
+def _add_selected() -> None:
+    _add(st.session_state.get("plan_add"))
+    st.session_state["plan_add"] = None
+
+
+def _places() -> list[Place]:
+    return places_for(landmarks, ids, origin=origin)
+
+
+def _optimise() -> None:
+    result = optimise_order(
+        _places(),
+        day=day,
+        start_time=start,
+        mode=mode,
+        city_id=ctx.city_id,
+        timezone=ctx.timezone,
+        keep_end=st.session_state.get("plan_keep_end", False),
+        round_trip=st.session_state.get("plan_round_trip", False),
+    )
+    _set_stops(result.ids)
+    st.session_state["plan_message"] = ("optimised", result)
+
+
+def _fit() -> None:
+    hours = float(st.session_state["plan_budget"])
+    result = fit_to_budget(_places(), budget_minutes=hours * 60, must=must, mode=mode, city_id=ctx.city_id)
+    _set_stops(result.ids)
+    st.session_state["plan_message"] = ("fitted", (result, hours, len(ids)))
+
+
+def _use_origin(lat: float, lon: float, label: str) -> None:
+    set_query(origin=f"{lat:.6f},{lon:.6f}", origin_name=label[:80])
+
+
+def _clear_origin() -> None:
+    set_query(origin=None, origin_name=None)
+
+
+@st.cache_resource(show_spinner=False)
+def geocoder() -> Geocoder:
+    return Geocoder()  # one per process: the rate limit and cache are shared by all visitors
+
+
+st.title(md_escape(t("plan.title", lang, city=localized_value(ctx.city, "name", lang))), anchor=False)
+show_notices(ctx)
+
+c1, c2, c3 = st.columns([2, 1, 1])
+c1.segmented_control(
+    t("itin.mode", lang),
+    options=list(MODES),
+    format_func=lambda m: t(f"mode.{m}", lang),
+    key="plan_mode",
+    on_change=_on_controls,
+    required=True,
+)
+c2.time_input(t("itin.start", lang), key="plan_start", on_change=_on_controls, step=900)
+c3.date_input(t("itin.date", lang), key="plan_date", on_change=_on_controls)
+
+message = st.session_state.pop("plan_message", None)
+if message and message[0] == "optimised":
+    res = message[1]
+    st.success(t("plan.optimised", lang, after=round(res.minutes_after), before=round(res.minutes_before)))
+    if res.late:
+        st.warning(t("plan.late", lang, names=", ".join(md_escape(names.get(x, x)) for x in res.late)))
+elif message and message[0] == "fitted":
+    res, hours, total = message[1]
+    if not res.fits:
+        st.warning(t("plan.must_too_long", lang, hours=f"{hours:g}"))
+    elif res.dropped:
+        dropped = ", ".join(md_escape(names.get(x, x)) for x in res.dropped)
+        st.info(t("plan.fitted", lang, kept=len(res.ids), total=total, hours=f"{hours:g}", names=dropped))
+    else:
+        st.success(t("plan.fitted_all", lang, hours=f"{hours:g}"))
+
+places = _places()
+days = (
+    plan_days(places, day=day, start_time=start, mode=mode, city_id=ctx.city_id, timezone=ctx.timezone)
+    if ids
+    else []
+)
+
+map_col, side_col = st.columns([3, 2], gap="medium")
+with side_col:
+    st.markdown(f"**{t('plan.stops', lang, count=len(ids))}**")
+    if not ids:
+        st.info(t("plan.empty", lang))
+    for i, lid in enumerate(ids):
+        row = st.columns([5, 1, 1, 1, 3], vertical_alignment="center", gap="small")
+        row[0].markdown(f"{i + 1}. {md_escape(names[lid])}")
+        for col, key, icon, handler, args, help_key, disabled in (
+            (row[1], f"up_{lid}", ":material/arrow_upward:", _move, (i, -1), "plan.up", i == 0),
+            (
+                row[2],
+                f"down_{lid}",
+                ":material/arrow_downward:",
+                _move,
+                (i, 1),
+                "plan.down",
+                i == len(ids) - 1,
+            ),
+            (row[3], f"rm_{lid}", ":material/close:", _remove, (lid,), "plan.remove", False),
+        ):
+            col.button(
+                "", key=key, icon=icon, on_click=handler, args=args, help=t(help_key, lang), disabled=disabled
+            )
+        st.session_state[f"must_{lid}"] = lid in must
+        row[4].checkbox(t("plan.must", lang), key=f"must_{lid}", on_change=_toggle_must, args=(lid,))
+    add_col, button_col = st.columns([4, 1], vertical_alignment="bottom")
+    add_col.selectbox(
+        t("plan.add", lang),
+        options=[x for x in landmarks.index if x not in ids],
+        format_func=lambda x: names[x],
+        index=None,
+        key="plan_add",
+    )
+    button_col.button(t("plan.add_button", lang), on_click=_add_selected, key="plan_add_button")
+
+    with st.expander(t("plan.start_point", lang), expanded=origin is not None):
+        if origin is not None:
+            st.markdown(md_escape(t("plan.origin", lang, label=origin_label)))
+            st.button(t("plan.clear_origin", lang), on_click=_clear_origin, key="plan_clear_origin")
+        query = st.text_input(t("plan.address", lang), key="plan_address")
+        if st.button(t("plan.find", lang), key="plan_find") and query.strip():
+            lats, lons = landmarks["lat"], landmarks["lon"]
+            bbox = (
+                float(lats.min()) - 0.1,
+                float(lons.min()) - 0.1,
+                float(lats.max()) + 0.1,
+                float(lons.max()) + 0.1,
+            )
+            st.session_state["plan_geo"] = geocoder().search(
+                query, city_bbox=bbox, language=lang, landmarks=landmarks
+            )
+        outcome = st.session_state.get("plan_geo")
+        if outcome is not None:
+            if outcome.code:
+                st.warning(t(f"plan.geo.{outcome.code}", lang))
+            for k, result in enumerate(outcome.results):
+                st.button(
+                    f"{t('plan.use_start', lang)}: {result.label}"[:120],
+                    key=f"geo_{k}",
+                    on_click=_use_origin,
+                    args=(result.lat, result.lon, result.label),
+                )
+
+    if len(ids) >= 2:
+        with st.container(border=True):
+            st.checkbox(t("plan.keep_end", lang), key="plan_keep_end")
+            st.checkbox(t("plan.round_trip", lang), key="plan_round_trip")
+            st.button(t("plan.optimise", lang), on_click=_optimise, key="plan_optimise", type="primary")
+            f1, f2 = st.columns([2, 1], vertical_alignment="bottom")
+            f1.number_input(
+                t("plan.budget", lang), min_value=0.5, max_value=24.0, value=4.0, step=0.5, key="plan_budget"
+            )
+            f2.button(t("plan.fit", lang), on_click=_fit, key="plan_fit")
+
+    flagged = (
+        render_timeline(days, landmarks=landmarks, mode=mode, lang=lang, origin_label=origin_label)
+        if days
+        else []
+    )
+
+with map_col:
+    styles = maps.theme_styles(themes, localized(themes, "label", lang))
+    layer = folium.FeatureGroup(name="landmarks")
+    maps.LandmarkLayer(landmarks, styles=styles, names=names).add_to(layer)
+    stops = [maps.RouteStop(ORIGIN_ID, origin.lat, origin.lon, origin_label)] if origin else []
+    stops += [
+        maps.RouteStop(
+            x, float(landmarks.loc[x, "lat"]), float(landmarks.loc[x, "lon"]), names[x], x in flagged
+        )
+        for x in ids
+    ]
+    base = maps.base_map(
+        center=(float(ctx.city["lat"]), float(ctx.city["lon"])),
+        zoom=int(ctx.city["zoom"]),
+        tiles=maps.TileConfig.from_env(),
+        legend=styles,
+        legend_title=t("explore.legend", lang),
+    )
+    show_map(base, [layer, maps.route_group(stops)], key=MAP_KEY, height=560, on_change=_on_map_click)
+    st.caption(t("plan.map_hint", lang))
+
+# --- take it along -------------------------------------------------------------------------------
+if ids:
+    st.subheader(t("plan.take", lang), anchor=False)
+    link = share_url(
+        public_base_url(st.context.url),
+        "plan",
+        {
+            "city": ctx.city_id,
+            "stops": ",".join(ids),
+            "mode": mode,
+            "start": start.strftime("%H:%M"),
+            "date": day.isoformat(),
+            "lang": lang if lang != "en" else None,
+            "origin": st.query_params.get("origin") if origin else None,
+            "origin_name": st.query_params.get("origin_name") if origin else None,
+        },
+    )
+    plan = export_plan(
+        title=t("plan.title", lang, city=localized_value(ctx.city, "name", lang)),
+        city_name=localized_value(ctx.city, "name", lang),
+        timezone=ctx.timezone,
+        mode=mode,
+        url=link,
+        landmarks=landmarks,
+        days=days,
+        lang=lang,
+        origin_label=origin_label,
+    )
+    qr_col, files_col = st.columns([1, 2])
+    with qr_col:
+        png = exports.qr_png(link)
+        st.image(png, width=220, caption=t("plan.link", lang))
+        st.download_button(
+            t("plan.qr_png", lang),
+            png,
+            "cityplus-plan-qr.png",
+            "image/png",
+            key="dl_qr_png",
+            on_click="ignore",
+        )
+        st.download_button(
+            t("plan.qr_svg", lang),
+            exports.qr_svg(link),
+            "cityplus-plan-qr.svg",
+            "image/svg+xml",
+            key="dl_qr_svg",
+            on_click="ignore",
+        )
+    with files_col:
+        st.code(link, language=None)
+        base_name = f"cityplus-{ctx.city_id}-{day.isoformat()}"
+        for key, data, ext, mime in (
+            ("gpx", exports.to_gpx(plan), "gpx", "application/gpx+xml"),
+            ("ics", exports.to_ics(plan), "ics", "text/calendar"),
+            ("geojson", exports.to_geojson(plan), "geojson", "application/geo+json"),
+            ("csv", exports.csv_bytes(plan), "csv", "text/csv"),
+            ("kml", exports.to_kml(plan), "kml", "application/vnd.google-earth.kml+xml"),
+            ("html", exports.to_print_html(plan), "html", "text/html"),
+        ):
+            # a download is no reason to run the page again
+            st.download_button(
+                t(f"plan.dl.{key}", lang),
+                data,
+                f"{base_name}.{ext}",
+                mime,
+                key=f"dl_{key}",
+                on_click="ignore",
+            )

@@ -1,0 +1,185 @@
+"""Itineraries and Plan my route in Chromium: routes on the map, clicks, optimising, downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import gpxpy
+import icalendar
+from playwright.sync_api import Page, expect
+
+from itinerary import seed
+from tests.browser.conftest import AppServer, Traffic, map_frame, pins, screenshot, wait_ready
+from tests.conftest import DATA
+
+SHIPPED = seed.load_dir(DATA)
+MUST_GO = [s.landmark_id for s in SHIPPED.stops if s.itinerary_id == "shenzhen-must-go"]
+
+
+def route_stops(page: Page, expected: int) -> list[str]:
+    frame = map_frame(page)
+    locator = frame.locator(".cp-num")  # type: ignore[attr-defined]
+    expect(locator).to_have_count(expected, timeout=20_000)
+    return [locator.nth(i).get_attribute("data-landmark-id") or "" for i in range(expected)]
+
+
+def test_itinerary_route_draws_in_order(page: Page, app_server: AppServer, traffic: Traffic) -> None:
+    page.goto(app_server.url + "/itineraries?itinerary=shenzhen-must-go")
+    wait_ready(page)
+    assert route_stops(page, 8) == MUST_GO
+    frame = map_frame(page)
+    assert frame.locator(".cp-arrow").count() == 7  # type: ignore[attr-defined]  # one per leg
+    expect(page.get_by_text("Inclusive experience", exact=False).first).to_be_visible()
+    screenshot(page, "itinerary-must-go-desktop")
+    assert traffic.outside == [] and traffic.failed == [] and traffic.app_errors() == []
+
+
+def test_switching_to_transit_then_customise(page: Page, app_server: AppServer) -> None:
+    page.goto(app_server.url + "/itineraries?itinerary=shenzhen-must-go&mode=walk")
+    wait_ready(page)
+    page.get_by_role("radio", name="Public transport").click()
+    wait_ready(page)
+    expect(page.get_by_text("by public transport (estimate)").first).to_be_visible()
+    page.get_by_role("link", name="Customise in Plan my route").click()
+    wait_ready(page)
+    assert "/plan?" in page.url and "stops=" + "%2C".join(MUST_GO) in page.url.replace(",", "%2C")
+    assert "mode=transit" in page.url
+    assert route_stops(page, 8) == MUST_GO
+
+
+def test_a_pin_click_adds_a_stop(page: Page, app_server: AppServer) -> None:
+    page.set_viewport_size({"width": 1440, "height": 1300})
+    page.goto(app_server.url + "/plan?city=seattle&stops=pike-place-market")
+    wait_ready(page)
+    pins(page, 7)
+    frame = map_frame(page)
+    page.locator("iframe[title='streamlit_folium.st_folium']").first.scroll_into_view_if_needed()
+    frame.evaluate(  # type: ignore[attr-defined]
+        """() => new Promise((done) => {
+            window.__cpMaps[0].eachLayer((layer) => {
+              if (layer.getLayers && layer._featureGroup) {
+                const m = layer.getLayers().find((x) => x.options.landmarkId === "space-needle");
+                layer.zoomToShowLayer(m, () => setTimeout(done, 300));
+              }
+            });
+        })"""
+    )
+    frame.locator(".cp-pin >> xpath=..").locator("xpath=self::*[@data-landmark-id='space-needle']").click()  # type: ignore[attr-defined]
+    wait_ready(page)
+    assert (
+        "stops=pike-place-market%2Cspace-needle" in page.url
+        or "stops=pike-place-market,space-needle" in page.url
+    )
+    assert route_stops(page, 2) == ["pike-place-market", "space-needle"]
+
+
+def test_optimise_changes_order_and_url(page: Page, app_server: AppServer) -> None:
+    zigzag = [
+        "shenzhen-guomao-building",
+        "oct-loft",
+        "huaqiang-north",
+        "shenzhen-bay-park",
+        "lianhuashan-park",
+    ]
+    page.goto(app_server.url + "/plan?stops=" + ",".join(zigzag) + "&date=2026-12-01&mode=transit")
+    wait_ready(page)
+    assert route_stops(page, 5) == zigzag
+    page.get_by_role("button", name="Optimise order").click()
+    wait_ready(page)
+    expect(page.get_by_text("New order: about")).to_be_visible()
+    new = route_stops(page, 5)
+    assert new[0] == zigzag[0] and new != zigzag and sorted(new) == sorted(zigzag)
+    assert ",".join(new) in page.url.replace("%2C", ",")
+
+
+def test_downloads_are_valid_files(page: Page, app_server: AppServer) -> None:
+    page.goto(
+        app_server.url + "/plan?stops=oct-loft,huaqiang-north,ping-an-finance-center&date=2026-12-01&lang=zh"
+    )
+    wait_ready(page)
+    files: dict[str, bytes] = {}
+    for label in (
+        "GPX（地图应用）",
+        "日历（.ics）",
+        "GeoJSON 数据",
+        "表格（CSV）",
+        "KML（谷歌地球）",
+        "打印版页面",
+        "二维码（PNG）",
+    ):
+        with page.expect_download() as info:
+            page.get_by_role("button", name=label).click()
+        download = info.value
+        path = download.path()
+        files[download.suggested_filename.rsplit(".", 1)[-1]] = open(path, "rb").read()  # noqa: SIM115
+    gpx = gpxpy.parse(files["gpx"].decode())
+    assert [w.name for w in gpx.waypoints][1].startswith("华强北") or "Huaqiang" in gpx.waypoints[1].name
+    assert len(gpx.routes[0].points) == 3
+    cal = icalendar.Calendar.from_ical(files["ics"])
+    assert len([c for c in cal.walk("VEVENT")]) == 3
+    geo = json.loads(files["geojson"])
+    assert geo["type"] == "FeatureCollection" and geo["features"][0]["geometry"]["coordinates"][0] > 100
+    rows = list(csv.DictReader(io.StringIO(files["csv"].decode("utf-8-sig"))))
+    assert rows[1]["name_zh"] == "华强北"
+    ET.fromstring(files["kml"])
+    assert b"<script" not in files["html"] and "华强北".encode() in files["html"]
+    assert files["png"].startswith(b"\x89PNG")
+    screenshot(page, "plan-zh-desktop")
+
+
+def test_deep_link_to_plan_in_a_new_session(page: Page, app_server: AppServer, traffic: Traffic) -> None:
+    # a QR code opens /plan directly: Streamlit runs pages/plan.py without app.py
+    page.goto(app_server.url + "/plan?stops=oct-loft&lang=zh")
+    wait_ready(page)
+    expect(page.get_by_role("heading", name="规划深圳路线")).to_be_visible()
+    sidebar = page.locator("[data-testid='stSidebar']")
+    for label in ("探索", "精选行程", "规划我的路线"):
+        expect(sidebar.get_by_text(label, exact=True)).to_be_visible()
+    expect(sidebar.get_by_text("app", exact=True)).to_have_count(0)  # no raw file names
+    assert traffic.failed == [] and traffic.app_errors() == []
+
+
+def test_plan_on_a_phone(page: Page, app_server: AppServer) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(app_server.url + "/plan?stops=oct-loft,huaqiang-north&date=2026-12-01")
+    wait_ready(page)
+    route_stops(page, 2)
+    screenshot(page, "plan-phone-en")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+
+
+def test_visitor_journey_must_go_to_calendar_gpx_and_qr(page: Page, app_server: AppServer) -> None:
+    """The issue's 'done when': open the must-go itinerary, switch to transit, customise it,
+    optimise it, and leave with a QR code, a calendar and a GPX file that other programs open."""
+    import zxingcpp
+    from PIL import Image
+
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    page.goto(app_server.url + "/itineraries")
+    wait_ready(page)
+    page.get_by_role("button", name="Show this itinerary").first.click()
+    wait_ready(page)
+    assert "itinerary=shenzhen-must-go" in page.url
+    page.get_by_role("radio", name="Public transport").click()
+    wait_ready(page)
+    page.get_by_role("link", name="Customise in Plan my route").click()
+    wait_ready(page)
+    page.get_by_role("button", name="Optimise order").click()
+    wait_ready(page)
+    expect(page.get_by_text("New order: about")).to_be_visible()
+    link = page.locator("[data-testid='stCode'] code").first.inner_text().strip()
+    assert "/plan?city=shenzhen&stops=" in link and "mode=transit" in link
+    got: dict[str, bytes] = {}
+    for label in ("Calendar (.ics)", "GPX (maps apps)", "QR code (PNG)"):
+        with page.expect_download() as info:
+            page.get_by_role("button", name=label).click()
+        got[label] = open(info.value.path(), "rb").read()  # noqa: SIM115
+    events = list(icalendar.Calendar.from_ical(got["Calendar (.ics)"]).walk("VEVENT"))
+    assert len(events) == 8
+    assert str(events[0]["DTSTART"].dt.tzinfo) == "Asia/Shanghai"
+    assert len(gpxpy.parse(got["GPX (maps apps)"].decode()).waypoints) == 8
+    decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(got["QR code (PNG)"])))
+    assert [d.text for d in decoded] == [link]
