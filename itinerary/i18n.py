@@ -153,6 +153,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "tl.day": {"en": "Day {n} · {date}", "zh": "第 {n} 天 · {date}"},
     "warn.closed_on_date": {"en": "Closed on this date", "zh": "当日不开放"},
+    "warn.closed_on_arrival": {"en": "Already closed when you arrive", "zh": "到达时已关闭"},
     "warn.closes_before_end": {
         "en": "Closes at {time}, before the visit ends",
         "zh": "{time} 关闭，早于游览结束",

@@ -25,15 +25,8 @@ def duration_label(minutes: float, lang: str) -> str:
 
 
 def warning_text(code: str, visit_start: str, closes: str, lang: str) -> str:
-    if code == CLOSES_BEFORE_END:
-        return t("warn.closes_before_end", lang, time=closes)
-    if code == OPENS_LATER:
-        return t("warn.opens_later", lang, time=visit_start)
-    key = f"warn.{code}"
-    return t(key, lang) if key in _KNOWN else code
-
-
-_KNOWN = {"warn.closed_on_date", "warn.closes_before_end", "warn.opens_later", "warn.unknown_hours"}
+    """The visitor's words for a schedule warning code of ``routing`` (each has a ``warn.`` key)."""
+    return t(f"warn.{code}", lang, time=closes if code == CLOSES_BEFORE_END else visit_start)
 
 
 def render_timeline(

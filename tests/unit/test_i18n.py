@@ -47,3 +47,11 @@ def test_every_key_used_in_code_exists() -> None:
         used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z_.]+)["']""", path.read_text(encoding="utf-8")))
     assert used, "no t() calls found"
     assert sorted(used - set(STRINGS)) == []
+
+
+def test_every_schedule_warning_and_geocoder_message_is_translated() -> None:
+    from itinerary.geocode import MESSAGE_CODES
+    from itinerary.routing import WARNINGS
+
+    assert all(f"warn.{code}" in STRINGS for code in WARNINGS)
+    assert all(f"plan.geo.{code}" in STRINGS for code in MESSAGE_CODES if code)
