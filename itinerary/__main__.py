@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from itinerary import seed, store
+from itinerary import seed, store, tiles
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -52,6 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--db-url", help="default: $CITYPLUS_DB_URL or var/cityplus.db")
     p.add_argument("--force", action="store_true", help="replace the content even if unchanged or edited")
     p.set_defaults(func=_seed)
+    p = sub.add_parser("tiles", help="fill a local tile folder for a city (kiosks without network)")
+    tiles.configure_parser(p)
+    p.set_defaults(func=tiles.run)
     args = parser.parse_args(argv)
     return int(args.func(args))
 

@@ -234,6 +234,29 @@ STRINGS: dict[str, dict[str, str]] = {
     "plan.dl.csv": {"en": "Spreadsheet (CSV)", "zh": "表格（CSV）"},
     "plan.dl.kml": {"en": "KML (Google Earth)", "zh": "KML（谷歌地球）"},
     "plan.dl.html": {"en": "Printable page", "zh": "打印版页面"},
+    "kiosk.welcome": {"en": "Discover {city}", "zh": "发现{city}"},
+    "kiosk.touch": {"en": "Touch a theme or a route to start", "zh": "轻触主题或路线开始探索"},
+    "kiosk.themes": {"en": "Themes", "zh": "主题"},
+    "kiosk.routes": {"en": "Routes", "zh": "路线"},
+    "kiosk.stop_of": {"en": "Stop {n} of {total} · {route}", "zh": "第 {n} 站，共 {total} 站 · {route}"},
+    "kiosk.take": {"en": "Take it with you", "zh": "扫码带走"},
+    "kiosk.scan": {
+        "en": "Scan with your phone's camera to open this route.",
+        "zh": "用手机相机扫码，即可在手机上打开这条路线。",
+    },
+    "kiosk.back": {"en": "Back to the tour", "zh": "返回导览"},
+    "kiosk.idle_note": {
+        "en": "Returns to the tour after {seconds} s without a touch.",
+        "zh": "{seconds} 秒无操作后自动返回导览。",
+    },
+    "kiosk.no_theme_route": {
+        "en": "No route for this theme yet: here are its places.",
+        "zh": "该主题暂无路线，以下是相关地点。",
+    },
+    "kiosk.attribution": {
+        "en": "Map data © OpenStreetMap contributors",
+        "zh": "地图数据 © OpenStreetMap 贡献者",
+    },
     "notice.unknown_city": {
         "en": "Unknown city “{value}” in the link; showing {city} instead.",
         "zh": "链接中的城市“{value}”不存在，已显示{city}。",

@@ -119,6 +119,7 @@ def base_map(
     tiles: TileConfig,
     legend: Sequence[ThemeStyle] = (),
     legend_title: str = "",
+    links: bool = True,
 ) -> folium.Map:
     """The stable part of a page's map: view, tiles, legend. Changing layers go separately."""
     fmap = folium.Map(
@@ -127,6 +128,8 @@ def base_map(
         tiles=None,
         control_scale=True,
         prefer_canvas=False,
+        # a kiosk shows no link that leads off the page; it shows the attribution as plain text
+        attribution_control=links,
     )
     folium.TileLayer(
         tiles=tiles.url,

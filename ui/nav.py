@@ -24,9 +24,13 @@ PAGES: tuple[PageEntry, ...] = (
 )
 
 
+# Registered with st.navigation but never linked from the visitor pages.
+UNLISTED: tuple[PageEntry, ...] = (PageEntry("pages/kiosk.py", "nav.kiosk", "kiosk", ":material/tv:"),)
+
+
 def navigation_pages(lang: str) -> list[st.Page]:
     return [
         # no icon here: a Material page icon becomes a favicon fetched from Google's servers
         st.Page(p.path, title=t(p.title_key, lang), url_path=p.url_path or None, default=i == 0)
-        for i, p in enumerate(PAGES)
+        for i, p in enumerate(PAGES + UNLISTED)
     ]

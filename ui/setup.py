@@ -143,6 +143,7 @@ def setup_page(title_key: str, *, layout: str = "wide", pickers: bool = True) ->
         page_title=f"{t(title_key, lang)} · {t('app.title', lang)}",
         page_icon=PAGE_ICON,
         layout=layout,  # type: ignore[arg-type]
+        initial_sidebar_state="auto" if pickers else "collapsed",
     )
     notices: list[str] = []
     raw_lang = st.query_params.get("lang")

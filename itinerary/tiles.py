@@ -1,0 +1,665 @@
+"""Offline map tiles for the kiosk: tile math, a polite tile fetcher, ``python -m itinerary tiles``.
+
+At promotion events the kiosk runs with the network cable pulled, so its map tiles come from
+``CITYPLUS_TILES`` pointing at ``./static/tiles`` (served by Streamlit at ``/app/static/tiles``).
+Operators fill that folder beforehand, for a city's area and zoom range, from a tile server they
+are allowed to use. OpenStreetMap's public tile servers forbid bulk downloads
+(https://operations.osmfoundation.org/policies/tiles/): ``check_server`` refuses them by name,
+before any request and on redirects. Every fill is capped (``max_tiles``) and rate limited.
+
+Tile numbers are OpenStreetMap's slippy-map scheme (Web Mercator, x east, y south):
+https://wiki.openstreetmap.org/wiki/Slippy_map_tilenames
+"""
+
+from __future__ import annotations
+
+import argparse
+import email.utils
+import fnmatch
+import http.client
+import math
+import os
+import re
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.message import Message
+from pathlib import Path
+from typing import IO, Final
+from urllib.parse import urlsplit
+
+__all__ = [
+    "FORBIDDEN_HOSTS",
+    "BBox",
+    "FillReport",
+    "TileServerRefused",
+    "check_server",
+    "city_bbox",
+    "configure_parser",
+    "count_tiles",
+    "default_user_agent",
+    "fill_tiles",
+    "main",
+    "parse_zooms",
+    "run",
+    "tile_range",
+    "tile_url",
+    "tiles_env_value",
+    "tiles_for_bbox",
+]
+
+BBox = tuple[float, float, float, float]  # (south, west, north, east): min lat, min lon, max lat, max lon
+Tile = tuple[int, int, int]  # (z, x, y)
+Fetch = Callable[[str], bytes]
+
+MAX_ZOOM: Final = 22
+MAX_LATITUDE: Final = 85.0511287798066  # Web Mercator's limit: atan(sinh(pi)) in degrees
+EARTH_RADIUS_KM: Final = 6371.0088  # mean radius (IUGG)
+SUBDOMAINS: Final = "abc"  # what ``{s}`` stands for, as in Leaflet's default
+STATIC_URL: Final = "/app/static"  # where Streamlit serves ./static (same as maps.STATIC_URL)
+PROJECT_ROOT: Final = Path(__file__).resolve().parents[1]
+TILE_USAGE_POLICY: Final = "https://operations.osmfoundation.org/policies/tiles/"
+
+# Host name patterns (fnmatch, matched case-insensitively) of OpenStreetMap's public tile
+# servers: tile.openstreetmap.org and its {s}/a/b/c aliases, tile.osm.org, and the community
+# servers of OpenStreetMap France (incl. the HOT and CyclOSM styles) and Germany, whose policies
+# also rule out bulk downloading. Whole domains are listed: no host there is meant for it.
+FORBIDDEN_HOSTS: Final[tuple[str, ...]] = (
+    "openstreetmap.org",
+    "*.openstreetmap.org",
+    "osm.org",
+    "*.osm.org",
+    "openstreetmap.fr",
+    "*.openstreetmap.fr",
+    "openstreetmap.de",
+    "*.openstreetmap.de",
+)
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_KNOWN_PLACEHOLDERS: Final = frozenset({"z", "x", "y", "s"})
+_RETRY_AFTER_DEFAULT: Final = 10.0  # seconds to wait after a 429 without Retry-After
+_RETRY_AFTER_MAX: Final = 60.0  # a longer Retry-After is cut to this (then the tile is retried once)
+_MAX_TILE_BYTES: Final = 4 * 1024 * 1024
+_IMAGE_SIGNATURES: Final = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
+
+
+class TileServerRefused(ValueError):
+    """The tile server's usage policy forbids bulk downloads (OpenStreetMap's public servers)."""
+
+
+# --- tile math -------------------------------------------------------------------------------
+
+
+def _check_zoom(zoom: int) -> None:
+    if not 0 <= zoom <= MAX_ZOOM:
+        raise ValueError(f"zoom must be between 0 and {MAX_ZOOM}, not {zoom}")
+
+
+def _tile_x(lon: float, n: int) -> int:
+    return min(max(math.floor((lon + 180.0) / 360.0 * n), 0), n - 1)
+
+
+def _tile_y(lat: float, n: int) -> int:
+    lat_rad = math.radians(min(max(lat, -MAX_LATITUDE), MAX_LATITUDE))
+    y = (1.0 - math.asinh(math.tan(lat_rad)) / math.pi) / 2.0 * n
+    return min(max(math.floor(y), 0), n - 1)
+
+
+def tile_range(south: float, west: float, north: float, east: float, zoom: int) -> tuple[int, int, int, int]:
+    """``(x_min, x_max, y_min, y_max)``, inclusive, of the tiles covering the box at ``zoom``.
+
+    OSM's formula: x = (lon + 180) / 360 * 2^z, y = (1 - asinh(tan(lat)) / pi) / 2 * 2^z,
+    floored; y grows southwards, so the north edge gives ``y_min``. Latitudes beyond Web
+    Mercator's +-85.0511 are clamped. Boxes across the antimeridian are not supported.
+    """
+    _check_zoom(zoom)
+    if not (-90.0 <= south <= north <= 90.0):
+        raise ValueError(f"need -90 <= south <= north <= 90, got south={south}, north={north}")
+    if not (-180.0 <= west <= east <= 180.0):
+        raise ValueError(f"need -180 <= west <= east <= 180, got west={west}, east={east}")
+    n = 2**zoom
+    return _tile_x(west, n), _tile_x(east, n), _tile_y(north, n), _tile_y(south, n)
+
+
+def _zoom_list(zooms: Iterable[int]) -> list[int]:
+    result = sorted(set(zooms))
+    if not result:
+        raise ValueError("no zoom levels given")
+    for zoom in result:
+        _check_zoom(zoom)
+    return result
+
+
+def tiles_for_bbox(bbox: BBox, zooms: Iterable[int]) -> Iterator[Tile]:
+    """Every ``(z, x, y)`` covering ``bbox``, lowest zoom first, then by x and y."""
+    for zoom in _zoom_list(zooms):
+        x_min, x_max, y_min, y_max = tile_range(*bbox, zoom)
+        for x in range(x_min, x_max + 1):
+            for y in range(y_min, y_max + 1):
+                yield zoom, x, y
+
+
+def _counts_by_zoom(bbox: BBox, zooms: Iterable[int]) -> dict[int, int]:
+    counts = {}
+    for zoom in _zoom_list(zooms):
+        x_min, x_max, y_min, y_max = tile_range(*bbox, zoom)
+        counts[zoom] = (x_max - x_min + 1) * (y_max - y_min + 1)
+    return counts
+
+
+def count_tiles(bbox: BBox, zooms: Iterable[int]) -> int:
+    """How many tiles ``tiles_for_bbox`` yields, without listing them."""
+    return sum(_counts_by_zoom(bbox, zooms).values())
+
+
+def city_bbox(lat: float, lon: float, radius_km: float) -> BBox:
+    """The box ``radius_km`` around a centre, as ``(south, west, north, east)``, clipped to the map.
+
+    Spherical approximation: good to a fraction of a tile for city-sized radii.
+    """
+    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+        raise ValueError(f"not a coordinate: {lat}, {lon}")
+    if not radius_km > 0:
+        raise ValueError(f"radius_km must be positive, not {radius_km}")
+    dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
+    cos_lat = math.cos(math.radians(lat))
+    dlon = 180.0 if cos_lat < 1e-9 else min(dlat / cos_lat, 180.0)
+    return (
+        max(lat - dlat, -MAX_LATITUDE),
+        max(lon - dlon, -180.0),
+        min(lat + dlat, MAX_LATITUDE),
+        min(lon + dlon, 180.0),
+    )
+
+
+def parse_zooms(text: str) -> tuple[int, ...]:
+    """``"10-15"``, ``"12"`` or ``"10,12,14-15"`` as sorted zoom levels."""
+    zooms: set[int] = set()
+    for part in text.replace(" ", "").split(","):
+        low, sep, high = part.partition("-")
+        try:
+            first = int(low)
+            last = int(high) if sep else first
+        except ValueError:
+            raise ValueError(f"zoom levels look like 10-15 or 12 or 10,12,14-15, not {text!r}") from None
+        if first > last:
+            raise ValueError(f"zoom range {part!r} runs backwards")
+        zooms.update(range(first, last + 1))
+    for zoom in zooms:
+        _check_zoom(zoom)
+    return tuple(sorted(zooms))
+
+
+# --- the tile server -------------------------------------------------------------------------
+
+
+def _host(url: str) -> str:
+    parts = urlsplit(url if "//" in url else f"//{url}")
+    try:
+        host = parts.hostname or ""
+    except ValueError:
+        host = ""
+    return host.rstrip(".").lower()
+
+
+def _forbidden(host: str) -> bool:
+    return any(fnmatch.fnmatchcase(host, pattern) for pattern in FORBIDDEN_HOSTS)
+
+
+def _refusal(host: str) -> TileServerRefused:
+    return TileServerRefused(
+        f"{host} is one of OpenStreetMap's public tile servers; their tile usage policy "
+        f"({TILE_USAGE_POLICY}) forbids bulk downloading (prefetching tiles for offline use). "
+        "Use a tile server that allows it: your own, or a provider whose terms permit offline copies."
+    )
+
+
+def check_server(url_template: str) -> None:
+    """Refuse a tile URL template that is not usable for a bulk download, before any request.
+
+    Raises ``TileServerRefused`` for OpenStreetMap's public servers (``FORBIDDEN_HOSTS``) and
+    ``ValueError`` for anything but an http(s) URL with ``{z}``, ``{x}`` and ``{y}`` (``{s}``,
+    the a/b/c subdomain, is allowed).
+    """
+    host = _host(url_template.strip())
+    if _forbidden(host):
+        raise _refusal(host)
+    parts = urlsplit(url_template.strip())
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        raise ValueError(f"the tile server must be an http(s) URL template, not {url_template!r}")
+    names = set(_PLACEHOLDER.findall(url_template))
+    missing = [f"{{{n}}}" for n in ("z", "x", "y") if n not in names]
+    if missing:
+        raise ValueError(f"the tile URL template lacks {', '.join(missing)}: {url_template!r}")
+    unknown = sorted(names - _KNOWN_PLACEHOLDERS)
+    if unknown:
+        listed = ", ".join(f"{{{n}}}" for n in unknown)
+        raise ValueError(f"unknown placeholder(s) {listed} in {url_template!r}; use {{z}} {{x}} {{y}} {{s}}")
+
+
+def tile_url(url_template: str, z: int, x: int, y: int) -> str:
+    """The URL of one tile; ``{s}`` is a, b or c chosen from x + y, as Leaflet does (deterministic)."""
+    values = {"z": z, "x": x, "y": y, "s": SUBDOMAINS[(x + y) % len(SUBDOMAINS)]}
+    return _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), url_template)
+
+
+def default_user_agent() -> str:
+    """This app's User-Agent for tile servers, with ``CITYPLUS_CONTACT`` (or the public URL) if set."""
+    contact = (
+        os.environ.get("CITYPLUS_CONTACT", "").strip() or os.environ.get("CITYPLUS_PUBLIC_URL", "").strip()
+    )
+    agent = "CityPlus-Explorer/0.1 tile-prefetch"
+    return f"{agent} (+{contact})" if contact else agent
+
+
+class _RefuseForbiddenRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow redirects, except to a forbidden server: an allowed URL must not lead there."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: http.client.HTTPMessage,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        host = _host(newurl)
+        if _forbidden(host):
+            raise _refusal(host)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _urllib_fetch(*, user_agent: str, timeout: float) -> Fetch:
+    opener = urllib.request.build_opener(_RefuseForbiddenRedirects)
+
+    def fetch(url: str) -> bytes:
+        request = urllib.request.Request(url, headers={"User-Agent": user_agent, "Accept": "image/*"})
+        with opener.open(request, timeout=timeout) as response:
+            data: bytes = response.read(_MAX_TILE_BYTES + 1)
+        return data
+
+    return fetch
+
+
+# --- filling a folder ------------------------------------------------------------------------
+
+
+@dataclass
+class FillReport:
+    """What ``fill_tiles`` did. ``failed`` holds ``(z, x, y, reason)``; ``elapsed`` is in seconds.
+
+    ``aborted`` says why the run stopped early (the server unreachable or rate limiting for
+    many tiles in a row); ``not_attempted`` tiles were then left for the next run.
+    """
+
+    fetched: int = 0
+    skipped_existing: int = 0
+    failed: list[tuple[int, int, int, str]] = field(default_factory=list)
+    elapsed: float = 0.0
+    aborted: str = ""
+    not_attempted: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.aborted
+
+
+class _Pacer:
+    """Starts requests at least ``1 / rate`` seconds apart, sleeping (never spinning) until due."""
+
+    def __init__(self, rate: float, clock: Callable[[], float], sleep: Callable[[float], None]) -> None:
+        self._interval = 1.0 / rate
+        self._clock = clock
+        self._sleep = sleep
+        self._next = -math.inf
+
+    def wait(self) -> None:
+        now = self._clock()
+        if now < self._next:
+            self._sleep(self._next - now)
+            now = max(self._clock(), self._next)
+        self._next = now + self._interval
+
+    def hold_off(self, seconds: float) -> None:
+        self._next = max(self._next, self._clock() + seconds)
+
+
+def _retry_after_seconds(headers: Message | None) -> float:
+    value = str((headers.get("Retry-After") if headers is not None else None) or "").strip()
+    if not value:
+        return _RETRY_AFTER_DEFAULT
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            # an HTTP date: the wall clock is the only reference it has
+            seconds = (email.utils.parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds()
+        except (TypeError, ValueError):
+            return _RETRY_AFTER_DEFAULT
+    if math.isnan(seconds):
+        return _RETRY_AFTER_DEFAULT
+    return min(max(seconds, 0.0), _RETRY_AFTER_MAX)
+
+
+def _tile_path(out_dir: Path, z: int, x: int, y: int) -> Path:
+    return out_dir / str(z) / str(x) / f"{y}.png"
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    # a crash or Ctrl-C never leaves a half-written tile that a resumed run would skip
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _present(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _too_many(counts: Mapping[int, int], max_tiles: int) -> str:
+    total = sum(counts.values())
+    zooms = sorted(counts)
+    fitting, running = [], 0
+    for zoom in zooms:
+        running += counts[zoom]
+        if running > max_tiles:
+            break
+        fitting.append(zoom)
+    hint = (
+        f"zooms {fitting[0]}-{fitting[-1]} would be {sum(counts[z] for z in fitting)} tiles"
+        if fitting
+        else f"even zoom {zooms[0]} alone is {counts[zooms[0]]} tiles: use a smaller radius"
+    )
+    return (
+        f"{total} tiles exceed max_tiles={max_tiles} (zoom {zooms[-1]} alone: {counts[zooms[-1]]}). "
+        f"Narrow the zoom range ({hint}) or the radius; raise max_tiles only if the server's terms allow it."
+    )
+
+
+def fill_tiles(
+    url_template: str,
+    bbox: BBox,
+    zooms: Iterable[int],
+    out_dir: Path | str,
+    *,
+    rate_per_second: float = 2.0,
+    max_tiles: int = 50_000,
+    user_agent: str | None = None,
+    timeout: float = 10.0,
+    fetch: Fetch | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+    progress: Callable[[int, int], None] | None = None,
+    max_consecutive_failures: int = 10,
+) -> FillReport:
+    """Download the tiles covering ``bbox`` at ``zooms`` into ``out_dir/z/x/y.png``.
+
+    Refuses, before any request, forbidden or malformed servers (``check_server``) and more than
+    ``max_tiles`` tiles (``ValueError`` saying how to narrow the zooms). Tiles already present
+    are skipped, so an interrupted run resumes. Requests start at most ``rate_per_second`` per
+    second (through ``clock`` and ``sleep``). An HTTP error or a response that is not an image
+    is recorded in ``failed`` and the run goes on; after a 429 it waits for Retry-After (at most
+    60 s, 10 s if absent) and retries that tile once. When ``max_consecutive_failures`` tiles in
+    a row find the server unreachable or still rate limiting, the run stops (``aborted``).
+
+    ``fetch(url) -> bytes`` replaces urllib (then ``user_agent`` and ``timeout`` are unused); it
+    raises ``urllib.error.HTTPError`` for an HTTP error status and ``OSError`` for network trouble.
+    A redirect to a forbidden server raises ``TileServerRefused``; a failed write raises ``OSError``.
+    """
+    check_server(url_template)
+    if not rate_per_second > 0:
+        raise ValueError(f"rate_per_second must be positive, not {rate_per_second}")
+    counts = _counts_by_zoom(bbox, zooms)
+    total = sum(counts.values())
+    if total > max_tiles:
+        raise ValueError(_too_many(counts, max_tiles))
+    if fetch is None:
+        fetch = _urllib_fetch(user_agent=user_agent or default_user_agent(), timeout=timeout)
+    out = Path(out_dir)
+    pacer = _Pacer(rate_per_second, clock, sleep)
+    report = FillReport()
+    start = clock()
+    in_a_row = 0  # tiles in a row that found the server unreachable or rate limiting
+
+    def attempt(url: str) -> tuple[bytes | None, str, bool]:
+        """(data, failure reason, whether the failure says the server is unreachable/refusing)."""
+        for retried in (False, True):
+            pacer.wait()
+            try:
+                data = fetch(url)
+            except urllib.error.HTTPError as exc:
+                if exc.code == 429:
+                    pacer.hold_off(_retry_after_seconds(exc.headers))
+                    if not retried:
+                        continue
+                    return None, "HTTP 429 Too Many Requests (again after waiting)", True
+                return None, f"HTTP {exc.code} {exc.reason}", False
+            except (OSError, http.client.HTTPException) as exc:
+                reason = getattr(exc, "reason", None) or exc
+                return None, f"network error: {reason}", True
+            if len(data) > _MAX_TILE_BYTES:
+                return None, f"larger than {_MAX_TILE_BYTES} bytes", False
+            if not data.startswith(_IMAGE_SIGNATURES) and not (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
+                return None, f"not an image (starts with {data[:16]!r})", False
+            return data, "", False
+        raise AssertionError("unreachable")
+
+    # the zooms from counts: ``zooms`` may have been a one-shot iterator
+    for done, (z, x, y) in enumerate(tiles_for_bbox(bbox, counts), start=1):
+        path = _tile_path(out, z, x, y)
+        if _present(path):
+            report.skipped_existing += 1
+        else:
+            data, reason, server_trouble = attempt(tile_url(url_template, z, x, y))
+            if data is not None:
+                _write_atomically(path, data)
+                report.fetched += 1
+            else:
+                report.failed.append((z, x, y, reason))
+            in_a_row = in_a_row + 1 if server_trouble else 0
+        if progress is not None:
+            progress(done, total)
+        if in_a_row >= max_consecutive_failures:
+            report.aborted = f"stopped after {in_a_row} tiles in a row failed: {report.failed[-1][3]}"
+            report.not_attempted = total - done
+            break
+    report.elapsed = clock() - start
+    return report
+
+
+# --- command line ----------------------------------------------------------------------------
+
+
+def tiles_env_value(out_dir: Path | str, *, static_dirs: Sequence[Path] | None = None) -> str | None:
+    """The ``CITYPLUS_TILES`` value for tiles in ``out_dir``, or None when Streamlit does not serve it.
+
+    Streamlit serves the ``static`` folder next to the app at ``/app/static``; by default that
+    is ``./static`` or this project's ``static``.
+    """
+    if static_dirs is None:
+        static_dirs = (Path.cwd() / "static", PROJECT_ROOT / "static")
+    out = Path(out_dir).resolve()
+    for static in static_dirs:
+        try:
+            rel = out.relative_to(static.resolve())
+        except ValueError:
+            continue
+        prefix = f"{STATIC_URL}/{rel.as_posix()}" if rel.parts else STATIC_URL
+        return f"{prefix}/{{z}}/{{x}}/{{y}}.png"
+    return None
+
+
+def _zooms_arg(text: str) -> tuple[int, ...]:
+    try:
+        return parse_zooms(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _center_arg(text: str) -> tuple[float, float]:
+    try:
+        lat_text, lon_text = text.split(",")
+        lat, lon = float(lat_text), float(lon_text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--center takes LAT,LON (e.g. 22.543,114.058), not {text!r}"
+        ) from None
+    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+        raise argparse.ArgumentTypeError(f"not a coordinate: {text!r}")
+    return lat, lon
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``python -m itinerary tiles`` (for a subcommand parser too)."""
+    parser.add_argument("city_id", metavar="CITY_ID", help="the city whose area to fill, e.g. shenzhen")
+    parser.add_argument("--zooms", required=True, type=_zooms_arg, help="zoom levels, e.g. 10-15")
+    parser.add_argument("--radius-km", type=float, default=15.0, help="area around the centre (default 15)")
+    parser.add_argument(
+        "--server",
+        required=True,
+        metavar="URL_TEMPLATE",
+        help="a tile server that allows bulk downloads, e.g. https://tiles.example.org/{z}/{x}/{y}.png",
+    )
+    parser.add_argument("--out", default="static/tiles", help="folder to fill (default static/tiles)")
+    parser.add_argument("--center", type=_center_arg, metavar="LAT,LON", help="default: the city's centre")
+    parser.add_argument("--db-url", help="content database for the city's centre (default $CITYPLUS_DB_URL)")
+    parser.add_argument("--rate", type=float, default=2.0, help="requests per second at most (default 2)")
+    parser.add_argument("--max-tiles", type=int, default=50_000, help="refuse larger fills (default 50000)")
+    parser.add_argument("--dry-run", action="store_true", help="print the tile count and stop")
+
+
+def _city_center(city_id: str, db_url: str | None) -> tuple[float, float] | str:
+    """The city's centre from the content database, or an error message."""
+    from itinerary import store  # only here: the tile math and fetcher need no database
+
+    cities = store.open_store(db_url).dataset().cities
+    for city in cities:
+        if city.id == city_id:
+            return city.lat, city.lon
+    known = ", ".join(c.id for c in cities) or "none: run `python -m itinerary seed` first"
+    return f"unknown city {city_id!r} (known: {known}); or pass --center LAT,LON"
+
+
+def _duration(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    if minutes < 2:
+        return f"about {seconds:.0f} s"
+    return f"about {minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"about {minutes} min"
+
+
+def _progress_printer(stream: IO[str]) -> Callable[[int, int], None]:
+    def show(done: int, total: int) -> None:
+        if done == total or done % max(1, total // 20) == 0:
+            print(f"  {done}/{total} tiles", file=stream, flush=True)
+
+    return show
+
+
+def run(args: argparse.Namespace) -> int:
+    """``python -m itinerary tiles``: 0 done, 1 some tiles failed, 2 refused or bad arguments."""
+    if args.center is not None:
+        center = args.center
+    else:
+        found = _city_center(args.city_id, args.db_url)
+        if isinstance(found, str):
+            print(f"error: {found}", file=sys.stderr)
+            return 2
+        center = found
+    try:
+        check_server(args.server)
+        if not args.rate > 0:
+            raise ValueError(f"--rate must be positive, not {args.rate:g}")
+        bbox = city_bbox(center[0], center[1], args.radius_km)
+        counts = _counts_by_zoom(bbox, args.zooms)
+    except ValueError as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 2
+    total = sum(counts.values())
+    per_zoom = ", ".join(f"z{z}: {n}" for z, n in counts.items())
+    print(
+        f"{args.city_id}: {total} tiles within {args.radius_km:g} km of {center[0]:.5f},{center[1]:.5f} "
+        f"({per_zoom})"
+    )
+    if args.dry_run:
+        present = sum(_present(_tile_path(Path(args.out), *t)) for t in tiles_for_bbox(bbox, args.zooms))
+        missing = total - present
+        print(
+            f"{present} already in {args.out}, {missing} to fetch: {_duration(missing / args.rate)} at {args.rate:g}/s"
+        )
+        if total > args.max_tiles:
+            print(f"refused: {_too_many(counts, args.max_tiles)}", file=sys.stderr)
+            return 2
+        return 0
+    try:
+        report = fill_tiles(
+            args.server,
+            bbox,
+            args.zooms,
+            args.out,
+            rate_per_second=args.rate,
+            max_tiles=args.max_tiles,
+            progress=_progress_printer(sys.stderr),
+        )
+    except ValueError as exc:  # TileServerRefused too (a redirect to a forbidden server)
+        print(f"refused: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: the tiles written so far are kept; run again to resume", file=sys.stderr)
+        return 130
+    except OSError as exc:  # network errors are recorded per tile; this is the disk
+        print(f"error: could not write tiles to {args.out}: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"fetched {report.fetched}, already present {report.skipped_existing}, "
+        f"failed {len(report.failed)}, in {report.elapsed:.1f} s"
+    )
+    for z, x, y, reason in report.failed[:10]:
+        print(f"  failed {z}/{x}/{y}: {reason}")
+    if len(report.failed) > 10:
+        print(f"  ... and {len(report.failed) - 10} more; run again to retry them")
+    if report.aborted:
+        print(f"{report.aborted}; {report.not_attempted} tiles not attempted, run again to resume")
+    env_value = tiles_env_value(args.out)
+    if env_value is not None:
+        print(f"CITYPLUS_TILES={env_value}")
+        print("Set CITYPLUS_TILES_ATTRIBUTION to the attribution your tile server's terms require.")
+    else:
+        print(
+            f"Streamlit serves only ./static (at {STATIC_URL}): put {args.out} under it for CITYPLUS_TILES."
+        )
+    return 0 if report.ok else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; ``argv`` are the arguments after ``tiles`` (CITY_ID first)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m itinerary tiles",
+        description="Fill a folder with map tiles for a city's area, for kiosks without network.",
+    )
+    configure_parser(parser)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on bad arguments, 0 for --help
+        return exc.code if isinstance(exc.code, int) else 2
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,181 @@
+"""Kiosk: an unattended attract loop for promotion events, touch use and QR hand-off to phones."""
+
+import os
+import time
+
+import folium
+import streamlit as st
+
+from itinerary import exports, maps
+from itinerary.catalog import localized, localized_value
+from itinerary.i18n import LANG_NAMES, LANGS, t
+from itinerary.plans import public_base_url, share_url
+from ui.kiosk import KIOSK_CSS, attract_sequence
+from ui.mapview import show_map
+from ui.setup import set_query, setup_page
+from ui.text import md_escape
+
+INTERVAL_S = float(os.environ.get("CITYPLUS_KIOSK_INTERVAL", "8"))
+IDLE_S = float(os.environ.get("CITYPLUS_KIOSK_IDLE", "90"))
+MAP_HEIGHT = 620
+
+ctx = setup_page("nav.kiosk", pickers=False)
+st.markdown(f"<style>{KIOSK_CSS}</style>", unsafe_allow_html=True)  # static CSS, no data in it
+lang = ctx.lang
+catalog = ctx.catalog
+landmarks = catalog.landmarks(ctx.city_id, include_drafts=True)
+itineraries = catalog.itineraries(ctx.city_id)
+themes = catalog.themes()
+names = localized(landmarks, "name", lang)
+sequence = attract_sequence(catalog, ctx.city_id)
+loop_places = landmarks.loc[list(dict.fromkeys(lid for _, lid, _, _ in sequence))]
+state = st.session_state.setdefault("kiosk", {"step": 0, "itinerary": None, "touched": 0.0})
+
+
+def _touch(itinerary_id: str | None) -> None:
+    state.update(itinerary=itinerary_id, touched=time.monotonic())
+
+
+def _language(code: str) -> None:
+    state["touched"] = time.monotonic()
+    set_query(lang=None if code == "en" else code)
+
+
+def _route_link(itinerary_id: str) -> str:
+    params = {"city": ctx.city_id, "itinerary": itinerary_id, "lang": lang if lang != "en" else None}
+    return share_url(public_base_url(st.context.url), "itineraries", params)
+
+
+top = st.columns([5, 2], vertical_alignment="center")
+top[0].markdown(
+    f"<h1 class='cp-kiosk-title'>{maps.escape(t('kiosk.welcome', lang, city=localized_value(ctx.city, 'name', lang)))}</h1>",
+    unsafe_allow_html=True,
+)
+with top[1]:
+    lang_cols = st.columns(len(LANGS))
+    for col, code in zip(lang_cols, LANGS, strict=True):
+        col.button(
+            LANG_NAMES[code],
+            key=f"kiosk_lang_{code}",
+            on_click=_language,
+            args=(code,),
+            type="primary" if code == lang else "secondary",
+            use_container_width=True,
+        )
+
+styles = maps.theme_styles(themes, localized(themes, "label", lang))
+
+
+@st.fragment(run_every=INTERVAL_S)
+def kiosk_view() -> None:
+    """Everything that changes: the loop advancing, or a visitor's route; reset when idle."""
+    # a fresh base map every run: st_folium adds the layers to the map it is given, and a map
+    # that grew would look new to it and be reloaded (a flash on every advance)
+    base = maps.base_map(
+        center=(float(ctx.city["lat"]), float(ctx.city["lon"])),
+        zoom=int(ctx.city["zoom"]),
+        tiles=maps.TileConfig.from_env(),
+        links=False,
+    )
+    chosen = state["itinerary"]
+    if chosen and time.monotonic() - state["touched"] > IDLE_S:
+        state.update(itinerary=None)  # nobody touched the screen for a while: back to the loop
+        chosen = None
+    map_col, panel = st.columns([3, 2], gap="large")
+    if chosen is None and sequence:
+        step = state["step"] % len(sequence)
+        state["step"] = step + 1
+        itinerary_id, lid, n, total = sequence[step]
+        row = landmarks.loc[lid]
+        layer = folium.FeatureGroup(name="loop")
+        maps.LandmarkLayer(loop_places, styles=styles, names=names.loc[loop_places.index]).add_to(layer)
+        maps.highlight_marker(float(row["lat"]), float(row["lon"]), names[lid]).add_to(layer)
+        with map_col:
+            show_map(
+                base,
+                [layer],
+                key="kiosk_map",
+                height=MAP_HEIGHT,
+                center=(float(row["lat"]), float(row["lon"])),
+                zoom=15,
+                returned_objects=(),
+            )
+        with panel:
+            route = localized_value(itineraries.loc[itinerary_id], "title", lang)
+            st.markdown(
+                f"<div class='cp-kiosk-card' data-kiosk-step='{step}' data-landmark-id='{maps.escape(lid)}'>"
+                f"<p class='cp-kiosk-meta'>{maps.escape(t('kiosk.stop_of', lang, n=n, total=total, route=route))}</p>"
+                f"<h2>{maps.escape(localized_value(row, 'name', lang))}</h2>"
+                f"<p class='cp-kiosk-other'>{maps.escape(localized_value(row, 'name', 'en' if lang == 'zh' else 'zh'))}</p>"
+                f"<p>{maps.escape(localized_value(row, 'summary', lang))}</p></div>",
+                unsafe_allow_html=True,
+            )
+            st.markdown(
+                f"<p class='cp-kiosk-hint'>{maps.escape(t('kiosk.touch', lang))}</p>", unsafe_allow_html=True
+            )
+    elif chosen is not None:
+        it = itineraries.loc[chosen]
+        stops = catalog.stops(chosen)
+        ids = [x for x in stops["landmark_id"] if x in landmarks.index]
+        route = maps.route_group(
+            [
+                maps.RouteStop(x, float(landmarks.loc[x, "lat"]), float(landmarks.loc[x, "lon"]), names[x])
+                for x in ids
+            ]
+        )
+        with map_col:
+            lats = [float(landmarks.loc[x, "lat"]) for x in ids]
+            lons = [float(landmarks.loc[x, "lon"]) for x in ids]
+            center = ((min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2) if ids else None
+            show_map(
+                base, [route], key="kiosk_map", height=MAP_HEIGHT, center=center, zoom=12, returned_objects=()
+            )
+        with panel:
+            st.markdown(
+                f"<div class='cp-kiosk-card cp-kiosk-route' data-kiosk-itinerary='{maps.escape(chosen)}'>"
+                f"<h2>{maps.escape(localized_value(it, 'title', lang))}</h2><ol>"
+                + "".join(f"<li class='cp-kiosk-stop'>{maps.escape(names[x])}</li>" for x in ids)
+                + "</ol></div>",
+                unsafe_allow_html=True,
+            )
+            link = _route_link(chosen)
+            qr, text = st.columns([1, 1], vertical_alignment="center")
+            qr.image(exports.qr_png(link, scale=10), width=230)
+            text.markdown(
+                f"<h3>{maps.escape(t('kiosk.take', lang))}</h3><p>{maps.escape(t('kiosk.scan', lang))}</p>"
+                f"<p class='cp-kiosk-hint'>{maps.escape(t('kiosk.idle_note', lang, seconds=int(IDLE_S)))}</p>",
+                unsafe_allow_html=True,
+            )
+            text.button(
+                t("kiosk.back", lang),
+                key="kiosk_back",
+                on_click=_touch,
+                args=(None,),
+                use_container_width=True,
+            )
+
+    # touch controls: a theme (its route) or a route
+    routes = itineraries.sort_values(["featured"], ascending=False)
+    st.markdown(
+        f"<p class='cp-kiosk-label'>{maps.escape(t('kiosk.routes', lang))}</p>", unsafe_allow_html=True
+    )
+    cols = st.columns(min(len(routes), 5) or 1)
+    for i, (iid, row) in enumerate(routes.head(5).iterrows()):
+        label = localized_value(row, "title", lang)
+        if row["theme_id"] in themes.index:
+            label = localized_value(themes.loc[row["theme_id"]], "label", lang) + " · " + label
+        cols[i].button(
+            md_escape(label),
+            key=f"kiosk_route_{iid}",
+            on_click=_touch,
+            args=(str(iid),),
+            use_container_width=True,
+            type="primary" if iid == state["itinerary"] else "secondary",
+        )
+    st.markdown(
+        f"<p class='cp-kiosk-attribution'>{maps.escape(t('kiosk.attribution', lang))}</p>",
+        unsafe_allow_html=True,
+    )
+
+
+kiosk_view()

@@ -1,0 +1,52 @@
+"""Kiosk glue: full-screen styling and the attract loop's sequence of stops."""
+
+from __future__ import annotations
+
+from itinerary.catalog import Catalog
+
+# Full screen for a touch display: no sidebar, header, toolbar or scrollbars; type readable from
+# 2 m; touch targets of at least 64 px; columns stack on a portrait screen.
+KIOSK_CSS = """
+html { font-size: 22px; }
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+header, footer { display: none !important; }
+html, body, [data-testid="stApp"], [data-testid="stMain"], [data-testid="stAppViewContainer"] {
+  overflow: hidden !important; }
+::-webkit-scrollbar { display: none; }
+[data-testid="stMainBlockContainer"] { padding: 1rem 2rem !important; max-width: 100% !important; }
+.cp-kiosk-title { font-size: 2.6rem; margin: 0; padding: 0; color: #111; }
+.cp-kiosk-card h2 { font-size: 2.2rem; line-height: 1.15; margin: .2rem 0 .4rem; color: #111; }
+.cp-kiosk-card p { font-size: 1.15rem; line-height: 1.45; color: #222; }
+.cp-kiosk-card .cp-kiosk-meta { color: #c8102e; font-weight: 700; margin: 0; }
+.cp-kiosk-card .cp-kiosk-other { color: #444; margin: 0 0 .5rem; }
+.cp-kiosk-route h2 { font-size: 1.7rem; }
+.cp-kiosk-route ol { column-count: 2; column-gap: 1.5rem; margin: 0 0 .4rem 1.2rem; padding: 0; }
+.cp-kiosk-stop { font-size: 1rem; line-height: 1.35; margin: 0 0 .2rem; break-inside: avoid; }
+.cp-kiosk-card h3, [data-testid="stMarkdown"] h3 { font-size: 1.4rem; margin: 0; }
+[data-testid="stHeadingWithActionElements"] a, h1 a, h2 a, h3 a { display: none !important; }
+.cp-kiosk-hint, .cp-kiosk-label { font-size: 1.05rem; color: #333; font-weight: 600; margin: .6rem 0 .2rem; }
+.cp-kiosk-attribution { font-size: .7rem; color: #444; margin: .3rem 0 0; }
+.stButton button { min-height: 64px; font-size: 1.05rem; font-weight: 600; }
+@media (orientation: portrait) {
+  [data-testid="stHorizontalBlock"]:has(iframe) { flex-direction: column !important; }
+  [data-testid="stHorizontalBlock"]:has(iframe) > [data-testid="stColumn"] { width: 100% !important;
+    flex: 1 1 100% !important; }
+}
+"""
+
+Step = tuple[str, str, int, int]  # itinerary id, landmark id, stop number, stops in that itinerary
+
+
+def attract_sequence(catalog: Catalog, city_id: str) -> list[Step]:
+    """Stops of the city's featured itineraries (general ones first), in their order."""
+    its = catalog.itineraries(city_id)
+    featured = its[its["featured"]] if its["featured"].any() else its
+    featured = featured.assign(general=featured["theme_id"] == "").sort_values(
+        ["general", "title"], ascending=[False, True]
+    )
+    steps: list[Step] = []
+    for iid in featured["id"]:
+        ids = list(catalog.stops(iid)["landmark_id"])
+        steps += [(str(iid), str(lid), n, len(ids)) for n, lid in enumerate(ids, start=1)]
+    return steps
