@@ -160,3 +160,9 @@ def test_layer_size_for_the_shipped_city_is_small(tmp_path: Path) -> None:
     layer = maps.LandmarkLayer(frame, styles=styles, names=frame["name"])
     assert len(layer.rows) == len(data.landmarks)
     assert json.loads(json.dumps(layer.rows))[0][4] == data.landmarks[0].id
+
+
+def test_script_json_cannot_close_the_script_element() -> None:
+    text = maps.script_json(["</script><script>alert(1)</script>", "a & b", "it's"])
+    assert "<" not in text and ">" not in text and "&" not in text and "'" not in text
+    assert json.loads(text) == ["</script><script>alert(1)</script>", "a & b", "it's"]
