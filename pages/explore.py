@@ -7,7 +7,7 @@ from itinerary import maps
 from itinerary.catalog import LandmarkFilter, filter_landmarks, localized, localized_value, nearest_landmark
 from itinerary.i18n import t
 from ui.cards import landmark_card
-from ui.mapview import clicked_point, show_map
+from ui.mapview import city_base_map, clicked_point, show_map
 from ui.setup import now_in, set_query, setup_page, show_notices
 from ui.text import md_escape
 
@@ -146,13 +146,7 @@ if chosen:
 
 map_col, side_col = st.columns([3, 2], gap="medium")
 with map_col:
-    base = maps.base_map(
-        center=(float(ctx.city["lat"]), float(ctx.city["lon"])),
-        zoom=int(ctx.city["zoom"]),
-        tiles=maps.TileConfig.from_env(),
-        legend=styles,
-        legend_title=t("explore.legend", lang),
-    )
+    base = city_base_map(ctx, legend=styles)
     show_map(base, [layer], key=MAP_KEY, height=560, center=center, zoom=zoom, on_change=_on_map_click)
     st.caption(t("explore.map_note", lang))
 

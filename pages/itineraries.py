@@ -7,13 +7,13 @@ import streamlit as st
 from itinerary import maps
 from itinerary.catalog import localized, localized_value
 from itinerary.i18n import t
-from itinerary.models import MODES
-from itinerary.plans import parse_day, parse_hhmm, parse_mode, places_for, plan_days
+from itinerary.plans import parse_hhmm, places_for, plan_days
 from itinerary.routing import profiles_for
-from ui.mapview import show_map
+from ui.mapview import city_base_map, show_map
 from ui.setup import now_in, set_query, setup_page, show_notices
 from ui.text import md_escape
 from ui.timeline import duration_label, render_timeline
+from ui.trip import read_trip_params, trip_controls
 
 ctx = setup_page("nav.itineraries")
 lang = ctx.lang
@@ -32,16 +32,7 @@ if chosen and chosen not in itineraries.index:
     chosen = None
 
 # --- the view in the URL: mode, start, date (bad values are dropped with a notice) -------------
-raw_mode, raw_start, raw_date = (st.query_params.get(k) for k in ("mode", "start", "date"))
-if raw_mode and not parse_mode(raw_mode):
-    ctx.notices.append(t("notice.bad_mode", lang, value=raw_mode))
-    set_query(mode=None)
-if raw_start and not parse_hhmm(raw_start):
-    ctx.notices.append(t("notice.bad_start", lang, value=raw_start))
-    set_query(start=None)
-if raw_date and not parse_day(raw_date):
-    ctx.notices.append(t("notice.bad_date", lang, value=raw_date))
-    set_query(date=None)
+link_mode, link_start, link_day = read_trip_params(ctx)
 show_notices(ctx)
 
 
@@ -97,9 +88,9 @@ if not chosen:
 
 # --- one itinerary: controls, map and timeline -----------------------------------------------
 it = itineraries.loc[chosen]
-mode = parse_mode(st.query_params.get("mode")) or str(it["mode"])
-start = parse_hhmm(st.query_params.get("start")) or parse_hhmm(str(it["start_time"])) or time(9)
-day = parse_day(st.query_params.get("date")) or today
+mode = link_mode or str(it["mode"])
+start = link_start or parse_hhmm(str(it["start_time"])) or time(9)
+day = link_day or today
 st.session_state.update(itin_mode=mode, itin_start=start, itin_date=day)
 
 
@@ -114,17 +105,7 @@ def _on_controls() -> None:
 st.button(t("itin.back", lang), icon=":material/arrow_back:", on_click=_show, args=(None,), key="itin_back")
 st.subheader(md_escape(localized_value(it, "title", lang)), anchor=False)
 st.markdown(md_escape(localized_value(it, "summary", lang)))
-c1, c2, c3 = st.columns([2, 1, 1])
-c1.segmented_control(
-    t("itin.mode", lang),
-    options=list(MODES),
-    format_func=lambda m: t(f"mode.{m}", lang),
-    key="itin_mode",
-    on_change=_on_controls,
-    required=True,
-)
-c2.time_input(t("itin.start", lang), key="itin_start", on_change=_on_controls, step=900)
-c3.date_input(t("itin.date", lang), key="itin_date", on_change=_on_controls)
+trip_controls("itin", lang, on_change=_on_controls)
 
 days = schedule_of(chosen, mode, start, day)
 ids, _ = stop_ids(chosen)
@@ -176,11 +157,7 @@ with map_col:
     )
     lats = [float(landmarks.loc[lid, "lat"]) for lid in ids]
     lons = [float(landmarks.loc[lid, "lon"]) for lid in ids]
-    base = maps.base_map(
-        center=(float(ctx.city["lat"]), float(ctx.city["lon"])),
-        zoom=int(ctx.city["zoom"]),
-        tiles=maps.TileConfig.from_env(),
-    )
+    base = city_base_map(ctx)
     if ids:
         base.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30))
     show_map(base, [route], key=f"itin_map_{chosen}", height=560, returned_objects=())

@@ -11,7 +11,7 @@ from itinerary.catalog import localized, localized_value
 from itinerary.i18n import LANG_NAMES, LANGS, t
 from itinerary.plans import public_base_url, share_url
 from ui.kiosk import KIOSK_CSS, attract_sequence
-from ui.mapview import show_map
+from ui.mapview import city_base_map, show_map
 from ui.setup import set_query, setup_page
 from ui.text import md_escape
 
@@ -71,12 +71,7 @@ def kiosk_view() -> None:
     """Everything that changes: the loop advancing, or a visitor's route; reset when idle."""
     # a fresh base map every run: st_folium adds the layers to the map it is given, and a map
     # that grew would look new to it and be reloaded (a flash on every advance)
-    base = maps.base_map(
-        center=(float(ctx.city["lat"]), float(ctx.city["lon"])),
-        zoom=int(ctx.city["zoom"]),
-        tiles=maps.TileConfig.from_env(),
-        links=False,
-    )
+    base = city_base_map(ctx, links=False)
     chosen = state["itinerary"]
     if chosen and time.monotonic() - state["touched"] > IDLE_S:
         state.update(itinerary=None)  # nobody touched the screen for a while: back to the loop

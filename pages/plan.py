@@ -9,16 +9,12 @@ from itinerary import exports, maps
 from itinerary.catalog import localized, localized_value, nearest_landmark
 from itinerary.geocode import Geocoder
 from itinerary.i18n import t
-from itinerary.models import MODES
 from itinerary.plans import (
     ORIGIN_ID,
     export_plan,
     fit_to_budget,
     optimise_order,
-    parse_day,
-    parse_hhmm,
     parse_id_list,
-    parse_mode,
     places_for,
     plan_days,
     public_base_url,
@@ -26,10 +22,11 @@ from itinerary.plans import (
     split_known,
 )
 from itinerary.routing import Place
-from ui.mapview import clicked_point, show_map
+from ui.mapview import city_base_map, clicked_point, show_map
 from ui.setup import now_in, set_query, setup_page, show_notices
 from ui.text import md_escape
 from ui.timeline import render_timeline
+from ui.trip import read_trip_params, trip_controls
 
 MAP_KEY = "plan_map"
 
@@ -45,18 +42,10 @@ ids, unknown = split_known(parse_id_list(st.query_params.get("stops")), landmark
 if unknown:
     ctx.notices.append(t("plan.dropped", lang, ids=", ".join(unknown)))
     set_query(stops=",".join(ids))
-raw_mode, raw_start, raw_date = (st.query_params.get(k) for k in ("mode", "start", "date"))
-for raw, ok, key, notice in (
-    (raw_mode, parse_mode(raw_mode), "mode", "notice.bad_mode"),
-    (raw_start, parse_hhmm(raw_start), "start", "notice.bad_start"),
-    (raw_date, parse_day(raw_date), "date", "notice.bad_date"),
-):
-    if raw and not ok:
-        ctx.notices.append(t(notice, lang, value=raw))
-        set_query(**{key: None})
-mode = parse_mode(st.query_params.get("mode")) or "transit"
-start = parse_hhmm(st.query_params.get("start")) or time(9)
-day = parse_day(st.query_params.get("date")) or now_in(ctx.timezone).date()
+link_mode, link_start, link_day = read_trip_params(ctx)
+mode = link_mode or "transit"
+start = link_start or time(9)
+day = link_day or now_in(ctx.timezone).date()
 origin: Place | None = None
 origin_label = ""
 try:
@@ -158,17 +147,7 @@ def geocoder() -> Geocoder:
 st.title(md_escape(t("plan.title", lang, city=localized_value(ctx.city, "name", lang))), anchor=False)
 show_notices(ctx)
 
-c1, c2, c3 = st.columns([2, 1, 1])
-c1.segmented_control(
-    t("itin.mode", lang),
-    options=list(MODES),
-    format_func=lambda m: t(f"mode.{m}", lang),
-    key="plan_mode",
-    on_change=_on_controls,
-    required=True,
-)
-c2.time_input(t("itin.start", lang), key="plan_start", on_change=_on_controls, step=900)
-c3.date_input(t("itin.date", lang), key="plan_date", on_change=_on_controls)
+trip_controls("plan", lang, on_change=_on_controls)
 
 message = st.session_state.pop("plan_message", None)
 if message and message[0] == "optimised":
@@ -285,13 +264,7 @@ with map_col:
         )
         for x in ids
     ]
-    base = maps.base_map(
-        center=(float(ctx.city["lat"]), float(ctx.city["lon"])),
-        zoom=int(ctx.city["zoom"]),
-        tiles=maps.TileConfig.from_env(),
-        legend=styles,
-        legend_title=t("explore.legend", lang),
-    )
+    base = city_base_map(ctx, legend=styles)
     show_map(base, [layer, maps.route_group(stops)], key=MAP_KEY, height=560, on_change=_on_map_click)
     st.caption(t("plan.map_hint", lang))
 

@@ -9,6 +9,10 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
+from itinerary import maps
+from itinerary.i18n import t
+from ui.setup import PageContext
+
 
 def show_map(
     base: folium.Map,
@@ -44,3 +48,17 @@ def clicked_point(key: str) -> tuple[float, float] | None:
     if not clicked:
         return None
     return float(clicked["lat"]), float(clicked["lng"])
+
+
+def city_base_map(
+    ctx: PageContext, *, legend: Sequence[maps.ThemeStyle] = (), links: bool = True
+) -> folium.Map:
+    """The base map of the page's city: its centre and zoom, the configured tiles, a legend."""
+    return maps.base_map(
+        center=(float(ctx.city["lat"]), float(ctx.city["lon"])),
+        zoom=int(ctx.city["zoom"]),
+        tiles=maps.TileConfig.from_env(),
+        legend=legend,
+        legend_title=t("explore.legend", ctx.lang) if legend else "",
+        links=links,
+    )
