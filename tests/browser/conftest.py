@@ -143,7 +143,10 @@ def app_server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> 
 
 @pytest.fixture(scope="session")
 def browser(chromium_path: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # a busy 2-core CI machine reruns Streamlit scripts slowly: wait longer than the 5 s default
+    expect.set_options(timeout=15_000)
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
