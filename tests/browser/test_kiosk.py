@@ -11,7 +11,6 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import (
-    CHROMIUM_ARGS,
     LEAFLET_HOOK,
     AppServer,
     Traffic,
