@@ -233,16 +233,15 @@ def test_failures_return_a_code_and_the_landmark_fallback(
     cache = MemoryCache()
     with NominatimStandin(**server) as standin:
         geocoder = make(standin, clock, timeout=0.5, cache=cache)
-        started = time.monotonic()
         outcome = geocoder.search("Huaqiang", landmarks=landmarks, city_bbox=BBOX)
-        elapsed = time.monotonic() - started
         requests = len(standin.search_requests())
 
     assert outcome.code == code and outcome.used_fallback and not outcome.ok
     assert [r.landmark_id for r in outcome.results] == ["huaqiang-north"]
     assert outcome.results[0].source == "landmark"
-    assert requests == 1  # geopy's adapter would retry a slow server and a 429 with Retry-After
-    assert elapsed < 1.5
+    # one request and no retry: a slow server costs one timeout, never a hang (geopy's adapter
+    # would retry a slow server and a 429 with Retry-After)
+    assert requests == 1
     assert len(cache) == 0
 
 
