@@ -432,3 +432,26 @@ def route_group(
             z_index_offset=1000,  # above the landmark pins and clusters
         ).add_to(group)
     return group
+
+
+class ReleaseOldLayers(MacroElement):  # type: ignore[misc]
+    """Forget the layers streamlit-folium took off the map on the previous render.
+
+    streamlit-folium (0.27) removes the old layers from the map before it evaluates the new
+    ones, but keeps every old layer in ``window.feature_group`` forever: a kiosk looping for days,
+    or a visitor changing filters on 10,000 landmarks, would pile them up in memory. Added as the
+    first child of the first layer sent, this empties that list just before the new layers are
+    pushed onto it (upstream: randyzwitch/streamlit-folium#247).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        if (window.feature_group) { window.feature_group.length = 0; }
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ReleaseOldLayers"

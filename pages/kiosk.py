@@ -79,7 +79,6 @@ def kiosk_view() -> None:
     map_col, panel = st.columns([3, 2], gap="large")
     if chosen is None and sequence:
         step = state["step"] % len(sequence)
-        state["step"] = step + 1
         itinerary_id, lid, n, total = sequence[step]
         row = landmarks.loc[lid]
         layer = folium.FeatureGroup(name="loop")
@@ -108,6 +107,7 @@ def kiosk_view() -> None:
             st.markdown(
                 f"<p class='cp-kiosk-hint'>{maps.escape(t('kiosk.touch', lang))}</p>", unsafe_allow_html=True
             )
+        state["step"] = step + 1  # after drawing: a run cut short shows the same stop again
     elif chosen is not None:
         it = itineraries.loc[chosen]
         stops = catalog.stops(chosen)

@@ -27,6 +27,8 @@ def show_map(
 ) -> dict[str, Any] | None:
     """Render ``base`` once per session and send ``layers`` separately, so a filter change
     redraws the markers without rebuilding the map (no flash, zoom kept)."""
+    if layers and not any(isinstance(c, maps.ReleaseOldLayers) for c in layers[0]._children.values()):
+        maps.ReleaseOldLayers().add_to(layers[0])
     result: dict[str, Any] | None = st_folium(
         base,
         key=key,

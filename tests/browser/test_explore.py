@@ -76,6 +76,7 @@ def test_choosing_a_theme_redraws_the_pins_without_reloading_the_map(
     wait_ready(page)
     assert pins(page, len(published("seattle", "food"))) == published("seattle", "food")
     assert map_frame(page).evaluate("() => window.__marker") == "still here"
+    assert map_frame(page).evaluate("() => window.feature_group.length") == 1  # old layers released
     assert "theme=food" in page.url
 
 

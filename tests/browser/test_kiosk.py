@@ -92,6 +92,8 @@ def test_kiosk_loop_touch_qr_and_idle_reset(kiosk: Page, request: pytest.Fixture
     page.wait_for_timeout(int(INTERVAL_S * 2500))
     assert step(page) != first, "the attract loop did not advance"
     assert map_frame(page).evaluate("() => window.__cpMaps.length") == 1  # type: ignore[attr-defined]
+    # advancing replaces the layers instead of piling them up (runs for days)
+    assert map_frame(page).evaluate("() => (window.feature_group || []).length") <= 1  # type: ignore[attr-defined]
     main = page.locator("[data-testid='stMain']")
     assert main.evaluate("(e) => e.scrollHeight <= e.clientHeight + 2"), "the page would need scrolling"
     screenshot(page, f"kiosk-{name}-loop", whole=False)

@@ -166,3 +166,11 @@ def test_script_json_cannot_close_the_script_element() -> None:
     text = maps.script_json(["</script><script>alert(1)</script>", "a & b", "it's"])
     assert "<" not in text and ">" not in text and "&" not in text and "'" not in text
     assert json.loads(text) == ["</script><script>alert(1)</script>", "a & b", "it's"]
+
+
+def test_release_old_layers_empties_streamlit_folium_list() -> None:
+    group = folium.FeatureGroup(name="g")
+    maps.ReleaseOldLayers().add_to(group)
+    fmap = maps.base_map(center=(0, 0), zoom=3, tiles=maps.TileConfig())
+    group.add_to(fmap)
+    assert "window.feature_group.length = 0" in str(fmap.get_root().render())
