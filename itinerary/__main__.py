@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from itinerary import seed, store, tiles
+from itinerary import accounts, seed, store, tiles
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -55,6 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = sub.add_parser("tiles", help="fill a local tile folder for a city (kiosks without network)")
     tiles.configure_parser(p)
     p.set_defaults(func=tiles.run)
+    p = sub.add_parser("user", help="staff accounts: add, list, disable, passwd")
+    accounts.configure_parser(p)
+    p.set_defaults(func=accounts.run)
     args = parser.parse_args(argv)
     return int(args.func(args))
 

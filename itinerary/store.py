@@ -112,6 +112,40 @@ meta = sa.Table(
     sa.Column("value", sa.Text, nullable=False),
 )
 
+# --- staff accounts (itinerary/accounts.py) --------------------------------------------------
+# Not content: seeding and imports leave them alone, and their writes use plain transactions
+# that do not bump data_version (signing in must not invalidate the content caches).
+
+accounts = sa.Table(
+    "accounts",
+    metadata,
+    sa.Column("username", sa.String(32), primary_key=True),  # lowercase, 3-32 characters
+    sa.Column("password_hash", sa.Text, nullable=False),  # argon2id, in PHC string format
+    sa.Column("role", sa.String(16), nullable=False),  # editor | admin
+    sa.Column("cities", sa.Text, nullable=False, default=""),  # ';'-separated city ids, or '*' for all
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),  # UTC
+    sa.Column("disabled", sa.Boolean, nullable=False, default=False),
+    sa.Column("failed_count", sa.Integer, nullable=False, default=0),  # failed sign-ins in a row
+    sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("last_failed_at", sa.DateTime(timezone=True), nullable=True),
+)
+
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("token_sha256", sa.String(64), primary_key=True),  # the token itself is never stored
+    sa.Column(
+        "username",
+        sa.String(32),
+        sa.ForeignKey("accounts.username", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),  # absolute lifetime
+    sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),  # for the idle timeout
+)
+
 # Deleting in this order and inserting in the reverse keeps foreign keys satisfied.
 CONTENT_TABLES = (itinerary_stops, itineraries, landmarks, themes, cities)
 

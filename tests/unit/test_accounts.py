@@ -1,0 +1,682 @@
+"""Staff accounts: permissions, password hashing and policy, lockout, sessions, the `user` command."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+import pytest
+import sqlalchemy as sa
+from argon2 import PasswordHasher, Type
+
+from itinerary import __main__ as cli
+from itinerary import accounts as acc
+from itinerary import seed, store
+from itinerary.accounts import ADMIN, ALL_CITIES, EDITOR, Account, AccountError, AccountStore
+from tests.conftest import ROOT
+
+GOOD = "correct horse battery"  # meets the policy
+OTHER = "another fine passphrase"
+
+
+class FakeClock:
+    """UTC time that moves only when told to."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+class CountingHasher(PasswordHasher):
+    """A cheap argon2id hasher (tests only) that counts verifications."""
+
+    def __init__(self, **params: Any) -> None:
+        super().__init__(**{"time_cost": 1, "memory_cost": 8, "parallelism": 1, **params})
+        self.verifications = 0
+
+    def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
+        self.verifications += 1
+        return super().verify(hash, password)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> store.Store:
+    return store.open_store(f"sqlite:///{tmp_path}/a.db")
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def hasher() -> CountingHasher:
+    return CountingHasher()
+
+
+@pytest.fixture
+def accounts(db: store.Store, clock: FakeClock, hasher: CountingHasher) -> AccountStore:
+    return AccountStore(db, clock=clock, hasher=hasher)
+
+
+def stored(db: store.Store, table: sa.Table) -> list[dict[str, Any]]:
+    with db.engine.connect() as conn:
+        return [dict(row) for row in conn.execute(sa.select(table)).mappings()]
+
+
+# --- permissions ------------------------------------------------------------------------------
+
+WHO = {
+    "admin": Account("ada", ADMIN, frozenset({ALL_CITIES})),
+    "editor-shenzhen": Account("eddie", EDITOR, frozenset({"shenzhen"})),
+    "editor-all": Account("eve", EDITOR, frozenset({ALL_CITIES})),
+}
+CITIES = (None, "shenzhen", "seattle")
+# For each action and account: allowed (Y) or not (N) for city_id None, "shenzhen", "seattle".
+PERMISSIONS = {
+    acc.VIEW_CURATE: {"admin": "YYY", "editor-shenzhen": "YYY", "editor-all": "YYY"},
+    acc.EDIT_CONTENT: {"admin": "YYY", "editor-shenzhen": "NYN", "editor-all": "NYY"},
+    acc.PUBLISH: {"admin": "YYY", "editor-shenzhen": "NYN", "editor-all": "NYY"},
+    acc.IMPORT: {"admin": "YYY", "editor-shenzhen": "NYN", "editor-all": "NYY"},
+    acc.EXPORT: {"admin": "YYY", "editor-shenzhen": "YYY", "editor-all": "YYY"},
+    acc.MANAGE_ACCOUNTS: {"admin": "YYY", "editor-shenzhen": "NNN", "editor-all": "NNN"},
+    acc.MANAGE_CITIES: {"admin": "YYY", "editor-shenzhen": "NNN", "editor-all": "NNN"},
+}
+CELLS = [
+    pytest.param(action, who, city, row[who][i] == "Y", id=f"{action}-{who}-{city}")
+    for action, row in PERMISSIONS.items()
+    for who in WHO
+    for i, city in enumerate(CITIES)
+]
+
+
+def test_the_permission_table_covers_every_action() -> None:
+    assert set(PERMISSIONS) == set(acc.ACTIONS)
+    assert set(acc.CITY_ACTIONS) == {acc.EDIT_CONTENT, acc.PUBLISH, acc.IMPORT}
+
+
+@pytest.mark.parametrize(("action", "who", "city", "allowed"), CELLS)
+def test_permissions(action: str, who: str, city: str | None, allowed: bool) -> None:
+    assert acc.can(WHO[who], action, city_id=city) is allowed
+
+
+@pytest.mark.parametrize(("action", "who", "city", "allowed"), CELLS)
+def test_disabled_accounts_and_nobody_may_do_nothing(
+    action: str, who: str, city: str | None, allowed: bool
+) -> None:
+    disabled = Account(WHO[who].username, WHO[who].role, WHO[who].cities, disabled=True)
+    assert acc.can(disabled, action, city_id=city) is False
+    assert acc.can(None, action, city_id=city) is False
+
+
+def test_an_unknown_action_is_an_error_not_a_silent_no() -> None:
+    with pytest.raises(ValueError, match="unknown action 'edit'"):
+        acc.can(WHO["admin"], "edit")
+
+
+def test_permitted_cities_for_a_city_picker() -> None:
+    ids = ["seattle", "shenzhen", "tokyo"]
+    assert acc.permitted_cities(WHO["editor-shenzhen"], acc.EDIT_CONTENT, ids) == ["shenzhen"]
+    assert acc.permitted_cities(WHO["editor-all"], acc.EDIT_CONTENT, ids) == ids
+    assert acc.permitted_cities(None, acc.EDIT_CONTENT, ids) == []
+
+
+# --- hashing and the password policy ----------------------------------------------------------
+
+
+PRODUCTION_PREFIX = "$argon2id$v=19$m=65536,t=3,p=4$"  # argon2-cffi's default: RFC 9106, low memory
+
+
+def test_production_parameters_hash_with_argon2id() -> None:
+    # (test_cli_user_add_then_sign_in checks that the store uses them unless told otherwise)
+    hasher = acc.new_hasher()
+    assert hasher.type is Type.ID
+    hashed = acc.hash_password(GOOD, hasher=hasher)
+    assert hashed.startswith(PRODUCTION_PREFIX)
+    assert acc.verify_password(hashed, GOOD, hasher=hasher)
+    assert not acc.verify_password(hashed, GOOD + "!", hasher=hasher)
+    assert not acc.needs_rehash(hashed, hasher=hasher)
+
+
+@pytest.mark.parametrize("bad", ["", "not a hash", "$argon2id$v=19$m=8,t=1,p=1$broken"])
+def test_a_malformed_hash_matches_nothing(bad: str, hasher: CountingHasher) -> None:
+    assert not acc.verify_password(bad, GOOD, hasher=hasher)
+
+
+def test_only_argon2id_hashers_are_accepted(db: store.Store) -> None:
+    with pytest.raises(ValueError, match="argon2id"):
+        AccountStore(db, hasher=PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.I))
+
+
+def test_sign_in_rehashes_when_the_parameters_changed(db: store.Store, clock: FakeClock) -> None:
+    AccountStore(db, clock=clock, hasher=CountingHasher()).add("ada", GOOD, ADMIN)
+    old = stored(db, store.accounts)[0]["password_hash"]
+    assert "$m=8,t=1,p=1$" in old
+    stronger = AccountStore(db, clock=clock, hasher=CountingHasher(time_cost=2, memory_cost=16))
+    assert not stronger.authenticate("ada", OTHER).ok
+    assert stored(db, store.accounts)[0]["password_hash"] == old  # a wrong password changes nothing
+    assert stronger.authenticate("ada", GOOD).ok
+    new = stored(db, store.accounts)[0]["password_hash"]
+    assert "$m=16,t=2,p=1$" in new and new != old
+    assert stronger.authenticate("ada", GOOD).ok  # the new hash verifies
+    assert stored(db, store.accounts)[0]["password_hash"] == new  # and is not rehashed again
+
+
+@pytest.mark.parametrize(
+    ("password", "username", "problems"),
+    [
+        (GOOD, "ada", []),
+        ("abababababab", "ada", []),  # twelve characters, two different ones
+        ("密码密码密码密码密码密码", "ada", []),  # characters, not bytes
+        ("short", "ada", ["the password has 5 characters; use at least 12"]),
+        ("", "ada", ["the password has 0 characters; use at least 12"]),
+        ("aaaaaaaaaaaa", "ada", ["the password must not be one character repeated"]),
+        (
+            "aaaa",
+            "ada",
+            [
+                "the password has 4 characters; use at least 12",
+                "the password must not be one character repeated",
+            ],
+        ),
+        ("ada.lovelace.1815", "ada.lovelace.1815", ["the password must not be the user name"]),
+        ("Ada.Lovelace.1815", "ada.lovelace.1815", ["the password must not be the user name"]),
+        (
+            "x" * 1025,
+            "ada",
+            ["the password has more than 1024 characters", "the password must not be one character repeated"],
+        ),
+    ],
+)
+def test_password_policy(password: str, username: str, problems: list[str]) -> None:
+    assert acc.password_problems(password, username=username) == problems
+
+
+# --- adding and changing accounts -------------------------------------------------------------
+
+
+def test_a_fresh_database_has_no_account(db: store.Store, accounts: AccountStore) -> None:
+    store.open_store(db.url)  # opening again creates nothing either
+    assert accounts.list() == []
+    assert not accounts.has_admin()
+    assert accounts.authenticate("admin", "admin").reason == acc.BAD_CREDENTIALS
+
+
+def test_add_then_read(accounts: AccountStore, clock: FakeClock) -> None:
+    added = accounts.add(" Eddie ", GOOD, EDITOR, ["shenzhen", "seattle"])
+    assert added == Account("eddie", EDITOR, frozenset({"shenzhen", "seattle"}), created_at=clock.now)
+    assert accounts.get("EDDIE") == added
+    assert accounts.add("ada", GOOD, ADMIN).cities == frozenset({ALL_CITIES})
+    assert [a.username for a in accounts.list()] == ["ada", "eddie"]
+    assert "hash" not in repr(accounts.list())
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "role", "cities", "problems"),
+    [
+        (
+            "b",
+            "short",
+            "owner",
+            [],
+            [
+                "user name 'b' must be 3-32 characters: lowercase letters, digits, '.', '_' or '-', "
+                "starting and ending with a letter or digit",
+                "role 'owner' is not one of editor, admin",
+                "the password has 5 characters; use at least 12",
+            ],
+        ),
+        ("x" * 33, GOOD, EDITOR, ["shenzhen"], ["user name 'xxx"]),
+        ("-eddie", GOOD, EDITOR, ["shenzhen"], ["user name '-eddie'"]),
+        ("eddie", GOOD, EDITOR, [], ["an editor needs at least one city (or all cities)"]),
+        ("eddie", GOOD, EDITOR, ["*", "seattle"], ["'*' (all cities) goes alone, without city ids"]),
+        ("eddie", GOOD, EDITOR, ["Shen Zhen"], ["city id 'Shen Zhen' is not a lowercase slug"]),
+        ("ada", GOOD, ADMIN, ["shenzhen"], ["an admin edits every city: give no cities"]),
+        ("eddie", "eddie", EDITOR, ["shenzhen"], ["the password has 5", "the password must not be the user"]),
+    ],
+)
+def test_add_reports_every_problem(
+    accounts: AccountStore, username: str, password: str, role: str, cities: list[str], problems: list[str]
+) -> None:
+    with pytest.raises(AccountError) as refused:
+        accounts.add(username, password, role, cities)
+    assert len(refused.value.problems) == len(problems)
+    for got, expected in zip(refused.value.problems, problems, strict=True):
+        assert got.startswith(expected)
+    assert accounts.list() == []
+
+
+def test_cities_must_exist_once_the_database_has_some(
+    accounts: AccountStore, db: store.Store, mini_dir: Path
+) -> None:
+    accounts.add("early", GOOD, EDITOR, ["atlantis"])  # nothing to check against before seeding
+    db.replace_all(seed.load_dir(mini_dir))
+    with pytest.raises(AccountError, match=r"unknown city 'atlantis' \(known: seattle, shenzhen\)"):
+        accounts.add("eddie", GOOD, EDITOR, ["shenzhen", "atlantis"])
+    assert accounts.add("eddie", GOOD, EDITOR, ["shenzhen"]).cities == {"shenzhen"}
+
+
+def test_a_user_name_is_taken_once(accounts: AccountStore) -> None:
+    accounts.add("eddie", GOOD, EDITOR, ["shenzhen"])
+    with pytest.raises(AccountError, match="user 'eddie' already exists"):
+        accounts.add("Eddie", OTHER, EDITOR, ["seattle"])
+
+
+def test_set_password(accounts: AccountStore) -> None:
+    accounts.add("eddie", GOOD, EDITOR, ["shenzhen"])
+    with pytest.raises(AccountError) as refused:
+        accounts.set_password("eddie", "short")
+    assert refused.value.problems == ["the password has 5 characters; use at least 12"]
+    with pytest.raises(AccountError, match="no user 'nobody'"):
+        accounts.set_password("nobody", OTHER)
+    accounts.set_password("eddie", OTHER)
+    assert not accounts.authenticate("eddie", GOOD).ok
+    assert accounts.authenticate("eddie", OTHER).ok
+
+
+def test_disable_and_the_last_admin(accounts: AccountStore) -> None:
+    accounts.add("ada", GOOD, ADMIN)
+    accounts.add("eddie", GOOD, EDITOR, ["shenzhen"])
+    assert accounts.has_admin()
+    with pytest.raises(AccountError, match="'ada' is the only enabled admin"):
+        accounts.disable("ada")
+    accounts.add("grace", GOOD, ADMIN)
+    accounts.disable("ada")
+    accounts.disable("eddie")
+    assert [(a.username, a.disabled) for a in accounts.list()] == [
+        ("ada", True),
+        ("eddie", True),
+        ("grace", False),
+    ]
+    assert accounts.has_admin()
+    with pytest.raises(AccountError, match="no user 'nobody'"):
+        accounts.disable("nobody")
+    accounts.enable("eddie")
+    assert accounts.authenticate("eddie", GOOD).ok
+
+
+# --- signing in -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("failures", "delay"), [(0, 0.0), (1, 0.5), (2, 1.0), (3, 2.0), (4, 4.0), (5, 8.0), (6, 8.0), (99, 8.0)]
+)
+def test_delay_hints_grow_and_cap(failures: int, delay: float) -> None:
+    assert acc.failure_delay(failures) == delay
+
+
+def test_success_returns_the_account(accounts: AccountStore) -> None:
+    added = accounts.add("eddie", GOOD, EDITOR, ["shenzhen"])
+    assert accounts.authenticate("  EDDIE", GOOD) == acc.SignInResult(True, added, acc.OK, 0.0)
+
+
+def test_five_failures_lock_for_fifteen_minutes(accounts: AccountStore, clock: FakeClock) -> None:
+    accounts.add("eddie", GOOD, EDITOR, ["shenzhen"])
+    results = [accounts.authenticate("eddie", f"wrong password {i}") for i in range(5)]
+    assert [(r.ok, r.account, r.reason, r.retry_after_seconds) for r in results] == [
+        (False, None, "bad_credentials", 0.5),
+        (False, None, "bad_credentials", 1.0),
+        (False, None, "bad_credentials", 2.0),
+        (False, None, "bad_credentials", 4.0),
+        (False, None, "locked", 900.0),
+    ]
+    clock.advance(minutes=5)
+    assert accounts.authenticate("eddie", GOOD) == acc.SignInResult(False, None, acc.LOCKED, 600.0)
+    assert accounts.authenticate("eddie", "wrong again").retry_after_seconds == 600.0  # not extended
+    listed = accounts.get("eddie")
+    assert listed is not None and listed.locked_until == clock.now + timedelta(minutes=10)
+    clock.advance(minutes=10)
+    result = accounts.authenticate("eddie", GOOD)
+    assert result.ok and result.account is not None and result.account.locked_until is None
+    # the count started afresh
+    assert accounts.authenticate("eddie", "wrong").retry_after_seconds == 0.5
+
+
+def test_a_lock_that_ran_out_counts_failures_afresh(
+    accounts: AccountStore, db: store.Store, clock: FakeClock
+) -> None:
+    accounts.add("eddie", GOOD, EDITOR, ["shenzhen"])
+    for _ in range(5):
+        accounts.authenticate("eddie", "wrong")
+    clock.advance(minutes=15)
+    assert accounts.authenticate("eddie", "wrong") == acc.SignInResult(False, None, acc.BAD_CREDENTIALS, 0.5)
+    row = stored(db, store.accounts)[0]
+    assert (row["failed_count"], row["locked_until"]) == (1, None)
+    assert row["last_failed_at"] == clock.now.replace(tzinfo=None)  # SQLite keeps UTC without the zone
+
+
+def test_success_resets_the_count(accounts: AccountStore) -> None:
+    accounts.add("eddie", GOOD, EDITOR, ["shenzhen"])
+    for _ in range(4):
+        accounts.authenticate("eddie", "wrong")
+    assert accounts.authenticate("eddie", GOOD).ok
+    for _ in range(4):
+        result = accounts.authenticate("eddie", "wrong")
+    assert (result.reason, result.retry_after_seconds) == (acc.BAD_CREDENTIALS, 4.0)
+
+
+def test_failures_count_per_account(accounts: AccountStore) -> None:
+    accounts.add("eddie", GOOD, EDITOR, ["shenzhen"])
+    accounts.add("erin", GOOD, EDITOR, ["seattle"])
+    for _ in range(5):
+        accounts.authenticate("eddie", "wrong")
+    assert accounts.authenticate("eddie", GOOD).reason == acc.LOCKED
+    assert accounts.authenticate("erin", GOOD).ok
+
+
+def test_an_unknown_user_looks_like_a_wrong_password(
+    accounts: AccountStore, db: store.Store, hasher: CountingHasher
+) -> None:
+    accounts.add("eddie", GOOD, EDITOR, ["shenzhen"])
+    hasher.verifications = 0
+    wrong = accounts.authenticate("eddie", "wrong")
+    assert hasher.verifications == 1
+    unknown = accounts.authenticate("mallory", GOOD)
+    assert hasher.verifications == 2  # the same work: hashing a dummy password
+    assert unknown == acc.SignInResult(False, None, acc.BAD_CREDENTIALS, 0.5) == wrong
+    assert accounts.authenticate("", "").reason == acc.BAD_CREDENTIALS
+    assert [a.username for a in accounts.list()] == ["eddie"]
+
+
+def test_a_disabled_account_says_so_only_to_who_knows_the_password(accounts: AccountStore) -> None:
+    accounts.add("ada", GOOD, ADMIN)
+    accounts.add("eddie", GOOD, EDITOR, ["shenzhen"])
+    accounts.disable("eddie")
+    assert accounts.authenticate("eddie", "wrong").reason == acc.BAD_CREDENTIALS
+    assert accounts.authenticate("eddie", GOOD) == acc.SignInResult(False, None, acc.DISABLED, 0.0)
+
+
+def test_set_password_lifts_a_lock(accounts: AccountStore) -> None:
+    accounts.add("eddie", GOOD, EDITOR, ["shenzhen"])
+    for _ in range(5):
+        accounts.authenticate("eddie", "wrong")
+    accounts.set_password("eddie", OTHER)
+    assert accounts.authenticate("eddie", OTHER).ok
+
+
+# --- sessions ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def eddie(accounts: AccountStore) -> Account:
+    return accounts.add("eddie", GOOD, EDITOR, ["shenzhen"])
+
+
+def test_the_token_is_not_stored_in_clear(accounts: AccountStore, db: store.Store, eddie: Account) -> None:
+    token = accounts.start_session(eddie)
+    assert len(token) >= 43  # 32 random bytes, URL-safe base64
+    assert accounts.start_session(eddie) != token
+    rows = stored(db, store.sessions)
+    assert len(rows) == 2
+    assert hashlib.sha256(token.encode()).hexdigest() in {r["token_sha256"] for r in rows}
+    assert all(token not in str(value) for row in rows for value in row.values())
+    assert accounts.session_account(token) == eddie
+
+
+def test_sessions_end_after_thirty_idle_minutes(
+    accounts: AccountStore, db: store.Store, clock: FakeClock, eddie: Account
+) -> None:
+    token = accounts.start_session(eddie)
+    clock.advance(minutes=29, seconds=59)
+    assert accounts.session_account(token) == eddie  # and this use counts as activity
+    clock.advance(minutes=29, seconds=59)
+    assert accounts.session_account(token) == eddie
+    clock.advance(minutes=30)
+    assert accounts.session_account(token) is None
+    assert stored(db, store.sessions) == []
+
+
+def test_sessions_end_after_eight_hours_however_active(
+    accounts: AccountStore, clock: FakeClock, eddie: Account
+) -> None:
+    token = accounts.start_session(eddie)
+    for _ in range(23):  # 7 h 40 min of use every 20 minutes
+        clock.advance(minutes=20)
+        assert accounts.session_account(token) == eddie
+    clock.advance(minutes=19, seconds=59)
+    assert accounts.session_account(token) == eddie
+    clock.advance(seconds=1)
+    assert accounts.session_account(token) is None
+
+
+def test_end_session(accounts: AccountStore, eddie: Account) -> None:
+    token, other = accounts.start_session(eddie), accounts.start_session(eddie)
+    accounts.end_session(token)
+    assert accounts.session_account(token) is None
+    assert accounts.session_account(other) == eddie
+    accounts.end_session(token)  # twice is fine
+
+
+@pytest.mark.parametrize("token", [None, "", "made-up-token"])
+def test_no_account_for_a_missing_or_unknown_token(
+    accounts: AccountStore, eddie: Account, token: str | None
+) -> None:
+    accounts.start_session(eddie)
+    assert accounts.session_account(token) is None
+
+
+def test_purge_expired(accounts: AccountStore, db: store.Store, clock: FakeClock, eddie: Account) -> None:
+    old = accounts.start_session(eddie)
+    clock.advance(minutes=20)
+    idle = accounts.start_session(eddie)
+    assert accounts.session_account(old) == eddie
+    clock.advance(minutes=20)
+    fresh = accounts.start_session(eddie)
+    assert accounts.session_account(old) == eddie
+    clock.advance(minutes=15)  # idle has been idle 35 minutes, old and fresh 15
+    assert accounts.purge_expired() == 1
+    assert accounts.session_account(old) == eddie and accounts.session_account(fresh) == eddie
+    clock.advance(hours=8)
+    assert accounts.purge_expired() == 2
+    assert stored(db, store.sessions) == []
+    assert accounts.session_account(idle) is None
+
+
+@pytest.mark.parametrize("change", ["disable", "set_password"])
+def test_disabling_or_a_new_password_ends_the_sessions(
+    accounts: AccountStore, eddie: Account, change: str
+) -> None:
+    accounts.add("ada", GOOD, ADMIN)
+    token = accounts.start_session(eddie)
+    if change == "disable":
+        accounts.disable("eddie")
+    else:
+        accounts.set_password("eddie", OTHER)
+    assert accounts.session_account(token) is None
+
+
+def test_a_disabled_account_gets_no_session(accounts: AccountStore, eddie: Account) -> None:
+    accounts.add("ada", GOOD, ADMIN)
+    accounts.disable("eddie")
+    with pytest.raises(AccountError, match="cannot sign in"):
+        accounts.start_session(eddie)
+    with pytest.raises(AccountError, match="cannot sign in"):
+        accounts.start_session(Account("ghost", EDITOR, frozenset({"shenzhen"})))
+
+
+# --- accounts are not content -----------------------------------------------------------------
+
+
+def test_account_writes_leave_the_content_version_alone(
+    accounts: AccountStore, db: store.Store, clock: FakeClock, mini_dir: Path
+) -> None:
+    db.replace_all(seed.load_dir(mini_dir))
+    version = db.data_version()
+    accounts.add("ada", GOOD, ADMIN)
+    eddie = accounts.add("eddie", GOOD, EDITOR, ["shenzhen"])
+    accounts.authenticate("eddie", GOOD)
+    for _ in range(5):
+        accounts.authenticate("eddie", "wrong")
+    token = accounts.start_session(eddie)
+    accounts.session_account(token)
+    accounts.end_session(token)
+    accounts.set_password("eddie", OTHER)
+    accounts.disable("eddie")
+    accounts.enable("eddie")
+    clock.advance(hours=9)
+    accounts.purge_expired()
+    assert db.data_version() == version
+    # and reseeding the content keeps the accounts
+    db.replace_all(seed.load_dir(mini_dir))
+    assert [a.username for a in accounts.list()] == ["ada", "eddie"]
+
+
+# --- the command line -------------------------------------------------------------------------
+
+
+def run_cli(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "itinerary", *args],
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+
+
+def test_cli_user_add_then_sign_in(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/a.db"
+    result = run_cli(
+        "user", "add", "Eddie", "--role", "editor", "--city", "shenzhen", "--city", "seattle",
+        "--password-stdin", stdin=GOOD + "\n", env={"CITYPLUS_DB_URL": url},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "added editor 'eddie' (seattle, shenzhen)" in result.stdout
+    assert "no admin yet" in result.stdout and "$argon2" not in result.stdout + result.stderr
+    db = store.open_store(url)
+    assert stored(db, store.accounts)[0]["password_hash"].startswith(PRODUCTION_PREFIX)
+    signed_in = AccountStore(db).authenticate("eddie", GOOD)
+    assert signed_in.ok and signed_in.account is not None
+    assert signed_in.account.cities == {"shenzhen", "seattle"}
+
+
+def test_cli_user_add_with_a_weak_password_lists_the_problems(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/a.db"
+    env = {"CITYPLUS_DB_URL": f"sqlite:///{tmp_path}/elsewhere.db"}  # --db-url wins
+    result = run_cli(
+        "user", "add", "ada", "--role", "admin", "--password-stdin", "--db-url", url, stdin="ada\n", env=env
+    )
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "error: 2 problems:",
+        "  - the password has 3 characters; use at least 12",
+        "  - the password must not be the user name",
+    ]
+    assert result.stdout == ""
+    assert AccountStore(store.open_store(url)).list() == []
+
+
+def main(*args: str) -> int:
+    return cli.main(["user", *args])
+
+
+@pytest.fixture
+def cheap_cli(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process commands hash with cheap parameters (the subprocess ones use the real ones)."""
+    monkeypatch.setattr(acc, "new_hasher", CountingHasher)
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.usefixtures("cheap_cli")
+def test_cli_list_disable_passwd(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CITYPLUS_DB_URL", db_url)
+    assert main("list") == 0
+    assert capsys.readouterr().out == (
+        "no accounts; create the first admin with: python -m itinerary user add NAME --role admin\n"
+    )
+    monkeypatch.setattr("sys.stdin", io.StringIO(GOOD + "\n"))
+    assert main("add", "ada", "--role", "admin", "--password-stdin") == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO(GOOD + "\n"))
+    assert main("add", "eve", "--role", "editor", "--all-cities", "--password-stdin") == 0
+    capsys.readouterr()
+    assert main("disable", "eve") == 0
+    assert capsys.readouterr().out == "disabled 'eve'; their sessions ended\n"
+    assert main("list") == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].split() == ["NAME", "ROLE", "CITIES", "STATUS", "CREATED"]
+    assert out.splitlines()[1].split()[:5] == ["ada", "admin", "all", "cities", "active"]
+    assert out.splitlines()[2].split()[:5] == ["eve", "editor", "all", "cities", "disabled"]
+    assert "$argon2" not in out
+
+    answers = iter([OTHER, OTHER])
+    monkeypatch.setattr("sys.stdin", Terminal())
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    assert main("passwd", "ada") == 0
+    assert "changed the password of 'ada'" in capsys.readouterr().out
+    assert AccountStore(store.open_store(db_url), hasher=CountingHasher()).authenticate("ada", OTHER).ok
+
+
+TTY = object()  # stdin is a terminal: the password is typed (getpass answers from ``typed``)
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "typed", "message"),
+    [
+        (["passwd", "ada"], TTY, [GOOD, GOOD + "!"], "error: the two passwords differ; nothing changed"),
+        (["passwd", "ada"], TTY, ["short"], "error: the password has 5 characters; use at least 12"),
+        (["passwd", "ada"], "", [], "error: no terminal to ask for the password on; pipe it in with"),
+        (["passwd", "nobody", "--password-stdin"], GOOD, [], "error: no user 'nobody'"),
+        (["disable", "ada"], "", [], "error: 'ada' is the only enabled admin"),
+        (
+            ["add", "eve", "--role", "editor", "--city", "seattle", "--all-cities"],
+            TTY,
+            [],
+            "error: give --city",
+        ),
+        (["add", "eve", "--role", "editor", "--city", "tokyo"], TTY, [], "error: unknown city 'tokyo'"),
+        (["add", "ada", "--role", "admin"], TTY, [], "error: user 'ada' already exists"),
+        (
+            ["add", "eve", "--role", "editor", "--all-cities", "--password-stdin"],
+            "eve\n",
+            [],
+            "error: 2 problems",
+        ),
+    ],
+)
+@pytest.mark.usefixtures("cheap_cli")
+def test_cli_refusals_exit_2(
+    db_url: str,
+    mini_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    stdin: object,
+    typed: list[str],
+    message: str,
+) -> None:
+    db = store.open_store(db_url)
+    if "--city" in args:
+        db.replace_all(seed.load_dir(mini_dir))
+    accounts = AccountStore(db, hasher=CountingHasher())
+    accounts.add("ada", GOOD, ADMIN)
+    answers = iter(typed)
+    monkeypatch.setattr("sys.stdin", Terminal() if stdin is TTY else io.StringIO(str(stdin)))
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    assert main(*args, "--db-url", db_url) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith(message), captured.err
+    assert "$argon2" not in captured.out + captured.err
+    assert [a.username for a in accounts.list()] == ["ada"]
+    assert accounts.authenticate("ada", GOOD).ok  # nothing changed
