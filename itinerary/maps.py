@@ -276,35 +276,26 @@ class LandmarkLayer(JSCSSMixin, MacroElement):  # type: ignore[misc]
 
     def __init__(
         self,
-        frame: pd.DataFrame,
+        frame: pd.DataFrame | None = None,
         *,
         styles: Sequence[ThemeStyle],
-        names: pd.Series,
+        names: pd.Series | None = None,
         prefer_themes: Sequence[str] = (),
+        rows_json: str | None = None,
     ) -> None:
+        """From a landmarks frame and its display names, or from ``rows_json`` made earlier by
+        ``landmark_rows_json`` (a page can cache that for a filter it has seen)."""
         super().__init__()
         self._name = "LandmarkLayer"
         # the assets are MarkerCluster's, already pointed at static/vendor
         self.default_js = list(folium.plugins.MarkerCluster.default_js)
         self.default_css = list(folium.plugins.MarkerCluster.default_css)
-        index = {s.id: i for i, s in enumerate(styles)}
-        preferred = [t for t in prefer_themes if t in index]
         self.styles = [[s.color, s.icon] for s in styles]
-        style = frame["themes"].map(lambda themes: _style_index(themes, preferred, index))
-        self.rows = [
-            list(row)
-            for row in zip(
-                frame["lat"].round(6).tolist(),
-                frame["lon"].round(6).tolist(),
-                style.tolist(),
-                names.map(escape).tolist(),
-                frame["id"].tolist(),
-                strict=True,
-            )
-        ]
-        # JSON made once by the C encoder and escaped for a <script> block the way Jinja's
-        # tojson does: the template only pastes it (at 10,000 landmarks, tojson took 100 ms)
-        self.rows_json = script_json(self.rows)
+        if rows_json is None:
+            if frame is None or names is None:
+                raise ValueError("LandmarkLayer needs a frame and names, or rows_json")
+            rows_json = landmark_rows_json(frame, styles=styles, names=names, prefer_themes=prefer_themes)
+        self.rows_json = rows_json
         self.options = {
             "showCoverageOnHover": False,
             "chunkedLoading": True,
@@ -316,6 +307,34 @@ class LandmarkLayer(JSCSSMixin, MacroElement):  # type: ignore[misc]
     def render(self, **kwargs: Any) -> str:
         _render_raw(self, **kwargs)
         return ""
+
+
+def landmark_rows(
+    frame: pd.DataFrame, *, styles: Sequence[ThemeStyle], names: pd.Series, prefer_themes: Sequence[str] = ()
+) -> list[list[Any]]:
+    """Compact rows ``[lat, lon, style index, escaped name, id]``, one per landmark."""
+    index = {s.id: i for i, s in enumerate(styles)}
+    preferred = [t for t in prefer_themes if t in index]
+    style = frame["themes"].map(lambda themes: _style_index(themes, preferred, index))
+    return [
+        list(row)
+        for row in zip(
+            frame["lat"].round(6).tolist(),
+            frame["lon"].round(6).tolist(),
+            style.tolist(),
+            names.loc[frame.index].map(escape).tolist(),
+            frame["id"].tolist(),
+            strict=True,
+        )
+    ]
+
+
+def landmark_rows_json(
+    frame: pd.DataFrame, *, styles: Sequence[ThemeStyle], names: pd.Series, prefer_themes: Sequence[str] = ()
+) -> str:
+    """The rows as JSON made by the C encoder and escaped for a <script> block the way Jinja's
+    tojson does: the template only pastes it (at 10,000 landmarks tojson took 100 ms)."""
+    return script_json(landmark_rows(frame, styles=styles, names=names, prefer_themes=prefer_themes))
 
 
 def _render_raw(element: Any, **kwargs: Any) -> None:
@@ -369,15 +388,6 @@ def highlight_marker(lat: float, lon: float, label: str, color: str = "#c8102e")
         fill=False,
         tooltip=escape(label),
     )
-
-
-def payload_size(fmap: folium.Map) -> int:
-    """Bytes of the map's HTML document (what a page sends for the base map)."""
-    return len(fmap.get_root().render().encode())
-
-
-def rows_json_size(layer: LandmarkLayer) -> int:
-    return len(json.dumps(layer.rows, ensure_ascii=False).encode())
 
 
 def bearing_degrees(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -7,7 +7,7 @@ from itinerary import maps
 from itinerary.catalog import LandmarkFilter, filter_landmarks, localized, localized_value, nearest_landmark
 from itinerary.i18n import t
 from ui.cards import landmark_card
-from ui.mapview import city_base_map, clicked_point, show_map
+from ui.mapview import city_base_map, clicked_point, landmark_layer, show_map
 from ui.setup import now_in, set_query, setup_page, show_notices
 from ui.text import md_escape
 
@@ -117,7 +117,7 @@ criteria = LandmarkFilter(
     wheelchair=wheelchair or "",
     free_only=free_only,
     districts=frozenset(districts),
-    open_at=now if open_now else None,
+    open_at=now.replace(second=0, microsecond=0) if open_now else None,  # one filter per minute
     query=st.query_params.get("q", ""),
 )
 matches = filter_landmarks(landmarks, criteria, timezone=ctx.timezone)
@@ -135,7 +135,7 @@ if matches.empty:
 styles = maps.theme_styles(themes, theme_labels)
 names = localized(matches, "name", lang)
 layer = folium.FeatureGroup(name="landmarks")
-maps.LandmarkLayer(matches, styles=styles, names=names, prefer_themes=valid_themes).add_to(layer)
+landmark_layer(catalog, ctx.city_id, lang, criteria, prefer=valid_themes).add_to(layer)
 center, zoom = None, None
 if chosen:
     row = landmarks.loc[chosen]

@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from itinerary import maps
+from itinerary.catalog import Catalog, LandmarkFilter, filter_landmarks, localized
 from itinerary.i18n import t
 from ui.setup import PageContext
 
@@ -64,3 +65,34 @@ def city_base_map(
         legend_title=t("explore.legend", ctx.lang) if legend else "",
         links=links,
     )
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _landmark_rows_json(
+    version: int,
+    city_id: str,
+    lang: str,
+    criteria: LandmarkFilter,
+    prefer: tuple[str, ...],
+    _catalog: Catalog,
+) -> str:
+    landmarks = _catalog.landmarks(city_id)
+    themes = _catalog.themes()
+    matches = filter_landmarks(landmarks, criteria, timezone=str(_catalog.cities().loc[city_id, "timezone"]))
+    return maps.landmark_rows_json(
+        matches,
+        styles=maps.theme_styles(themes, localized(themes, "label", lang)),
+        names=localized(matches, "name", lang),
+        prefer_themes=prefer,
+    )
+
+
+def landmark_layer(
+    catalog: Catalog, city_id: str, lang: str, criteria: LandmarkFilter, *, prefer: Sequence[str] = ()
+) -> maps.LandmarkLayer:
+    """The pins of the landmarks matching ``criteria``; their rows are kept per data version and
+    filter, so going back to a filter seen before (all 10,000 landmarks, say) costs no rebuild."""
+    themes = catalog.themes()
+    styles = maps.theme_styles(themes, localized(themes, "label", lang))
+    rows_json = _landmark_rows_json(catalog.refresh(), city_id, lang, criteria, tuple(prefer), catalog)
+    return maps.LandmarkLayer(styles=styles, rows_json=rows_json)

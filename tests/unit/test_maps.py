@@ -87,7 +87,7 @@ def test_hostile_name_is_escaped_in_tooltips() -> None:
     hostile = "<img src=x onerror=alert(1)></script><script>alert(2)</script>"
     frame = sample_frame(hostile)
     layer = maps.LandmarkLayer(frame, styles=STYLES, names=frame["name"])
-    assert layer.rows[0][3] == maps.escape(hostile)
+    assert json.loads(layer.rows_json)[0][3] == maps.escape(hostile)
     html = render(layer)
     assert "<img src=x" not in html
     assert "</script><script>alert(2)" not in html
@@ -101,10 +101,12 @@ def test_hostile_legend_label_is_escaped() -> None:
 
 def test_rows_are_compact_and_pick_the_preferred_theme() -> None:
     frame = sample_frame()
-    layer = maps.LandmarkLayer(frame, styles=STYLES, names=frame["name"], prefer_themes=["shopping"])
-    assert layer.rows == [[22.5475, 114.0836, 1, "Huaqiang North", "a"], [22.54, 114.0, 2, "Plain", "b"]]
-    plain = maps.LandmarkLayer(frame, styles=STYLES, names=frame["name"])
-    assert plain.rows[0][2] == 0  # its first theme
+    rows = maps.landmark_rows(frame, styles=STYLES, names=frame["name"], prefer_themes=["shopping"])
+    assert rows == [[22.5475, 114.0836, 1, "Huaqiang North", "a"], [22.54, 114.0, 2, "Plain", "b"]]
+    plain = maps.landmark_rows(frame, styles=STYLES, names=frame["name"])
+    assert plain[0][2] == 0  # its first theme
+    layer = maps.LandmarkLayer(styles=STYLES, rows_json=maps.script_json(rows))
+    assert json.loads(layer.rows_json) == rows
 
 
 def test_theme_styles_replace_odd_colours_and_icons() -> None:
@@ -158,8 +160,9 @@ def test_layer_size_for_the_shipped_city_is_small(tmp_path: Path) -> None:
     )
     styles = [maps.ThemeStyle(t.id, t.label, t.color, t.icon) for t in data.themes]
     layer = maps.LandmarkLayer(frame, styles=styles, names=frame["name"])
-    assert len(layer.rows) == len(data.landmarks)
-    assert json.loads(json.dumps(layer.rows))[0][4] == data.landmarks[0].id
+    rows = json.loads(layer.rows_json)
+    assert len(rows) == len(data.landmarks)
+    assert rows[0][4] == data.landmarks[0].id
 
 
 def test_script_json_cannot_close_the_script_element() -> None:
