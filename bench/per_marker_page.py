@@ -10,11 +10,14 @@ its plugins come from ./static, as in the app, so the page works offline)::
 
     streamlit run bench/per_marker_page.py
 
-The module is import-safe: ``build_map`` is reused by the benchmark to size the payload.
+``?limit=N`` draws only the first N landmarks (a cheap warm-up load for the benchmark), and
+with ``CITYPLUS_BENCH_ARGS_FILE`` set the page writes the size of its map's component arguments
+to that file. The module is import-safe (the page runs under ``__main__`` only).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -29,6 +32,8 @@ from itinerary import maps, store  # noqa: E402  (importing maps points folium a
 from itinerary.catalog import Catalog  # noqa: E402
 
 MAP_HEIGHT = 560
+# When set, the sizes of the map's component arguments are written to this file (benchmark).
+ARGS_FILE_ENV = "CITYPLUS_BENCH_ARGS_FILE"
 
 
 def build_map(city: pd.Series, landmarks: pd.DataFrame) -> folium.Map:
@@ -70,9 +75,16 @@ def main() -> None:
         return Catalog(db)
 
     st.set_page_config(page_title="Per-marker baseline", layout="wide")
+    if os.environ.get(ARGS_FILE_ENV):
+        from bench.payload import install_file_recorder
+
+        install_file_recorder(os.environ[ARGS_FILE_ENV])
     catalog = open_catalog(store.default_db_url(), str(store.default_data_dir()))
     city = catalog.cities().iloc[0]
     landmarks = catalog.landmarks(str(city["id"]))
+    limit = st.query_params.get("limit", "")
+    if limit.isdigit():  # ?limit=N draws the first N only: the benchmark warms the server up with it
+        landmarks = landmarks.head(int(limit))
     st.title("Per-marker folium baseline", anchor=False)
     st.markdown(f"**{len(landmarks)} landmarks**, one `folium.Marker` each")
     st_folium(

@@ -86,8 +86,13 @@ use_local_assets()
 
 
 def escape(text: object) -> str:
-    """Text from data or staff, safe to insert as HTML (folium tooltips and popups are HTML)."""
-    return html.escape("" if text is None else str(text), quote=True)
+    """Text from data or staff, safe to insert as HTML (folium tooltips and popups are HTML).
+
+    Braces become character references too: branca compiles rendered scripts as Jinja templates
+    again, so a name with ``{#`` would crash the page and ``{{ ... }}`` would run as a template.
+    """
+    escaped = html.escape("" if text is None else str(text), quote=True)
+    return escaped.replace("{", "&#123;").replace("}", "&#125;")
 
 
 def safe_url(url: object) -> str:

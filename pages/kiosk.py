@@ -2,6 +2,7 @@
 
 import os
 import time
+from datetime import time as time_of_day
 
 import folium
 import streamlit as st
@@ -9,10 +10,10 @@ import streamlit as st
 from itinerary import exports, maps
 from itinerary.catalog import localized, localized_value
 from itinerary.i18n import LANG_NAMES, LANGS, t
-from itinerary.plans import public_base_url, share_url
+from itinerary.plans import parse_hhmm, places_for, plan_days, public_base_url, share_url
 from ui.kiosk import KIOSK_CSS, attract_sequence
 from ui.mapview import city_base_map, show_map
-from ui.setup import set_query, setup_page
+from ui.setup import now_in, set_query, setup_page
 from ui.text import md_escape
 
 INTERVAL_S = float(os.environ.get("CITYPLUS_KIOSK_INTERVAL", "8"))
@@ -112,6 +113,16 @@ def kiosk_view() -> None:
         it = itineraries.loc[chosen]
         stops = catalog.stops(chosen)
         ids = [x for x in stops["landmark_id"] if x in landmarks.index]
+        dwell = dict(zip(stops["landmark_id"], stops["dwell_minutes"].astype(float), strict=True))
+        days = plan_days(
+            places_for(landmarks, ids, dwell=dwell),
+            day=now_in(ctx.timezone).date(),
+            start_time=parse_hhmm(str(it["start_time"])) or time_of_day(9),
+            mode=str(it["mode"]),
+            city_id=ctx.city_id,
+            timezone=ctx.timezone,
+        )
+        times = {v.place.id: v.start.strftime("%H:%M") for day in days for v in day.visits}
         route = maps.route_group(
             [
                 maps.RouteStop(x, float(landmarks.loc[x, "lat"]), float(landmarks.loc[x, "lon"]), names[x])
@@ -129,7 +140,10 @@ def kiosk_view() -> None:
             st.markdown(
                 f"<div class='cp-kiosk-card cp-kiosk-route' data-kiosk-itinerary='{maps.escape(chosen)}'>"
                 f"<h2>{maps.escape(localized_value(it, 'title', lang))}</h2><ol>"
-                + "".join(f"<li class='cp-kiosk-stop'>{maps.escape(names[x])}</li>" for x in ids)
+                + "".join(
+                    f"<li class='cp-kiosk-stop'><b>{times.get(x, '')}</b> {maps.escape(names[x])}</li>"
+                    for x in ids
+                )
                 + "</ol></div>",
                 unsafe_allow_html=True,
             )

@@ -105,6 +105,9 @@ def test_kiosk_loop_touch_qr_and_idle_reset(kiosk: Page, request: pytest.Fixture
     )  # type: ignore[attr-defined]
     assert [h for h in hrefs if not h.startswith("#")] == []
     expect(page.get_by_role("button", name="中文")).to_be_visible()
+    heights = page.eval_on_selector_all("button", "(bs) => bs.map((b) => b.getBoundingClientRect().height)")
+    visible = [h for h in heights if h > 0]  # hidden chrome (the menu button) has no box
+    assert visible and min(visible) >= 48, heights  # touch targets
 
     # a touch stops the loop and shows the route with its QR code
     page.get_by_role("button", name="Inclusive experience: 8 must-go places").tap()
@@ -117,6 +120,7 @@ def test_kiosk_loop_touch_qr_and_idle_reset(kiosk: Page, request: pytest.Fixture
     decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())))
     assert [d.text for d in decoded] == [f"{PUBLIC}/itineraries?city=shenzhen&itinerary=shenzhen-must-go"]
     expect(map_frame(page).locator(".cp-num")).to_have_count(8)  # type: ignore[attr-defined]
+    expect(card.locator("li").first).to_contain_text("09:00")  # the route's timeline
     screenshot(page, f"kiosk-{name}-visitor", whole=False)
     assert main.evaluate("(e) => e.scrollHeight <= e.clientHeight + 2")
 

@@ -177,3 +177,29 @@ def test_release_old_layers_empties_streamlit_folium_list() -> None:
     fmap = maps.base_map(center=(0, 0), zoom=3, tiles=maps.TileConfig())
     group.add_to(fmap)
     assert "window.feature_group.length = 0" in str(fmap.get_root().render())
+
+
+@pytest.mark.parametrize("name", ["{# unclosed comment", "{{ 7 * 7 }}", "{% raw %}", "<b>{{x}}</b>"])
+def test_template_syntax_in_data_neither_crashes_nor_runs(name: str) -> None:
+    import streamlit_folium
+
+    fmap = maps.base_map(
+        center=(22.5, 114.0),
+        zoom=12,
+        tiles=maps.TileConfig(),
+        legend=[maps.ThemeStyle("t", name, "#123456", "star")],
+    )
+    html = str(fmap.get_root().render())
+    if "7 * 7" in name:
+        assert "7 * 7" in html  # shown as text, not evaluated to 49
+    route = maps.route_group([maps.RouteStop("a", 22.5, 114.0, name), maps.RouteStop("b", 22.6, 114.1, name)])
+    frame = pd.DataFrame({"id": ["a"], "lat": [22.5], "lon": [114.0], "themes": [("t",)], "name": [name]})
+    pins = folium.FeatureGroup(name="pins")
+    maps.LandmarkLayer(
+        frame, styles=[maps.ThemeStyle("t", "T", "#123456", "star")], names=frame["name"]
+    ).add_to(pins)
+    # what st_folium does with the layers of a page
+    script = streamlit_folium._get_feature_group_string(route, map=fmap, idx=0)
+    script += streamlit_folium._get_feature_group_string(pins, map=fmap, idx=1)
+    assert "{#" not in script and "{{" not in script and "{%" not in script
+    assert maps.escape(name) in script
