@@ -260,7 +260,8 @@ class Store:
             query = query.order_by(order_by)
         with self.engine.connect() as conn:
             result = conn.execute(query)
-            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+            # plain tuples: pandas probing SQLAlchemy Row objects attribute by attribute is slow
+            return pd.DataFrame([tuple(row) for row in result], columns=list(result.keys()))
 
 
 def _landmark_row(lm: Landmark) -> dict[str, Any]:
