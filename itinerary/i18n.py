@@ -168,6 +168,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "plan.stops": {"en": "Your stops ({count})", "zh": "我的站点（{count}）"},
     "plan.add": {"en": "Add a landmark", "zh": "添加地标"},
     "plan.add_button": {"en": "Add", "zh": "添加"},
+    "plan.add_placeholder": {"en": "Type to search landmarks", "zh": "输入以搜索地标"},
     "plan.up": {"en": "Move up", "zh": "上移"},
     "plan.down": {"en": "Move down", "zh": "下移"},
     "plan.remove": {"en": "Remove", "zh": "移除"},

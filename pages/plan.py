@@ -1,6 +1,7 @@
 """Plan my route: choose, order and time your own stops, then take the plan along."""
 
 from datetime import time
+from functools import partial
 
 import folium
 import streamlit as st
@@ -204,6 +205,7 @@ with side_col:
         options=[x for x in landmarks.index if x not in ids],
         format_func=lambda x: names[x],
         index=None,
+        placeholder=t("plan.add_placeholder", lang),
         key="plan_add",
     )
     button_col.button(t("plan.add_button", lang), on_click=_add_selected, key="plan_add_button")
@@ -319,18 +321,18 @@ if ids:
     with files_col:
         st.code(link, language=None)
         base_name = f"cityplus-{ctx.city_id}-{day.isoformat()}"
-        for key, data, ext, mime in (
-            ("gpx", exports.to_gpx(plan), "gpx", "application/gpx+xml"),
-            ("ics", exports.to_ics(plan), "ics", "text/calendar"),
-            ("geojson", exports.to_geojson(plan), "geojson", "application/geo+json"),
-            ("csv", exports.csv_bytes(plan), "csv", "text/csv"),
-            ("kml", exports.to_kml(plan), "kml", "application/vnd.google-earth.kml+xml"),
-            ("html", exports.to_print_html(plan), "html", "text/html"),
+        for key, make, ext, mime in (
+            ("gpx", exports.to_gpx, "gpx", "application/gpx+xml"),
+            ("ics", exports.to_ics, "ics", "text/calendar"),
+            ("geojson", exports.to_geojson, "geojson", "application/geo+json"),
+            ("csv", exports.csv_bytes, "csv", "text/csv"),
+            ("kml", exports.to_kml, "kml", "application/vnd.google-earth.kml+xml"),
+            ("html", exports.to_print_html, "html", "text/html"),
         ):
-            # a download is no reason to run the page again
+            # the file is made when it is asked for, not on every rerun; a download reruns nothing
             st.download_button(
                 t(f"plan.dl.{key}", lang),
-                data,
+                partial(make, plan),
                 f"{base_name}.{ext}",
                 mime,
                 key=f"dl_{key}",

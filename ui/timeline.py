@@ -13,15 +13,11 @@ from itinerary.routing import CLOSES_BEFORE_END, OPENS_LATER, Schedule
 from ui.text import md_escape
 
 
-def _hours(minutes: float, lang: str) -> str:
+def duration_label(minutes: float, lang: str) -> str:
     h, m = divmod(round(minutes), 60)
     if lang == "zh":
         return f"{h} 小时 {m} 分钟" if h else f"{m} 分钟"
     return f"{h} h {m:02d} min" if h else f"{m} min"
-
-
-def duration_label(minutes: float, lang: str) -> str:
-    return _hours(minutes, lang)
 
 
 def warning_text(code: str, visit_start: str, closes: str, lang: str) -> str:
@@ -85,7 +81,7 @@ def render_timeline(
             t(
                 "tl.totals",
                 lang,
-                hours=_hours(day.total_minutes, lang),
+                hours=duration_label(day.total_minutes, lang),
                 travel=round(day.travel_minutes),
                 km=f"{day.distance_km:.1f}",
                 visit=round(day.visit_minutes),

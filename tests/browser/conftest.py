@@ -134,6 +134,10 @@ def app_server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> 
     add_hostile_city(data_dir)
     server = start_server(tmp, data_dir)
     yield server
+    stop_server(server)
+
+
+def stop_server(server: AppServer) -> None:
     server.process.terminate()
     try:
         server.process.wait(10)

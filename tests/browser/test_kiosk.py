@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import shutil
-import subprocess
 from collections.abc import Iterator
 
 import pytest
@@ -17,6 +16,7 @@ from tests.browser.conftest import (
     map_frame,
     screenshot,
     start_server,
+    stop_server,
     wait_ready,
 )
 from tests.conftest import DATA
@@ -40,11 +40,7 @@ def kiosk_server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -
         },
     )
     yield server
-    server.process.terminate()
-    try:
-        server.process.wait(10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
+    stop_server(server)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 ``TileStandin`` is a stdlib HTTP tile server on 127.0.0.1 (background thread) that answers real
 PNG tiles, records every request and can be scripted per path (404, 500, 429, redirects). Time
-is faked through ``fill_tiles``'s clock and sleep seams; one test checks the pacing in real time.
+is faked through ``fill_tiles``'s clock and sleep seams: no test depends on the real clock.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import struct
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import zlib
 from collections.abc import Iterator
@@ -82,7 +81,6 @@ class Reply:
 class Seen:
     path: str
     user_agent: str
-    at: float  # time.monotonic() on arrival
 
 
 class TileStandin:
@@ -138,7 +136,7 @@ class TileStandin:
 
     def _answer(self, handler: BaseHTTPRequestHandler) -> None:
         with self._lock:
-            self.requests.append(Seen(handler.path, handler.headers.get("User-Agent", ""), time.monotonic()))
+            self.requests.append(Seen(handler.path, handler.headers.get("User-Agent", "")))
             queue = self.scripted.get(handler.path)
             reply = queue.pop(0) if queue else self.always
         if reply is None:
