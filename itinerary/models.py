@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 WHEELCHAIR = ("yes", "limited", "no", "unknown")
-STATUSES = ("published", "draft")
+STATUSES = ("published", "draft", "archived")  # archived: kept, shown to no visitor
 MODES = ("walk", "bike", "transit", "drive")
 LANGS = ("en", "zh")
 

@@ -71,6 +71,8 @@ landmarks = sa.Table(
     sa.Column("price", sa.Text, nullable=False, default=""),
     sa.Column("website", sa.Text, nullable=False, default=""),
     sa.Column("status", sa.String(16), nullable=False),
+    # optimistic concurrency: every save raises it; a save based on an older version is refused
+    sa.Column("version", sa.Integer, nullable=False, default=1, server_default="1"),
 )
 
 itineraries = sa.Table(
@@ -87,6 +89,7 @@ itineraries = sa.Table(
     sa.Column("start_time", sa.String(5), nullable=False),
     sa.Column("featured", sa.Boolean, nullable=False, default=False),
     sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False, default=1, server_default="1"),
 )
 
 itinerary_stops = sa.Table(
@@ -110,6 +113,37 @@ meta = sa.Table(
     metadata,
     sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
+)
+
+# --- history of content changes (itinerary/curation.py) -----------------------------------------
+# One row per saved version of a landmark or an itinerary: who, when, and the whole record before
+# and after (JSON). Seeding replaces content but keeps history.
+
+changes = sa.Table(
+    "changes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("entity", sa.String(16), nullable=False),  # landmark | itinerary
+    sa.Column("entity_id", sa.String(128), nullable=False),
+    sa.Column("city_id", sa.String(64), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),  # the version this change produced
+    sa.Column("action", sa.String(16), nullable=False),  # create | edit | archive | restore | import
+    sa.Column("username", sa.String(64), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),  # UTC
+    sa.Column("before", sa.Text, nullable=False, default=""),  # JSON snapshot, "" for a creation
+    sa.Column("after", sa.Text, nullable=False),  # JSON snapshot
+    sa.Index("ix_changes_entity", "entity", "entity_id", "version"),
+)
+
+# --- geocoding results (itinerary/geocode.py), shared by every process ---------------------------
+
+geocode_cache = sa.Table(
+    "geocode_cache",
+    metadata,
+    sa.Column("key_sha256", sa.String(64), primary_key=True),
+    sa.Column("query", sa.Text, nullable=False),
+    sa.Column("results", sa.Text, nullable=False),  # JSON list of results
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 # --- staff accounts (itinerary/accounts.py) --------------------------------------------------
@@ -237,7 +271,9 @@ class Store:
         with self.engine.connect() as conn:
 
             def rows(table: sa.Table, *order: Any) -> list[dict[str, Any]]:
-                return [dict(r) for r in conn.execute(sa.select(table).order_by(*order)).mappings()]
+                columns = [c for c in table.c if c.name != "version"]  # bookkeeping, not content
+                query = sa.select(*columns).order_by(*order)
+                return [dict(r) for r in conn.execute(query).mappings()]
 
             return Dataset(
                 cities=tuple(City(**r) for r in rows(cities, cities.c.id)),

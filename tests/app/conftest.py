@@ -14,9 +14,9 @@ AppFactory = Callable[..., AppTest]
 
 
 @pytest.fixture
-def app_env(monkeypatch: pytest.MonkeyPatch, mini_dir: Path, db_url: str) -> Path:
+def app_env(monkeypatch: pytest.MonkeyPatch, mini_dir: Path, sqlite_url: str) -> Path:
     monkeypatch.setenv("CITYPLUS_DATA_DIR", str(mini_dir))
-    monkeypatch.setenv("CITYPLUS_DB_URL", db_url)
+    monkeypatch.setenv("CITYPLUS_DB_URL", sqlite_url)
     monkeypatch.chdir(ROOT)
     return mini_dir
 

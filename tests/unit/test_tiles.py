@@ -744,10 +744,10 @@ def test_main_bad_arguments_exit_2(argv: list[str], capsys: pytest.CaptureFixtur
 
 
 def test_main_finds_the_city_centre_in_the_database(
-    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    store.open_store(db_url).replace_all(seed.load_dir(MINI))
-    common = ["--zooms", "12", "--radius-km", "1", "--db-url", db_url, "--dry-run"]
+    store.open_store(sqlite_url).replace_all(seed.load_dir(MINI))
+    common = ["--zooms", "12", "--radius-km", "1", "--db-url", sqlite_url, "--dry-run"]
     common += ["--server", "https://tiles.example.org/{z}/{x}/{y}.png", "--out", str(tmp_path / "t")]
     assert tiles.main(["seattle", *common]) == 0
     # x = (180 - 122.3321 -+ 0.0133) / 360 * 4096 = 655.98 .. 656.28: two tiles side by side

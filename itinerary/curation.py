@@ -1,0 +1,736 @@
+"""Staff edits of landmarks and itineraries, with nothing lost.
+
+- Validation is the data files' own (``seed.SPECS`` column parsers and cross-file checks), field
+  by field, before anything is saved: ``parse_landmark`` and ``parse_itinerary`` raise
+  ``FieldErrors`` mapping each bad field to its message.
+- Optimistic concurrency: every landmark and itinerary row carries a ``version``. A save names
+  the version it was based on; if someone saved in between, it is refused with ``Conflict``,
+  which says who changed what, and nothing is written.
+- History: every saved version is a row of ``changes`` (who, when, the whole record before and
+  after, as JSON). ``history`` lists them and ``restore`` saves an earlier one as a new version.
+- Every write is one database transaction: a crash mid-save leaves the database as it was.
+
+Pages ask ``accounts.can`` before offering an action; the ``Curator`` asks again before writing.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any, Final
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from itinerary import seed
+from itinerary import store as st_
+from itinerary.accounts import EDIT_CONTENT, PUBLISH, Account, can
+from itinerary.models import Itinerary, Landmark, Stop
+from itinerary.routing import haversine_km
+
+LANDMARK: Final = "landmark"
+ITINERARY: Final = "itinerary"
+ENTITIES: Final = (LANDMARK, ITINERARY)
+
+CREATE: Final = "create"
+EDIT: Final = "edit"
+ARCHIVE: Final = "archive"
+RESTORE: Final = "restore"
+IMPORT: Final = "import"
+SEEDED: Final = "seeded"  # the version that came from the data files, before any recorded change
+
+DUPLICATE_RADIUS_M: Final = 30.0
+
+Snapshot = dict[str, Any]
+
+LANDMARK_FIELDS: Final = tuple(c.name for c in seed.SPEC_BY_NAME["landmarks.csv"].columns)
+ITINERARY_FIELDS: Final = tuple(c.name for c in seed.SPEC_BY_NAME["itineraries.csv"].columns)
+STOP_FIELDS: Final = ("landmark_id", "dwell_minutes", "note", "note_zh")
+
+
+class FieldErrors(ValueError):
+    """A refused save: ``errors`` maps each bad field (``stops.2.dwell_minutes`` for a stop) to why."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{k}: {v}" for k, v in self.errors.items()))
+
+
+class NotFound(LookupError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    field: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One saved version of a landmark or itinerary."""
+
+    id: int
+    entity: str
+    entity_id: str
+    city_id: str
+    version: int
+    action: str
+    username: str
+    at: datetime | None  # None for the version loaded from the data files (SEEDED)
+    before: Snapshot | None
+    after: Snapshot
+
+    @property
+    def changed(self) -> list[FieldChange]:
+        return diff(self.before, self.after)
+
+
+class Conflict(Exception):
+    """Someone saved the item after the version this save was based on; nothing was written."""
+
+    def __init__(
+        self,
+        entity: str,
+        entity_id: str,
+        *,
+        base_version: int | None,
+        current_version: int | None,
+        changes: Sequence[FieldChange] = (),
+        by: str = "",
+        at: datetime | None = None,
+    ) -> None:
+        self.entity = entity
+        self.entity_id = entity_id
+        self.base_version = base_version
+        self.current_version = current_version
+        self.changes = list(changes)  # what the others changed since base_version
+        self.by = by
+        self.at = at
+        if current_version is None:
+            text = f"{entity} {entity_id!r} no longer exists"
+        elif base_version is None:
+            text = f"{entity} {entity_id!r} already exists"
+        else:
+            fields = ", ".join(c.field for c in self.changes) or "nothing visible"
+            text = (
+                f"{entity} {entity_id!r} was saved by {by or 'someone'} since you opened it "
+                f"(version {base_version} -> {current_version}; changed: {fields})"
+            )
+        super().__init__(text)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- snapshots: the whole record as JSON-able dicts -----------------------------------------------
+
+
+def landmark_snapshot(lm: Landmark) -> Snapshot:
+    snap = asdict(lm)
+    snap["themes"] = list(lm.themes)
+    return snap
+
+
+def landmark_from_snapshot(snap: Mapping[str, Any]) -> Landmark:
+    values = {k: snap[k] for k in Landmark.__slots__ if k in snap}  # type: ignore[attr-defined]
+    values["themes"] = tuple(values.get("themes", ()))
+    return Landmark(**values)
+
+
+def itinerary_snapshot(it: Itinerary, stops: Sequence[Stop]) -> Snapshot:
+    snap = asdict(it)
+    snap["stops"] = [
+        {name: getattr(s, name) for name in STOP_FIELDS} for s in sorted(stops, key=lambda s: s.position)
+    ]
+    return snap
+
+
+def itinerary_from_snapshot(snap: Mapping[str, Any]) -> tuple[Itinerary, list[Stop]]:
+    it = Itinerary(**{k: snap[k] for k in Itinerary.__slots__})  # type: ignore[attr-defined]
+    stops = [
+        Stop(
+            itinerary_id=it.id,
+            position=i,
+            landmark_id=s["landmark_id"],
+            dwell_minutes=s.get("dwell_minutes"),
+            note=s.get("note", ""),
+            note_zh=s.get("note_zh", ""),
+        )
+        for i, s in enumerate(snap.get("stops", []), start=1)
+    ]
+    return it, stops
+
+
+def diff(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> list[FieldChange]:
+    """The fields whose values differ, in the order of ``after`` (then ``before``)."""
+    before = before or {}
+    after = after or {}
+    keys = list(after) + [k for k in before if k not in after]
+    return [FieldChange(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+# --- validation ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What validation checks references against: the city and the known themes and landmarks."""
+
+    city_id: str
+    city_name: str
+    city_lat: float
+    city_lon: float
+    theme_ids: frozenset[str]
+    landmark_ids: frozenset[str] = frozenset()  # every landmark id (any city): ids are global
+    city_landmarks: Mapping[str, str] = field(default_factory=dict)  # id -> status, this city
+
+
+def context_for(store: st_.Store, city_id: str) -> Context:
+    with store.engine.connect() as conn:
+        city = conn.execute(sa.select(st_.cities).where(st_.cities.c.id == city_id)).mappings().first()
+        if city is None:
+            raise NotFound(f"unknown city {city_id!r}")
+        themes = frozenset(conn.execute(sa.select(st_.themes.c.id)).scalars())
+        rows = conn.execute(
+            sa.select(st_.landmarks.c.id, st_.landmarks.c.city_id, st_.landmarks.c.status)
+        ).all()
+    return Context(
+        city_id=city_id,
+        city_name=city["name"],
+        city_lat=city["lat"],
+        city_lon=city["lon"],
+        theme_ids=themes,
+        landmark_ids=frozenset(r[0] for r in rows),
+        city_landmarks={r[0]: r[2] for r in rows if r[1] == city_id},
+    )
+
+
+def _cell(value: Any) -> str:
+    """A form value as the text a CSV cell would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else str(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return ";".join(str(v) for v in value)
+    return str(value)
+
+
+def _parse_columns(
+    spec_name: str, fields: Mapping[str, Any], prefix: str = ""
+) -> tuple[dict[str, Any], dict[str, str]]:
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for column in seed.SPEC_BY_NAME[spec_name].columns:
+        if column.name not in fields and column.name in ("city_id", "itinerary_id", "position"):
+            continue
+        cell = _cell(fields.get(column.name))
+        if not cell.strip():
+            if column.non_empty:
+                errors[prefix + column.name] = "must not be empty"
+                continue
+            cell = column.default
+        try:
+            values[column.name] = column.parse(cell)
+        except ValueError as exc:
+            errors[prefix + column.name] = str(exc)
+    return values, errors
+
+
+def parse_landmark(fields: Mapping[str, Any], ctx: Context, *, new: bool) -> Landmark:
+    """A landmark from form values (any of str, number, list), validated like ``landmarks.csv``."""
+    values, errors = _parse_columns("landmarks.csv", {**fields, "city_id": ctx.city_id})
+    if new and "id" in values and values["id"] in ctx.landmark_ids:
+        errors["id"] = f"id {values['id']!r} is taken; ids are stable forever, choose another"
+    if not new and "id" in values and values["id"] not in ctx.city_landmarks:
+        errors["id"] = f"no landmark {values['id']!r} in this city"
+    for theme in values.get("themes", ()):
+        if theme not in ctx.theme_ids:
+            errors["themes"] = f"unknown theme {theme!r}"
+    if "lat" in values and "lon" in values:
+        km = float(haversine_km(ctx.city_lat, ctx.city_lon, values["lat"], values["lon"]))
+        if km > seed.MAX_KM_FROM_CITY:
+            errors["lat"] = (
+                f"({values['lat']}, {values['lon']}) is {km:,.0f} km from {ctx.city_name}: "
+                "lat and lon swapped or mistyped?"
+            )
+    if errors:
+        raise FieldErrors(errors)
+    return Landmark(**values)
+
+
+def parse_itinerary(
+    fields: Mapping[str, Any], stops: Sequence[Mapping[str, Any]], ctx: Context, *, new: bool
+) -> tuple[Itinerary, list[Stop]]:
+    """An itinerary and its stops (in order) from form values, validated like the data files."""
+    values, errors = _parse_columns("itineraries.csv", {**fields, "city_id": ctx.city_id})
+    if values.get("theme_id") and values["theme_id"] not in ctx.theme_ids:
+        errors["theme_id"] = f"unknown theme {values['theme_id']!r}"
+    parsed_stops: list[Stop] = []
+    for i, raw in enumerate(stops, start=1):
+        prefix = f"stops.{i}."
+        stop, stop_errors = _parse_columns("itinerary_stops.csv", raw, prefix)
+        errors.update(stop_errors)
+        landmark_id = stop.get("landmark_id")
+        status = ctx.city_landmarks.get(landmark_id or "")
+        if landmark_id and status is None:
+            errors[prefix + "landmark_id"] = f"no landmark {landmark_id!r} in this city"
+        elif status == "archived":
+            errors[prefix + "landmark_id"] = f"landmark {landmark_id!r} is archived"
+        elif landmark_id and status == "draft" and values.get("status") == "published":
+            errors[prefix + "landmark_id"] = f"landmark {landmark_id!r} is a draft: publish it first"
+        if not stop_errors and landmark_id:
+            parsed_stops.append(
+                Stop(
+                    itinerary_id=values.get("id", ""),
+                    position=i,
+                    landmark_id=landmark_id,
+                    dwell_minutes=stop.get("dwell_minutes"),
+                    note=stop.get("note", ""),
+                    note_zh=stop.get("note_zh", ""),
+                )
+            )
+    if values.get("status") == "published" and not stops:
+        errors["stops"] = "a published itinerary needs at least one stop"
+    if errors:
+        raise FieldErrors(errors)
+    return Itinerary(**values), parsed_stops
+
+
+def likely_duplicates(
+    candidates: Iterable[Mapping[str, Any]],
+    *,
+    name: str,
+    name_zh: str = "",
+    lat: float,
+    lon: float,
+    exclude_id: str = "",
+) -> list[tuple[str, str, str]]:
+    """Landmarks that are probably the same place: ``(id, name, reason)``.
+
+    Same name (English or Chinese, ignoring case and spaces) or within ``DUPLICATE_RADIUS_M``.
+    """
+
+    def norm(text: Any) -> str:
+        return "".join(str(text or "").split()).casefold()
+
+    wanted = {n for n in (norm(name), norm(name_zh)) if n}
+    found: list[tuple[str, str, str]] = []
+    for row in candidates:
+        if row["id"] == exclude_id:
+            continue
+        same_name = bool(wanted & {norm(row.get("name")), norm(row.get("name_zh"))} - {""})
+        metres = float(haversine_km(lat, lon, float(row["lat"]), float(row["lon"]))) * 1000
+        if same_name:
+            found.append((str(row["id"]), str(row["name"]), "same name"))
+        elif metres <= DUPLICATE_RADIUS_M:
+            found.append((str(row["id"]), str(row["name"]), f"{metres:.0f} m away"))
+    return found
+
+
+# --- writes on a connection (also used by imports, in their one transaction) ---------------------
+
+
+def _history_row(
+    entity: str,
+    entity_id: str,
+    city_id: str,
+    version: int,
+    action: str,
+    username: str,
+    at: datetime,
+    before: Snapshot | None,
+    after: Snapshot,
+) -> dict[str, Any]:
+    return {
+        "entity": entity,
+        "entity_id": entity_id,
+        "city_id": city_id,
+        "version": version,
+        "action": action,
+        "username": username,
+        "at": at,
+        "before": json.dumps(before, ensure_ascii=False, sort_keys=True) if before is not None else "",
+        "after": json.dumps(after, ensure_ascii=False, sort_keys=True),
+    }
+
+
+def _last_change(conn: Connection, entity: str, entity_id: str) -> tuple[str, datetime | None]:
+    row = conn.execute(
+        sa.select(st_.changes.c.username, st_.changes.c.at)
+        .where(st_.changes.c.entity == entity, st_.changes.c.entity_id == entity_id)
+        .order_by(st_.changes.c.id.desc())
+        .limit(1)
+    ).first()
+    return (row[0], row[1]) if row else ("", None)
+
+
+def _changes_since(conn: Connection, entity: str, entity_id: str, version: int) -> list[FieldChange]:
+    """What changed between ``version`` and now, from the recorded history."""
+    rows = conn.execute(
+        sa.select(st_.changes.c.before, st_.changes.c.after)
+        .where(
+            st_.changes.c.entity == entity,
+            st_.changes.c.entity_id == entity_id,
+            st_.changes.c.version > version,
+        )
+        .order_by(st_.changes.c.version)
+    ).all()
+    if not rows:
+        return []
+    first = json.loads(rows[0][0]) if rows[0][0] else None
+    return diff(first, json.loads(rows[-1][1]))
+
+
+def _locked_row(conn: Connection, table: sa.Table, entity_id: str) -> sa.RowMapping | None:
+    # FOR UPDATE on PostgreSQL serialises concurrent saves of one item; SQLite locks the whole
+    # database for a write transaction anyway.
+    return conn.execute(sa.select(table).where(table.c.id == entity_id).with_for_update()).mappings().first()
+
+
+def _check_version(
+    conn: Connection, entity: str, entity_id: str, current: sa.RowMapping | None, base_version: int | None
+) -> None:
+    if base_version is None and current is None:
+        return
+    if current is None or base_version is None or current["version"] != base_version:
+        by, at = _last_change(conn, entity, entity_id)
+        raise Conflict(
+            entity,
+            entity_id,
+            base_version=base_version,
+            current_version=None if current is None else current["version"],
+            changes=[]
+            if current is None or base_version is None
+            else _changes_since(conn, entity, entity_id, base_version),
+            by=by,
+            at=at,
+        )
+
+
+def read_landmark(conn: Connection, landmark_id: str) -> tuple[Landmark, int] | None:
+    row = conn.execute(sa.select(st_.landmarks).where(st_.landmarks.c.id == landmark_id)).mappings().first()
+    return None if row is None else (_landmark(row), row["version"])
+
+
+def _landmark(row: Mapping[Any, Any]) -> Landmark:
+    values = {k: row[k] for k in Landmark.__slots__}  # type: ignore[attr-defined]
+    values["themes"] = tuple(t for t in row["themes"].split(";") if t)
+    return Landmark(**values)
+
+
+def read_itinerary(conn: Connection, itinerary_id: str) -> tuple[Itinerary, list[Stop], int] | None:
+    row = (
+        conn.execute(sa.select(st_.itineraries).where(st_.itineraries.c.id == itinerary_id))
+        .mappings()
+        .first()
+    )
+    if row is None:
+        return None
+    it = Itinerary(**{k: row[k] for k in Itinerary.__slots__})  # type: ignore[attr-defined]
+    stops = [
+        Stop(**dict(r))
+        for r in conn.execute(
+            sa.select(st_.itinerary_stops)
+            .where(st_.itinerary_stops.c.itinerary_id == itinerary_id)
+            .order_by(st_.itinerary_stops.c.position)
+        ).mappings()
+    ]
+    return it, stops, row["version"]
+
+
+def write_landmark(
+    conn: Connection, lm: Landmark, *, base_version: int | None, username: str, action: str, at: datetime
+) -> int:
+    """Save ``lm`` based on ``base_version`` (None: it must be new); return its version.
+
+    Raises ``Conflict`` if the stored version differs. Saving an unchanged record writes nothing.
+    """
+    current = _locked_row(conn, st_.landmarks, lm.id)
+    _check_version(conn, LANDMARK, lm.id, current, base_version)
+    after = landmark_snapshot(lm)
+    row = {**after, "themes": ";".join(lm.themes)}
+    if current is None:
+        conn.execute(st_.landmarks.insert().values(**row, version=1))
+        conn.execute(
+            st_.changes.insert().values(
+                **_history_row(LANDMARK, lm.id, lm.city_id, 1, action, username, at, None, after)
+            )
+        )
+        return 1
+    before = landmark_snapshot(_landmark(current))
+    if before == after:
+        return int(current["version"])
+    version = int(current["version"]) + 1
+    updated = conn.execute(
+        st_.landmarks.update()
+        .where(st_.landmarks.c.id == lm.id, st_.landmarks.c.version == current["version"])
+        .values(**row, version=version)
+    )
+    if updated.rowcount != 1:  # a writer slipped in between (only possible without row locks)
+        raise Conflict(LANDMARK, lm.id, base_version=base_version, current_version=None)
+    conn.execute(
+        st_.changes.insert().values(
+            **_history_row(LANDMARK, lm.id, lm.city_id, version, action, username, at, before, after)
+        )
+    )
+    return version
+
+
+def write_itinerary(
+    conn: Connection,
+    it: Itinerary,
+    stops: Sequence[Stop],
+    *,
+    base_version: int | None,
+    username: str,
+    action: str,
+    at: datetime,
+) -> int:
+    """Save ``it`` with ``stops`` (in order) based on ``base_version``; return its version."""
+    current = _locked_row(conn, st_.itineraries, it.id)
+    _check_version(conn, ITINERARY, it.id, current, base_version)
+    stops = [replace(s, itinerary_id=it.id, position=i) for i, s in enumerate(stops, start=1)]
+    after = itinerary_snapshot(it, stops)
+    row = asdict(it)
+    stop_rows = [asdict(s) for s in stops]
+    if current is None:
+        conn.execute(st_.itineraries.insert().values(**row, version=1))
+        if stop_rows:
+            conn.execute(st_.itinerary_stops.insert(), stop_rows)
+        conn.execute(
+            st_.changes.insert().values(
+                **_history_row(ITINERARY, it.id, it.city_id, 1, action, username, at, None, after)
+            )
+        )
+        return 1
+    found = read_itinerary(conn, it.id)
+    assert found is not None
+    before = itinerary_snapshot(found[0], found[1])
+    if before == after:
+        return int(current["version"])
+    version = int(current["version"]) + 1
+    updated = conn.execute(
+        st_.itineraries.update()
+        .where(st_.itineraries.c.id == it.id, st_.itineraries.c.version == current["version"])
+        .values(**row, version=version)
+    )
+    if updated.rowcount != 1:
+        raise Conflict(ITINERARY, it.id, base_version=base_version, current_version=None)
+    conn.execute(st_.itinerary_stops.delete().where(st_.itinerary_stops.c.itinerary_id == it.id))
+    if stop_rows:
+        conn.execute(st_.itinerary_stops.insert(), stop_rows)
+    conn.execute(
+        st_.changes.insert().values(
+            **_history_row(ITINERARY, it.id, it.city_id, version, action, username, at, before, after)
+        )
+    )
+    return version
+
+
+def published_itineraries_using(conn: Connection, landmark_id: str) -> list[str]:
+    return list(
+        conn.execute(
+            sa.select(st_.itineraries.c.id)
+            .join(st_.itinerary_stops, st_.itinerary_stops.c.itinerary_id == st_.itineraries.c.id)
+            .where(st_.itinerary_stops.c.landmark_id == landmark_id, st_.itineraries.c.status == "published")
+            .distinct()
+            .order_by(st_.itineraries.c.id)
+        ).scalars()
+    )
+
+
+def _parse_change(row: Mapping[Any, Any]) -> Change:
+    at = row["at"]
+    if at.tzinfo is None:  # SQLite returns naive datetimes; they are stored as UTC
+        at = at.replace(tzinfo=UTC)
+    return Change(
+        id=row["id"],
+        entity=row["entity"],
+        entity_id=row["entity_id"],
+        city_id=row["city_id"],
+        version=row["version"],
+        action=row["action"],
+        username=row["username"],
+        at=at,
+        before=json.loads(row["before"]) if row["before"] else None,
+        after=json.loads(row["after"]),
+    )
+
+
+# --- the staff-facing service -------------------------------------------------------------------
+
+
+class Curator:
+    """Landmark and itinerary edits for a signed-in account, each in one transaction."""
+
+    def __init__(self, store: st_.Store, *, clock: Callable[[], datetime] = utc_now) -> None:
+        self.store = store
+        self.clock = clock
+
+    # reads
+
+    def landmark(self, landmark_id: str) -> tuple[Landmark, int]:
+        with self.store.engine.connect() as conn:
+            found = read_landmark(conn, landmark_id)
+        if found is None:
+            raise NotFound(f"no landmark {landmark_id!r}")
+        return found
+
+    def itinerary(self, itinerary_id: str) -> tuple[Itinerary, list[Stop], int]:
+        with self.store.engine.connect() as conn:
+            found = read_itinerary(conn, itinerary_id)
+        if found is None:
+            raise NotFound(f"no itinerary {itinerary_id!r}")
+        return found
+
+    def history(self, entity: str, entity_id: str) -> list[Change]:
+        """Every saved version, newest first."""
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(st_.changes)
+                .where(st_.changes.c.entity == entity, st_.changes.c.entity_id == entity_id)
+                .order_by(st_.changes.c.version.desc(), st_.changes.c.id.desc())
+            ).mappings()
+            found = [_parse_change(r) for r in rows]
+        # the version loaded from the data files has no change row of its own: the first
+        # recorded change's "before" is that version
+        first = found[-1] if found else None
+        if first is not None and first.before is not None and first.version > 1:
+            found.append(
+                Change(
+                    0,
+                    entity,
+                    entity_id,
+                    first.city_id,
+                    first.version - 1,
+                    SEEDED,
+                    "",
+                    None,
+                    None,
+                    first.before,
+                )
+            )
+        return found
+
+    def recent(self, city_id: str, *, limit: int = 50) -> list[Change]:
+        """The latest changes in a city, newest first."""
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(st_.changes)
+                .where(st_.changes.c.city_id == city_id)
+                .order_by(st_.changes.c.id.desc())
+                .limit(limit)
+            ).mappings()
+            return [_parse_change(r) for r in rows]
+
+    # permission checks (pages ask ``can`` first; this is the second line)
+
+    @staticmethod
+    def _require(account: Account, city_id: str, *, before_status: str | None, after_status: str) -> None:
+        if not can(account, EDIT_CONTENT, city_id=city_id):
+            raise PermissionError(f"{account.username} may not edit {city_id}")
+        publishing = after_status == "published" or before_status == "published"
+        if publishing and before_status != after_status and not can(account, PUBLISH, city_id=city_id):
+            raise PermissionError(f"{account.username} may not publish in {city_id}")
+
+    # writes
+
+    def save_landmark(
+        self, account: Account, lm: Landmark, *, base_version: int | None, action: str = ""
+    ) -> int:
+        with self.store.transaction() as conn:
+            current = read_landmark(conn, lm.id)
+            if current is not None and current[0].city_id != lm.city_id:
+                raise FieldErrors({"id": f"id {lm.id!r} belongs to a landmark of {current[0].city_id}"})
+            self._require(
+                account,
+                lm.city_id,
+                before_status=current[0].status if current else None,
+                after_status=lm.status,
+            )
+            if lm.status == "archived" and current is not None and current[0].status != "archived":
+                using = published_itineraries_using(conn, lm.id)
+                if using:
+                    raise FieldErrors(
+                        {
+                            "status": f"used by published itineraries: {', '.join(using)}; remove it from them first"
+                        }
+                    )
+            action = action or (CREATE if base_version is None else EDIT)
+            return write_landmark(
+                conn, lm, base_version=base_version, username=account.username, action=action, at=self.clock()
+            )
+
+    def archive_landmark(self, account: Account, landmark_id: str, *, base_version: int) -> int:
+        lm, _ = self.landmark(landmark_id)
+        return self.save_landmark(
+            account, replace(lm, status="archived"), base_version=base_version, action=ARCHIVE
+        )
+
+    def save_itinerary(
+        self,
+        account: Account,
+        it: Itinerary,
+        stops: Sequence[Stop],
+        *,
+        base_version: int | None,
+        action: str = "",
+    ) -> int:
+        with self.store.transaction() as conn:
+            current = read_itinerary(conn, it.id)
+            if current is not None and current[0].city_id != it.city_id:
+                raise FieldErrors({"id": f"id {it.id!r} belongs to an itinerary of {current[0].city_id}"})
+            self._require(
+                account,
+                it.city_id,
+                before_status=current[0].status if current else None,
+                after_status=it.status,
+            )
+            action = action or (CREATE if base_version is None else EDIT)
+            return write_itinerary(
+                conn,
+                it,
+                stops,
+                base_version=base_version,
+                username=account.username,
+                action=action,
+                at=self.clock(),
+            )
+
+    def archive_itinerary(self, account: Account, itinerary_id: str, *, base_version: int) -> int:
+        it, stops, _ = self.itinerary(itinerary_id)
+        return self.save_itinerary(
+            account,
+            replace(it, status="archived", featured=False),
+            stops,
+            base_version=base_version,
+            action=ARCHIVE,
+        )
+
+    def restore(
+        self, account: Account, entity: str, entity_id: str, version: int, *, base_version: int
+    ) -> int:
+        """Save version ``version`` of an item again, as its newest version.
+
+        The old record is validated against today's data (a theme or a stop may have gone since),
+        so a restore can fail with ``FieldErrors`` like any edit.
+        """
+        wanted = next((c for c in self.history(entity, entity_id) if c.version == version), None)
+        if wanted is None:
+            raise NotFound(f"{entity} {entity_id!r} has no version {version}")
+        ctx = context_for(self.store, wanted.city_id)
+        if entity == LANDMARK:
+            lm = parse_landmark(wanted.after, ctx, new=False)
+            return self.save_landmark(account, lm, base_version=base_version, action=RESTORE)
+        it_fields = {k: v for k, v in wanted.after.items() if k != "stops"}
+        it, stops = parse_itinerary(it_fields, wanted.after.get("stops", []), ctx, new=False)
+        return self.save_itinerary(account, it, stops, base_version=base_version, action=RESTORE)
