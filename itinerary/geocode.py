@@ -2,19 +2,43 @@
 
 ``Geocoder.search`` never raises for network trouble and never waits longer than about its
 ``timeout``: it answers with local results (coordinates, landmarks) plus whatever the server
-found, and a message *code* the UI translates (no UI text here). Network lookups go through one
-process-wide rate limit per server (Nominatim's policy: at most one request per second), a cache
-(successful answers only), and can be switched off with ``CITYPLUS_GEOCODER=off``.
+found, and a message *code* the UI translates (no UI text here). Network lookups go through a
+rate limit per server (Nominatim's policy: at most one request per second), a cache (successful
+answers only), and can be switched off with ``CITYPLUS_GEOCODER=off``. ``geocode_address`` is
+the staff helper (curation page): an address near a city, never raising.
 
-Configuration (read when a ``Geocoder`` is built): ``CITYPLUS_NOMINATIM_DOMAIN`` (a self-hosted
-server, e.g. ``nominatim.example.org`` or ``10.0.0.5:8080``), ``CITYPLUS_NOMINATIM_SCHEME``,
-``CITYPLUS_CONTACT`` (an e-mail or URL for the User-Agent; else ``CITYPLUS_PUBLIC_URL``),
-``CITYPLUS_GEOCODER=off``.
+Cache and rate limit, two levels:
+
+- ``Geocoder()``: an in-memory cache per instance, and a rate limit shared by every instance and
+  every thread of the process (all sessions of one Streamlit server), per server domain.
+- ``Geocoder.for_store(store)``: answers cached in the database's ``geocode_cache`` table
+  (``DbGeocodeCache``) and the one-request-a-second slot kept in a row of that table
+  (``DbRateLimit``), so every process using the database (several app servers, a kiosk, the
+  CLI) shares both. If the database fails, a search logs it and falls back to the cache miss /
+  the process-wide limit; it never fails because of the database.
+
+Configuration (environment, read when a ``Geocoder`` is built; each has a constructor keyword
+that wins over it):
+
+``CITYPLUS_NOMINATIM_DOMAIN`` (``domain=``)
+    The Nominatim server: host, host:port and optional path, or a whole URL
+    (``https://nominatim.example.org/``). Default ``nominatim.openstreetmap.org``, whose usage
+    policy allows at most one request per second and requires an identifying User-Agent.
+``CITYPLUS_NOMINATIM_SCHEME`` (``scheme=``)
+    ``https`` (default) or ``http`` (a self-hosted server on the local network).
+``CITYPLUS_GEOCODER_USER_AGENT`` (``user_agent=``)
+    The whole User-Agent header. Default ``CityPlus-Explorer/0.1 (+contact)``, the contact taken
+    from ``CITYPLUS_CONTACT`` (an e-mail or URL) or else ``CITYPLUS_PUBLIC_URL``. geopy's default
+    and the sample agents from geopy's docs are refused (the public server blocks them).
+``CITYPLUS_GEOCODER`` (``enabled=``)
+    ``off`` (or ``0``, ``false``, ``no``, ``disabled``, ``none``): no network lookups at all;
+    searches answer from typed coordinates and landmarks with the code ``"offline"``.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import logging
 import math
@@ -27,18 +51,26 @@ import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, replace
-from typing import Any, Final, Literal, Protocol
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final, Literal, Protocol, get_args
 from urllib.error import URLError
 from urllib.parse import urlsplit
 
 import pandas as pd
+import sqlalchemy as sa
 from geopy.adapters import AdapterHTTPError, RequestsAdapter, URLLibAdapter
 from geopy.exc import GeocoderRateLimited, GeocoderTimedOut, GeocoderUnavailable
 from geopy.geocoders import Nominatim
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from itinerary.store import Store, geocode_cache
 
 __all__ = [
     "MESSAGE_CODES",
     "BBox",
+    "DbGeocodeCache",
+    "DbRateLimit",
     "GeocodeCache",
     "GeocodeOutcome",
     "GeocodeResult",
@@ -46,9 +78,13 @@ __all__ = [
     "MemoryCache",
     "MessageCode",
     "Place",
+    "ProcessRateLimit",
+    "RateLimit",
     "Source",
+    "bbox_around",
     "classify_error",
     "default_user_agent",
+    "geocode_address",
     "match_landmarks",
     "parse_coordinates",
 ]
@@ -167,7 +203,169 @@ class MemoryCache:
             return len(self._entries)
 
 
-# --- process-wide rate limit -------------------------------------------------------------------
+# --- database cache --------------------------------------------------------------------------
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _as_utc(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything stored here is UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _encode_results(results: tuple[GeocodeResult, ...]) -> str:
+    return json.dumps(
+        [
+            {"label": r.label, "lat": r.lat, "lon": r.lon, "source": r.source, "landmark_id": r.landmark_id}
+            for r in results
+        ],
+        ensure_ascii=False,
+    )
+
+
+_SOURCES: Final = frozenset(get_args(Source))
+
+
+def _decode_results(text: str) -> tuple[GeocodeResult, ...]:
+    """The inverse of ``_encode_results``; raises ``ValueError`` for anything else."""
+    found = []
+    for item in json.loads(text):
+        if not isinstance(item, dict) or item.get("source") not in _SOURCES:
+            raise ValueError("not a cached geocoding result")
+        lat, lon, landmark_id = float(item["lat"]), float(item["lon"]), item.get("landmark_id")
+        if not (math.isfinite(lat) and math.isfinite(lon)):
+            raise ValueError("cached coordinates are not finite")
+        found.append(
+            GeocodeResult(
+                str(item["label"]),
+                lat,
+                lon,
+                item["source"],
+                None if landmark_id is None else str(landmark_id),
+            )
+        )
+    return tuple(found)
+
+
+def _upsert(conn: sa.Connection, values: dict[str, Any]) -> None:
+    """Insert or replace one ``geocode_cache`` row; safe when another process writes the same key."""
+    table = geocode_cache
+    changes = {k: v for k, v in values.items() if k != "key_sha256"}
+    dialect = conn.dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        statement = (sqlite_insert if dialect == "sqlite" else postgresql_insert)(table).values(**values)
+        conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=[table.c.key_sha256],
+                set_={name: statement.excluded[name] for name in changes},
+            )
+        )
+        return
+    where = table.c.key_sha256 == values["key_sha256"]  # other databases: update, else insert
+    if conn.execute(table.update().where(where).values(**changes)).rowcount:
+        return
+    try:
+        with conn.begin_nested():
+            conn.execute(table.insert().values(**values))
+    except sa.exc.IntegrityError:  # inserted by someone else meanwhile: theirs is as good
+        conn.execute(table.update().where(where).values(**changes))
+
+
+class DbGeocodeCache:
+    """``GeocodeCache`` on the database's ``geocode_cache`` table, shared by every process.
+
+    Rows are keyed by the SHA-256 of the ``Geocoder``'s cache key (which starts with the server's
+    domain, so two servers never share answers); the key itself is kept in ``query`` and checked
+    on reading. ``expires_at`` is UTC; expired rows read as a miss and are deleted by
+    ``purge_expired``, which ``set`` runs at most every ``purge_every_seconds``. A database error
+    is logged and reads as a miss (or a lost write): it never reaches the caller.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        purge_every_seconds: float = 3600.0,
+    ) -> None:
+        self._engine = store.engine
+        self._clock = clock
+        self._purge_every = timedelta(seconds=purge_every_seconds)
+        self._last_purge: datetime | None = None
+        self._purge_lock = threading.Lock()
+
+    def _now(self) -> datetime:
+        return _as_utc(self._clock())
+
+    def get(self, key: str) -> tuple[GeocodeResult, ...] | None:
+        table = geocode_cache
+        try:
+            with self._engine.connect() as conn:
+                row = conn.execute(
+                    sa.select(table.c.query, table.c.results, table.c.expires_at).where(
+                        table.c.key_sha256 == _sha256(key)
+                    )
+                ).first()
+            if row is None or row.query != key or _as_utc(row.expires_at) <= self._now():
+                return None
+            return _decode_results(row.results)
+        except Exception as error:  # the database or a damaged row: a miss, never a failed search
+            log.warning("geocode cache read failed: %s", error)
+            return None
+
+    def set(self, key: str, results: tuple[GeocodeResult, ...], *, ttl_seconds: float) -> None:
+        now = self._now()
+        values = {
+            "key_sha256": _sha256(key),
+            "query": key,
+            "results": _encode_results(results),
+            "expires_at": now + timedelta(seconds=ttl_seconds),
+        }
+        try:
+            with self._engine.begin() as conn:
+                _upsert(conn, values)
+        except Exception as error:
+            log.warning("geocode cache write failed: %s", error)
+            return
+        with self._purge_lock:
+            due = self._last_purge is None or now - self._last_purge >= self._purge_every
+            if due:
+                self._last_purge = now
+        if due:
+            self.purge_expired()
+
+    def purge_expired(self) -> int:
+        """Delete expired answers; returns how many (0 after a logged database error)."""
+        table = geocode_cache
+        try:
+            with self._engine.begin() as conn:
+                return int(conn.execute(table.delete().where(table.c.expires_at <= self._now())).rowcount)
+        except Exception as error:
+            log.warning("geocode cache purge failed: %s", error)
+            return 0
+
+
+# --- rate limit: per process, or shared through the database ----------------------------------
+
+
+class RateLimit(Protocol):
+    """Start-to-start spacing of requests to each server.
+
+    ``reserve`` books the next free slot for ``domain`` and returns how many seconds to sleep
+    before the request may start, or ``None`` when that slot is more than ``max_wait`` away (the
+    caller gives up instead of queueing). ``hold_off`` keeps everyone away for ``seconds`` (after
+    a 429).
+    """
+
+    def reserve(self, domain: str, *, min_delay: float, max_wait: float) -> float | None: ...
+
+    def hold_off(self, domain: str, seconds: float) -> None: ...
 
 
 class _SlotLimiter:
@@ -211,6 +409,105 @@ def _limiter_for(domain: str, clock: Hashable) -> _SlotLimiter:
         if limiter is None:
             limiter = _LIMITERS[key] = _SlotLimiter()
         return limiter
+
+
+class ProcessRateLimit:
+    """The default ``RateLimit``: module-level state, so every ``Geocoder`` and every thread of
+    the process (every session of one Streamlit server) shares one slot per server domain.
+
+    It does not reach other processes. For one app server that is the whole app; with several
+    processes on one database, use ``DbRateLimit``.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+
+    def reserve(self, domain: str, *, min_delay: float, max_wait: float) -> float | None:
+        return _limiter_for(domain, self._clock).reserve(
+            self._clock(), min_delay=min_delay, max_wait=max_wait
+        )
+
+    def hold_off(self, domain: str, seconds: float) -> None:
+        _limiter_for(domain, self._clock).hold_off(self._clock() + seconds)
+
+
+_SLOT_ATTEMPTS: Final = 20
+
+
+class DbRateLimit:
+    """A ``RateLimit`` shared by every process on the database: one row of ``geocode_cache``.
+
+    The row (key ``"rate-limit slot <domain>"``, never a cache key: those are JSON lists) holds
+    the next free start time as wall-clock epoch seconds in ``results``. A reservation reads it
+    and moves it on with a compare-and-set ``UPDATE ... WHERE results = <what was read>``: one
+    atomic statement on SQLite and PostgreSQL alike, no lock held while anyone sleeps; a lost
+    race just reads again. A stored time further ahead than any legitimate hold-off (the wall
+    clock stepped back) is ignored. Database errors propagate: ``Geocoder`` logs them and falls
+    back to the process-wide limit for that search.
+    """
+
+    def __init__(self, store: Store, *, clock: Callable[[], float] = time.time) -> None:
+        self._engine = store.engine
+        self._clock = clock
+
+    def reserve(self, domain: str, *, min_delay: float, max_wait: float) -> float | None:
+        for _ in range(_SLOT_ATTEMPTS):
+            now = self._clock()
+            next_free, seen = self._read(domain, now)
+            start = max(now, next_free)
+            wait = start - now
+            if wait > max_wait:
+                return None
+            if self._swap(domain, seen, start + min_delay):
+                return wait
+        return None  # lost the race every time: as busy as a full queue
+
+    def hold_off(self, domain: str, seconds: float) -> None:
+        for _ in range(_SLOT_ATTEMPTS):
+            now = self._clock()
+            next_free, seen = self._read(domain, now)
+            if next_free >= now + seconds or self._swap(domain, seen, now + seconds):
+                return
+
+    def _key(self, domain: str) -> tuple[str, str]:
+        text = f"rate-limit slot {domain.lower()}"
+        return _sha256(text), text
+
+    def _read(self, domain: str, now: float) -> tuple[float, str | None]:
+        """The next free time (``-inf`` if none or implausible) and the raw text seen."""
+        sha, _ = self._key(domain)
+        with self._engine.connect() as conn:
+            seen = conn.execute(
+                sa.select(geocode_cache.c.results).where(geocode_cache.c.key_sha256 == sha)
+            ).scalar()
+        try:
+            next_free = float(json.loads(seen)["next_free"]) if seen is not None else -math.inf
+        except (TypeError, ValueError, KeyError):
+            next_free = -math.inf
+        if not math.isfinite(next_free) or next_free > now + _MAX_BACKOFF + 60:
+            next_free = -math.inf
+        return next_free, seen
+
+    def _swap(self, domain: str, seen: str | None, next_free: float) -> bool:
+        """Store ``next_free`` if the row still holds ``seen``; False when someone was faster."""
+        sha, text = self._key(domain)
+        values = {
+            "results": json.dumps({"next_free": next_free}),
+            # kept well past its use, so purging expired answers never drops a live slot
+            "expires_at": datetime.fromtimestamp(next_free, UTC) + timedelta(days=1),
+        }
+        table = geocode_cache
+        try:
+            with self._engine.begin() as conn:
+                if seen is None:
+                    conn.execute(table.insert().values(key_sha256=sha, query=text, **values))
+                    return True
+                updated = conn.execute(
+                    table.update().where(table.c.key_sha256 == sha, table.c.results == seen).values(**values)
+                )
+                return bool(updated.rowcount == 1)
+        except sa.exc.IntegrityError:  # another process created the row first
+            return False
 
 
 # --- local answers ---------------------------------------------------------------------------
@@ -415,10 +712,13 @@ class Geocoder:
     (we need one limit per server for the whole process, across sessions and instances), it
     waits for a free slot however long the queue (no way to give up: a hang under load), it
     retries every ``GeocoderServiceError`` including timeouts and 429 unless told not to, and it
-    ignores Retry-After. Instead every instance for the same ``domain`` (and clock) shares a
-    ``_SlotLimiter``: a search reserves the next slot (``min_delay_seconds`` start to start),
-    sleeps through ``sleep`` until it, and answers "rate_limited" at once when the slot is too
-    far away; after a 429 the server is left alone for its Retry-After (or 30 s).
+    ignores Retry-After. Instead a ``RateLimit`` keeps one slot per server ``domain``: by
+    default ``ProcessRateLimit`` (every instance and thread of the process, on ``clock``), or
+    ``rate_limit=DbRateLimit(store)`` (every process on the database; on a database error the
+    search falls back to the process-wide slot). A search reserves the next slot
+    (``min_delay_seconds`` start to start), sleeps through ``sleep`` until it, and answers
+    "rate_limited" at once when the slot is too far away; after a 429 the server is left alone
+    for its Retry-After (or 30 s).
 
     Time: a search waits for a slot only while at least half the ``timeout`` (up to 1 s) is left
     for the request, and the request gets what remains, so a search takes about ``timeout`` at
@@ -436,6 +736,7 @@ class Geocoder:
         min_delay_seconds: float = 1.0,
         cache: GeocodeCache | None = None,
         cache_ttl_seconds: float = 24 * 3600.0,
+        rate_limit: RateLimit | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         enabled: bool | None = None,
@@ -450,7 +751,9 @@ class Geocoder:
         self.scheme = (scheme or os.environ.get("CITYPLUS_NOMINATIM_SCHEME", "") or "https").strip().lower()
         if self.scheme not in ("http", "https"):
             raise ValueError(f"scheme must be http or https, not {self.scheme!r}")
-        self.user_agent = (user_agent or default_user_agent()).strip()
+        self.user_agent = (
+            user_agent or os.environ.get("CITYPLUS_GEOCODER_USER_AGENT", "").strip() or default_user_agent()
+        ).strip()
         if not self.user_agent or self.user_agent in _SAMPLE_AGENTS or self.user_agent.startswith("geopy/"):
             raise ValueError("Nominatim needs this application's own User-Agent, not geopy's or a sample")
         if timeout <= 0 or min_delay_seconds < 0 or cache_ttl_seconds <= 0:
@@ -464,7 +767,8 @@ class Geocoder:
         self._clock = clock
         self._sleep = sleep
         self._cache: GeocodeCache = cache if cache is not None else MemoryCache(clock=clock)
-        self._limiter = _limiter_for(self.domain, clock)
+        self._process_limit = ProcessRateLimit(clock)
+        self._rate_limit: RateLimit = rate_limit if rate_limit is not None else self._process_limit
         self._client: _GeopyGeocoder | None = client
         if self._client is None and self.enabled:
             self._client = Nominatim(
@@ -474,6 +778,14 @@ class Geocoder:
                 timeout=self.timeout,
                 adapter_factory=_no_retry_adapter(),
             )
+
+    @classmethod
+    def for_store(cls, store: Store, **options: Any) -> Geocoder:
+        """A geocoder whose cache and rate limit are shared through ``store``'s database.
+
+        ``options`` are the constructor's keywords (``cache`` and ``rate_limit`` are set here).
+        """
+        return cls(cache=DbGeocodeCache(store), rate_limit=DbRateLimit(store), **options)
 
     def search(
         self,
@@ -539,9 +851,7 @@ class Geocoder:
     ) -> tuple[tuple[GeocodeResult, ...], MessageCode]:
         assert self._client is not None
         min_request = min(1.0, self.timeout / 2)
-        wait = self._limiter.reserve(
-            self._clock(), min_delay=self.min_delay_seconds, max_wait=self.timeout - min_request
-        )
+        wait = self._reserve(max_wait=self.timeout - min_request)
         if wait is None:
             return (), "rate_limited"
         if wait > 0:
@@ -562,9 +872,26 @@ class Geocoder:
             code = classify_error(error)
             log.warning("geocoding at %s failed (%s): %s", self.domain, code, error)
             if code == "rate_limited":
-                self._limiter.hold_off(self._clock() + _backoff_seconds(error))
+                self._hold_off(_backoff_seconds(error))
             return (), code
         return found, "" if found else "not_found"
+
+    def _reserve(self, *, max_wait: float) -> float | None:
+        try:
+            return self._rate_limit.reserve(self.domain, min_delay=self.min_delay_seconds, max_wait=max_wait)
+        except Exception as error:  # a shared (database) limit that fails: this process's own
+            log.warning("shared geocoding rate limit failed, using the process-wide one: %s", error)
+            return self._process_limit.reserve(
+                self.domain, min_delay=self.min_delay_seconds, max_wait=max_wait
+            )
+
+    def _hold_off(self, seconds: float) -> None:
+        self._process_limit.hold_off(self.domain, seconds)
+        if self._rate_limit is not self._process_limit:
+            try:
+                self._rate_limit.hold_off(self.domain, seconds)
+            except Exception as error:
+                log.warning("shared geocoding rate limit failed: %s", error)
 
     def _cached(self, key: str) -> tuple[GeocodeResult, ...] | None:
         try:
@@ -606,3 +933,63 @@ def _results(raw: Any) -> tuple[GeocodeResult, ...]:
     if locations and not found:
         raise ValueError("the server's answer held no usable coordinates")
     return tuple(found)
+
+
+# --- staff: position a landmark from its address -----------------------------------------------
+
+
+def bbox_around(lat: float, lon: float, *, radius_km: float = 50.0) -> BBox:
+    """(south, west, north, east) about ``radius_km`` around a point, clamped to valid degrees."""
+    d_lat = radius_km / 111.32
+    d_lon = radius_km / (111.32 * max(math.cos(math.radians(lat)), 0.01))
+    return (
+        max(lat - d_lat, -90.0),
+        max(lon - d_lon, -180.0),
+        min(lat + d_lat, 90.0),
+        min(lon + d_lon, 180.0),
+    )
+
+
+def geocode_address(
+    geocoder: Geocoder,
+    address: str,
+    *,
+    city_bbox: BBox | None = None,
+    city_centre: tuple[float, float] | None = None,
+    radius_km: float = 50.0,
+    language: str = "en",
+    country_codes: str | None = None,
+    limit: int = 5,
+) -> GeocodeOutcome:
+    """Where an address is, for staff placing a landmark; never raises.
+
+    Searches near the city: within ``city_bbox`` (south, west, north, east), else within
+    ``radius_km`` of ``city_centre`` (lat, lon), else anywhere. Typed coordinates are answered
+    without a request (source "coordinates"; GCJ-02 conversion is the page's separate choice,
+    ``itinerary.geodesy.gcj02_to_wgs84``). Landmarks are not searched: staff want the street
+    address. ``code``: "" found (results from "nominatim" or "cache"); "not_found" nothing found
+    or invalid typed coordinates; "timeout" the server did not answer in time; "service_error"
+    it answered with an error or garbage; "rate_limited" too many requests right now (ours
+    queued beyond the timeout, or the server's 429); "offline" lookups switched off or server
+    unreachable. A malformed box or centre is logged and ignored; anything unexpected is logged
+    and reported as "service_error".
+    """
+    box = city_bbox
+    if box is None and city_centre is not None:
+        try:
+            box = bbox_around(float(city_centre[0]), float(city_centre[1]), radius_km=radius_km)
+        except (TypeError, ValueError, IndexError):
+            log.warning("ignoring a malformed city centre: %r", city_centre)
+    if box is not None:
+        try:
+            _viewbox(box)
+        except (TypeError, ValueError):
+            log.warning("ignoring a malformed city box: %r", box)
+            box = None
+    try:
+        return geocoder.search(
+            address, city_bbox=box, country_codes=country_codes, language=language, limit=limit
+        )
+    except Exception:
+        log.exception("address search failed unexpectedly")
+        return GeocodeOutcome((), "service_error", used_fallback=True)

@@ -8,20 +8,25 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import re
 import socket
+import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
 
-from itinerary import seed
+from itinerary import geocode, seed
 from itinerary.geocode import (
     MESSAGE_CODES,
     GeocodeOutcome,
     Geocoder,
     MemoryCache,
+    bbox_around,
+    geocode_address,
     match_landmarks,
     parse_coordinates,
 )
@@ -59,6 +64,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
         "CITYPLUS_NOMINATIM_SCHEME",
         "CITYPLUS_CONTACT",
         "CITYPLUS_PUBLIC_URL",
+        "CITYPLUS_GEOCODER_USER_AGENT",
     ):
         monkeypatch.delenv(name, raising=False)
 
@@ -483,3 +489,178 @@ def test_rate_limit_in_real_time(standin: NominatimStandin) -> None:
 
 def test_every_message_code_is_listed() -> None:
     assert MESSAGE_CODES == ("", "offline", "timeout", "rate_limited", "not_found", "service_error")
+
+
+def test_rate_limit_holds_across_threads_in_real_time(standin: NominatimStandin) -> None:
+    # Streamlit runs every session as a thread of one process: four sessions, each with its own
+    # Geocoder (as if not shared through st.cache_resource), search at once at the real rate
+    # (one a second); the gaps are measured where the requests arrive
+    geocoders = [Geocoder(domain=standin.domain, scheme="http", enabled=True) for _ in range(4)]
+    queries = ["Shenzhen Bay Hotel", "Hilton Shenzhen Shekou", "Huaqiang North", "Nowhere at all"]
+    codes: list[str] = []
+    start = threading.Barrier(len(queries))
+
+    def search(i: int) -> None:
+        start.wait()
+        codes.append(geocoders[i].search(queries[i]).code)
+
+    threads = [threading.Thread(target=search, args=(i,)) for i in range(len(queries))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    arrivals = sorted(r.at for r in standin.search_requests())
+    gaps = [later - earlier for earlier, later in itertools.pairwise(arrivals)]
+    assert sorted(codes) == ["", "", "", "not_found"] and len(arrivals) == 4
+    assert min(gaps) >= 1.0 - 0.05
+
+
+# --- configuration -----------------------------------------------------------------------------
+
+
+def test_user_agent_from_env_and_constructor(
+    standin: NominatimStandin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CITYPLUS_GEOCODER_USER_AGENT", "CityPlus-Shenzhen-Events/2.0 (ops@example.org)")
+    monkeypatch.setenv("CITYPLUS_CONTACT", "ignored@example.org")
+    clock = FakeClock()
+    make(standin, clock).search("Shenzhen Bay Hotel")
+    make(standin, clock, user_agent="Kiosk-7/1.0").search("Huaqiang North")  # the keyword wins
+
+    assert [r.user_agent for r in standin.search_requests()] == [
+        "CityPlus-Shenzhen-Events/2.0 (ops@example.org)",
+        "Kiosk-7/1.0",
+    ]
+
+
+def test_a_sample_user_agent_from_env_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CITYPLUS_GEOCODER_USER_AGENT", "my-application")
+    with pytest.raises(ValueError, match="User-Agent"):
+        Geocoder(enabled=True)
+
+
+def test_constructor_wins_over_env_for_the_server(
+    standin: NominatimStandin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CITYPLUS_NOMINATIM_DOMAIN", "nominatim.invalid")
+    monkeypatch.setenv("CITYPLUS_NOMINATIM_SCHEME", "https")
+    geocoder = Geocoder(domain=standin.domain, scheme="http", enabled=True, clock=FakeClock())
+    assert (geocoder.domain, geocoder.scheme) == (standin.domain, "http")
+
+
+def test_every_environment_variable_is_documented() -> None:
+    source = Path(geocode.__file__).read_text(encoding="utf-8")
+    read = set(re.findall(r"""environ\.get\(\s*["'](CITYPLUS_[A-Z_]+)["']""", source))
+    assert read >= {"CITYPLUS_NOMINATIM_DOMAIN", "CITYPLUS_NOMINATIM_SCHEME", "CITYPLUS_GEOCODER_USER_AGENT"}
+    assert sorted(name for name in read if name not in (geocode.__doc__ or "")) == []
+
+
+# --- staff address search ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("server", "code"),
+    [
+        ({"behaviour": "slow"}, "timeout"),
+        ({"behaviour": "failing", "failing_status": 500}, "service_error"),
+        ({"behaviour": "failing", "failing_status": 503}, "service_error"),
+        ({"behaviour": "rate_limited"}, "rate_limited"),
+        ({"behaviour": "empty"}, "not_found"),
+        ({"behaviour": "malformed"}, "service_error"),
+    ],
+)
+def test_address_search_failures_are_codes_not_exceptions(server: dict[str, Any], code: str) -> None:
+    clock = FakeClock()
+    with NominatimStandin(**server) as standin:
+        geocoder = make(standin, clock, timeout=0.5)
+        outcome = geocode_address(geocoder, "Huaqiang North", city_bbox=BBOX)
+        requests = len(standin.search_requests())
+
+    assert outcome == GeocodeOutcome((), code, used_fallback=True)
+    assert requests == 1
+
+
+def test_address_search_offline() -> None:
+    geocoder = Geocoder(domain=f"127.0.0.1:{closed_port()}", scheme="http", enabled=True, clock=FakeClock())
+    assert geocode_address(geocoder, "Huaqiang North").code == "offline"
+    assert geocode_address(Geocoder(enabled=False), "Huaqiang North").code == "offline"
+
+
+def test_address_search_finds_and_biases_to_the_city(standin: NominatimStandin, clock: FakeClock) -> None:
+    outcome = geocode_address(
+        make(standin, clock),
+        "Huaqiang North",
+        city_centre=(22.543, 114.058),
+        language="zh",
+        country_codes="cn",
+    )
+
+    assert outcome.ok and [(r.lat, r.lon, r.source) for r in outcome.results] == [
+        (22.5461, 114.0851, "nominatim")
+    ]
+    [request] = standin.search_requests()
+    west, south, east, north = (float(v) for v in request.params["viewbox"].split(","))
+    assert south < 22.543 < north and west < 114.058 < east
+    assert north - south == pytest.approx(2 * 50 / 111.32, abs=1e-5)
+    assert (request.params["bounded"], request.params["accept-language"], request.params["countrycodes"]) == (
+        "1",
+        "zh",
+        "cn",
+    )
+
+
+def test_address_search_does_not_offer_landmarks(standin: NominatimStandin, clock: FakeClock) -> None:
+    standin.behaviour = "empty"
+    outcome = geocode_address(make(standin, clock), "Huaqiang North")
+    assert outcome.results == () and outcome.code == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "count"),
+    [("22.5431, 114.0579", "", 1), ("95.0, 114.0", "not_found", 0), ("", "", 0)],
+)
+def test_address_search_takes_typed_coordinates_without_a_request(
+    standin: NominatimStandin, clock: FakeClock, text: str, code: str, count: int
+) -> None:
+    outcome = geocode_address(make(standin, clock), text)
+    assert (outcome.code, len(outcome.results)) == (code, count)
+    assert standin.requests == []
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"city_bbox": (23.0, 114.0, 22.0, 113.0)},  # south above north
+        {"city_bbox": (22.0, 113.0)},  # too short
+        {"city_centre": ("x", 114.0)},
+        {"city_centre": (22.5,)},
+    ],
+)
+def test_address_search_ignores_a_malformed_area(
+    standin: NominatimStandin, clock: FakeClock, options: dict[str, Any]
+) -> None:
+    outcome = geocode_address(make(standin, clock), "Huaqiang North", **options)
+    assert outcome.ok
+    [request] = standin.search_requests()
+    assert "viewbox" not in request.params
+
+
+def test_address_search_never_raises(standin: NominatimStandin, clock: FakeClock) -> None:
+    class Broken(Geocoder):
+        def search(self, query: str, **options: Any) -> GeocodeOutcome:
+            raise RuntimeError("a bug")
+
+    broken = Broken(domain=standin.domain, scheme="http", enabled=True)
+    assert geocode_address(broken, "Huaqiang North") == GeocodeOutcome(
+        (), "service_error", used_fallback=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "radius"),
+    [(22.543, 114.058, 50.0), (0.0, 0.0, 10.0), (89.9, 179.9, 100.0), (-89.9, -179.9, 100.0)],
+)
+def test_bbox_around_is_valid_and_contains_the_centre(lat: float, lon: float, radius: float) -> None:
+    south, west, north, east = bbox_around(lat, lon, radius_km=radius)
+    assert -90 <= south < lat < north <= 90 and -180 <= west < lon < east <= 180
