@@ -189,6 +189,7 @@ class Context:
     theme_ids: frozenset[str]
     landmark_ids: frozenset[str] = frozenset()  # every landmark id (any city): ids are global
     city_landmarks: Mapping[str, str] = field(default_factory=dict)  # id -> status, this city
+    itinerary_ids: frozenset[str] = frozenset()  # every itinerary id (any city)
 
 
 def context_for(store: st_.Store, city_id: str) -> Context:
@@ -200,6 +201,7 @@ def context_for(store: st_.Store, city_id: str) -> Context:
         rows = conn.execute(
             sa.select(st_.landmarks.c.id, st_.landmarks.c.city_id, st_.landmarks.c.status)
         ).all()
+        itinerary_ids = frozenset(conn.execute(sa.select(st_.itineraries.c.id)).scalars())
     return Context(
         city_id=city_id,
         city_name=city["name"],
@@ -208,6 +210,7 @@ def context_for(store: st_.Store, city_id: str) -> Context:
         theme_ids=themes,
         landmark_ids=frozenset(r[0] for r in rows),
         city_landmarks={r[0]: r[2] for r in rows if r[1] == city_id},
+        itinerary_ids=itinerary_ids,
     )
 
 
@@ -272,6 +275,8 @@ def parse_itinerary(
 ) -> tuple[Itinerary, list[Stop]]:
     """An itinerary and its stops (in order) from form values, validated like the data files."""
     values, errors = _parse_columns("itineraries.csv", {**fields, "city_id": ctx.city_id})
+    if new and "id" in values and values["id"] in ctx.itinerary_ids:
+        errors["id"] = f"id {values['id']!r} is taken; ids are stable forever, choose another"
     if values.get("theme_id") and values["theme_id"] not in ctx.theme_ids:
         errors["theme_id"] = f"unknown theme {values['theme_id']!r}"
     parsed_stops: list[Stop] = []

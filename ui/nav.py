@@ -25,7 +25,10 @@ PAGES: tuple[PageEntry, ...] = (
 
 
 # Registered with st.navigation but never linked from the visitor pages.
-UNLISTED: tuple[PageEntry, ...] = (PageEntry("pages/kiosk.py", "nav.kiosk", "kiosk", ":material/tv:"),)
+UNLISTED: tuple[PageEntry, ...] = (
+    PageEntry("pages/kiosk.py", "nav.kiosk", "kiosk", ":material/tv:"),
+    PageEntry("pages/curate.py", "nav.curate", "curate", ":material/edit_note:"),
+)
 
 
 def navigation_pages(lang: str) -> list[st.Page]:

@@ -1,0 +1,74 @@
+"""Curate (staff): landmarks, itineraries, import and export, history, accounts. Sign-in first.
+
+The sign-in gate is the first thing after set-up, so a new browser session opening /curate
+directly (which runs this file without app.py) sees nothing but the form.
+"""
+
+import streamlit as st
+
+from itinerary import accounts as acc
+from itinerary.curation import Curator
+from itinerary.i18n import LANG_NAMES, LANGS, t
+from ui.setup import set_query, setup_page
+from ui.staff import Staff, city_choice, require_staff, sign_out
+from ui.staff_accounts import accounts_section
+from ui.staff_changes import changes_section
+from ui.staff_itineraries import itineraries_section
+from ui.staff_landmarks import landmarks_section
+from ui.staff_transfer import transfer_section
+
+ctx = setup_page("nav.curate", pickers=False)
+account, accounts = require_staff(ctx)  # stops the run with the sign-in form when signed out
+lang = ctx.lang
+
+city_id = city_choice(ctx, account)
+st.session_state["cur_lang"] = lang
+st.sidebar.segmented_control(
+    t("picker.language", lang),
+    list(LANGS),
+    format_func=LANG_NAMES.__getitem__,
+    key="cur_lang",
+    on_change=lambda: set_query(
+        lang=None if st.session_state["cur_lang"] == "en" else st.session_state["cur_lang"]
+    ),
+    required=True,
+)
+st.sidebar.caption(t("cur.signed_in", lang, user=account.username, role=t(f"cur.role.{account.role}", lang)))
+st.sidebar.button(
+    t("cur.sign_out", lang), on_click=sign_out, args=(accounts,), icon=":material/logout:", key="cur_sign_out"
+)
+st.sidebar.page_link(
+    "pages/explore.py",
+    label=t("cur.to_explore", lang),
+    icon=":material/map:",
+    query_params={"city": city_id or ctx.city_id},
+)
+
+st.title(t("cur.title", lang), anchor=False)
+if city_id is None:
+    st.warning(t("cur.no_cities", lang))
+    st.stop()
+
+staff = Staff(
+    account=account, accounts=accounts, curator=Curator(ctx.catalog.store), city_id=city_id, lang=lang
+)
+sections = ["landmarks", "itineraries", "transfer", "changes"]
+if staff.can(acc.MANAGE_ACCOUNTS):
+    sections.append("accounts")
+if st.session_state.get("cur_section") not in sections:
+    st.session_state["cur_section"] = "landmarks"
+st.segmented_control(
+    t("cur.section", lang),
+    sections,
+    format_func=lambda s: t(f"cur.section.{s}", lang),
+    key="cur_section",
+    required=True,
+    label_visibility="collapsed",
+)
+{
+    "landmarks": landmarks_section,
+    "itineraries": itineraries_section,
+    "transfer": transfer_section,
+    "changes": changes_section,
+    "accounts": accounts_section,
+}[st.session_state["cur_section"]](staff, ctx)

@@ -1,0 +1,228 @@
+"""AppTest of /curate: the sign-in gate, landmark and itinerary editing, conflicts, history."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from itinerary import accounts as acc
+from itinerary import curation as cu
+from itinerary import store
+from tests.app.conftest import AppFactory
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def db(app_env: Path, sqlite_url: str) -> store.Store:
+    database = store.open_store(sqlite_url)
+    store.ensure_seeded(database, app_env)
+    accounts = acc.AccountStore(database)
+    accounts.add("ada", PASSWORD, acc.ADMIN)
+    accounts.add("eddie", PASSWORD, acc.EDITOR, ["shenzhen"])
+    return database
+
+
+def sign_in(at: AppTest, user: str, password: str = PASSWORD) -> AppTest:
+    at.text_input(key="signin_user").set_value(user)
+    at.text_input(key="signin_password").set_value(password)
+    return at.button[0].click().run()
+
+
+def curate(make_app: AppFactory, user: str | None = None, **query: str) -> AppTest:
+    at = make_app("pages/curate.py", **query)
+    if user:
+        at = sign_in(at, user)
+        assert not at.exception, at.exception
+    return at
+
+
+def errors(at: AppTest) -> str:
+    return " ".join(e.value for e in at.error)
+
+
+def markdown(at: AppTest) -> str:
+    return " ".join(m.value for m in at.markdown)
+
+
+@pytest.mark.usefixtures("db")
+def test_signed_out_shows_only_the_sign_in_form(make_app: AppFactory) -> None:
+    at = curate(make_app)
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Staff sign-in"]
+    assert {w.key for w in at.text_input} == {"signin_user", "signin_password"}
+    assert len(at.selectbox) == 0 and len(at.button_group) == 0 and len(at.dataframe) == 0
+    assert "Dongmen" not in markdown(at)
+
+
+@pytest.mark.usefixtures("db")
+def test_wrong_password_is_refused_without_saying_which(make_app: AppFactory) -> None:
+    at = sign_in(curate(make_app), "eddie", "not the password at all")
+    assert "Wrong user name or password" in errors(at)
+    assert [t.value for t in at.title] == ["Staff sign-in"]
+    at = sign_in(at, "nobody", "not the password at all")
+    assert "Wrong user name or password" in errors(at)
+
+
+@pytest.mark.usefixtures("db")
+def test_an_editor_sees_the_sections_of_their_city_but_not_accounts(make_app: AppFactory) -> None:
+    at = curate(make_app, "eddie")
+    assert [t.value for t in at.title] == ["Curate content"]
+    assert at.button_group[0].options == ["Landmarks", "Itineraries", "Import / export", "Recent changes"]
+    assert at.selectbox(key="cur_city").options == ["Shenzhen"]
+    assert at.selectbox(key="lm_pick").value == "__new__" or at.selectbox(key="lm_pick").value
+
+
+@pytest.mark.usefixtures("db")
+def test_an_admin_also_manages_accounts(make_app: AppFactory) -> None:
+    at = curate(make_app, "ada")
+    assert "Accounts" in at.button_group[0].options
+    at.button_group[0].set_value("accounts").run()
+    at.text_input(key="acc_new_user").set_value("nina")
+    at.multiselect(key="acc_new_cities").set_value(["seattle"])
+    at.text_input(key="acc_new_password").set_value("a long enough password")
+    at.text_input(key="acc_new_password2").set_value("a long enough password")
+    at = at.button(key="acc_add").click().run()
+    assert not at.exception
+    assert "Account nina added" in " ".join(s.value for s in at.success)
+    nina = acc.AccountStore(store.open_store()).get("nina")
+    assert nina is not None and nina.role == acc.EDITOR and nina.cities == frozenset({"seattle"})
+
+
+def test_a_new_landmark_is_validated_field_by_field_then_saved(make_app: AppFactory, db: store.Store) -> None:
+    at = curate(make_app, "eddie")
+    at.selectbox(key="lm_pick").set_value("__new__").run()
+    at.text_input(key="lm_f_id").set_value("Bad Id")
+    at.number_input(key="lm_f_visit_minutes").set_value(2)
+    at = at.button(key="lm_save").click().run()
+    assert "Nothing was saved" in errors(at)
+    text = markdown(at)
+    assert "is not a lowercase slug" in text and "must not be empty" in text and "5 to 1440" in text
+    with pytest.raises(cu.NotFound):
+        cu.Curator(db).landmark("bad-id")
+
+    at.text_input(key="lm_f_id").set_value("shenzhen-bay-park")
+    at.text_input(key="lm_f_name").set_value("Shenzhen Bay <Park>")
+    at.number_input(key="lm_f_lat").set_value(22.5535)
+    at.number_input(key="lm_f_lon").set_value(114.0548)
+    at.number_input(key="lm_f_visit_minutes").set_value(90)
+    at.multiselect(key="lm_f_themes").set_value(["nature"])
+    at = at.button(key="lm_save").click().run()
+    assert not at.exception and not errors(at), markdown(at)
+    lm, version = cu.Curator(db).landmark("shenzhen-bay-park")
+    assert (lm.name, lm.status, lm.themes, version) == ("Shenzhen Bay <Park>", "draft", ("nature",), 1)
+    [change] = cu.Curator(db).history(cu.LANDMARK, "shenzhen-bay-park")
+    assert (change.username, change.action, change.before) == ("eddie", "create", None)
+    # the card preview shows the name escaped, as visitors see it
+    assert any(h.value == "Shenzhen Bay \\<Park\\>" for h in at.subheader)
+
+
+def test_a_later_save_is_refused_and_the_input_stays(make_app: AppFactory, db: store.Store) -> None:
+    at = curate(make_app, "eddie")
+    at.selectbox(key="lm_pick").set_value("oct-loft").run()
+    at.text_input(key="lm_f_name").set_value("OCT Loft (mine)")
+    # meanwhile another editor saves the same landmark
+    curator = cu.Curator(db)
+    lm, version = curator.landmark("oct-loft")
+    ada = acc.AccountStore(db).get("ada")
+    assert ada is not None
+    curator.save_landmark(ada, replace(lm, summary="Their new summary"), base_version=version)
+
+    at = at.button(key="lm_save").click().run()
+    assert "Not saved: ada saved this item" in errors(at)
+    conflict_table = at.dataframe[0].value
+    assert list(conflict_table.iloc[:, 0]) == ["summary"] and "Their new summary" in list(
+        conflict_table.iloc[:, 2]
+    )
+    assert at.text_input(key="lm_f_name").value == "OCT Loft (mine)"  # the input stays
+    assert curator.landmark("oct-loft")[0].name == lm.name  # never a silent overwrite
+    assert curator.landmark("oct-loft")[0].summary == "Their new summary"
+
+    # saving over theirs is an explicit choice
+    at = at.button(key="lm_overwrite").click().run()
+    now, new_version = curator.landmark("oct-loft")
+    assert (now.name, new_version) == ("OCT Loft (mine)", version + 2)
+
+
+def test_history_lists_versions_and_restores_one(make_app: AppFactory, db: store.Store) -> None:
+    curator = cu.Curator(db)
+    eddie = acc.AccountStore(db).get("eddie")
+    assert eddie is not None
+    lm, v1 = curator.landmark("huaqiang-north")
+    v2 = curator.save_landmark(eddie, replace(lm, visit_minutes=75), base_version=v1)
+    curator.save_landmark(eddie, replace(lm, visit_minutes=75, price="CNY 10"), base_version=v2)
+
+    at = curate(make_app, "eddie")
+    at.selectbox(key="lm_pick").set_value("huaqiang-north").run()
+    text = markdown(at)
+    assert "Version 3 · edited · eddie" in text and "Version 1 · from the data files" in text
+    at = at.button(key="lm_hist_restore_1").click().run()
+    assert not at.exception
+    restored, version = curator.landmark("huaqiang-north")
+    assert (restored.visit_minutes, restored.price, version) == (lm.visit_minutes, lm.price, 4)
+    assert curator.history(cu.LANDMARK, "huaqiang-north")[0].action == "restore"
+    assert at.number_input(key="lm_f_visit_minutes").value == lm.visit_minutes
+
+
+@pytest.mark.usefixtures("db")
+def test_duplicates_are_warned_before_saving(make_app: AppFactory) -> None:
+    at = curate(make_app, "eddie")
+    at.selectbox(key="lm_pick").set_value("__new__").run()
+    at.text_input(key="lm_f_name").set_value("oct  LOFT")
+    at = at.text_input(key="lm_f_id").set_value("oct-loft-2").run()
+    warnings = " ".join(w.value for w in at.warning)
+    assert "Possible duplicate: OCT Loft (oct-loft), same name" in warnings
+
+
+def test_build_and_publish_an_itinerary(make_app: AppFactory, db: store.Store) -> None:
+    at = curate(make_app, "eddie")
+    at.button_group[0].set_value("itineraries").run()
+    at.selectbox(key="it_pick").set_value("__new__").run()
+    at.text_input(key="it_f_id").set_value("art-walk")
+    at.text_input(key="it_f_title").set_value("Art walk")
+    at.text_input(key="it_f_title_zh").set_value("艺术漫步")
+    for landmark_id in ("oct-loft", "ping-an-finance-center", "huaqiang-north"):
+        at.selectbox(key="it_add").set_value(landmark_id)
+        at = at.button(key="it_add_btn").click().run()
+    # reorder: move the last stop up one place
+    order = at.session_state["it_stops"]
+    at = at.button(key=f"it_up_{order[2]}").click().run()
+    at.number_input(key=f"it_s_{order[0]}_dwell_minutes").set_value(45)
+    at.selectbox(key="it_f_status").set_value("published")
+    at = at.button(key="it_save").click().run()
+    assert not at.exception and not errors(at), markdown(at)
+    it, stops, version = cu.Curator(db).itinerary("art-walk")
+    assert (it.title_zh, it.status, version) == ("艺术漫步", "published", 1)
+    assert [s.landmark_id for s in stops] == ["oct-loft", "huaqiang-north", "ping-an-finance-center"]
+    assert stops[0].dwell_minutes == 45 and stops[1].dwell_minutes is None
+    # the preview is the Itineraries page's timeline: numbered stops with times
+    text = markdown(at)
+    assert "**1. OCT Loft**" in text and "**3. Ping An Finance Center**" in text
+
+
+def test_a_published_itinerary_cannot_use_a_draft_landmark(make_app: AppFactory, db: store.Store) -> None:
+    at = curate(make_app, "eddie")
+    at.button_group[0].set_value("itineraries").run()
+    at.selectbox(key="it_pick").set_value("__new__").run()
+    at.text_input(key="it_f_id").set_value("museum-day")
+    at.text_input(key="it_f_title").set_value("Museum day")
+    at.selectbox(key="it_add").set_value("shenzhen-museum-draft")
+    at = at.button(key="it_add_btn").click().run()
+    at.selectbox(key="it_f_status").set_value("published")
+    at = at.button(key="it_save").click().run()
+    assert "publish it first" in markdown(at)
+    with pytest.raises(cu.NotFound):
+        cu.Curator(db).itinerary("museum-day")
+
+
+def test_visitor_and_kiosk_pages_do_not_link_to_curate(make_app: AppFactory) -> None:
+    for page in ("pages/explore.py", "pages/itineraries.py", "pages/plan.py", "pages/kiosk.py"):
+        at = make_app(page)
+        assert not at.exception
+        links = [link.proto.page for link in at.get("page_link")]
+        assert not any("curate" in link for link in links), (page, links)
+        if page != "pages/kiosk.py":  # the kiosk links nowhere; the others link the visitor pages
+            assert len(links) == 3, (page, links)

@@ -1,0 +1,199 @@
+"""The staff side's shared pieces: the sign-in gate, the city choice, history and conflicts.
+
+The gate lives here and every staff page calls it in its own set-up: a new browser session that
+opens ``/curate`` directly runs the page without ``app.py``, so nothing may rely on app.py.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from itinerary import accounts as acc
+from itinerary import curation as cu
+from itinerary.catalog import localized_value
+from itinerary.i18n import t
+from ui.setup import PageContext
+from ui.text import md_escape
+
+TOKEN_KEY = "staff_token"
+
+
+@dataclass
+class Staff:
+    """A signed-in staff member on a staff page."""
+
+    account: acc.Account
+    accounts: acc.AccountStore
+    curator: cu.Curator
+    city_id: str
+    lang: str
+
+    def can(self, action: str) -> bool:
+        return acc.can(self.account, action, city_id=self.city_id)
+
+
+def _sign_in(accounts: acc.AccountStore, lang: str) -> None:
+    username = st.session_state.get("signin_user", "")
+    password = st.session_state.get("signin_password", "")
+    st.session_state["signin_password"] = ""  # never kept in the session
+    result = accounts.authenticate(username, password)
+    if result.ok and result.account is not None:
+        st.session_state[TOKEN_KEY] = accounts.start_session(result.account)
+        st.session_state.pop("signin_message", None)
+        return
+    if result.reason == acc.LOCKED:
+        minutes = max(1, round(result.retry_after_seconds / 60))
+        st.session_state["signin_message"] = t("cur.signin.locked", lang, minutes=minutes)
+    elif result.reason == acc.DISABLED:
+        st.session_state["signin_message"] = t("cur.signin.disabled", lang)
+    else:
+        # slow down guessing: the answer comes after a delay that grows with each failure
+        time.sleep(result.retry_after_seconds)
+        st.session_state["signin_message"] = t("cur.signin.bad", lang)
+
+
+def sign_out(accounts: acc.AccountStore) -> None:
+    token = st.session_state.pop(TOKEN_KEY, None)
+    if token:
+        accounts.end_session(token)
+    for key in [k for k in st.session_state if str(k).startswith(("lm_", "it_", "imp_", "acc_"))]:
+        del st.session_state[key]
+
+
+def require_staff(ctx: PageContext) -> tuple[acc.Account, acc.AccountStore]:
+    """The signed-in account, or the sign-in form and the end of the run."""
+    lang = ctx.lang
+    accounts = acc.AccountStore(ctx.catalog.store)
+    had_token = bool(st.session_state.get(TOKEN_KEY))
+    account = accounts.session_account(st.session_state.get(TOKEN_KEY))
+    if account is not None and acc.can(account, acc.VIEW_CURATE):
+        return account, accounts
+    st.session_state.pop(TOKEN_KEY, None)
+    st.title(t("cur.signin.title", lang), anchor=False)
+    if had_token:
+        st.info(t("cur.signin.expired", lang))
+    message = st.session_state.get("signin_message")
+    if message:
+        st.error(message)
+    if not accounts.has_admin() and not accounts.list():
+        st.info(t("cur.signin.no_accounts", lang))
+        st.code("python -m itinerary user add NAME --role admin", language="bash")
+    with st.form("signin", border=True, enter_to_submit=True):
+        st.text_input(t("cur.signin.user", lang), key="signin_user", autocomplete="username")
+        st.text_input(
+            t("cur.signin.password", lang),
+            type="password",
+            key="signin_password",
+            autocomplete="current-password",
+        )
+        st.form_submit_button(
+            t("cur.signin.submit", lang), type="primary", on_click=_sign_in, args=(accounts, lang)
+        )
+    st.stop()
+    raise AssertionError("unreachable")
+
+
+def city_choice(ctx: PageContext, account: acc.Account) -> str | None:
+    """The city to curate: the URL's if the account may edit it, else its first city."""
+    cities = ctx.catalog.cities()
+    allowed = acc.permitted_cities(account, acc.EDIT_CONTENT, list(cities["id"]))
+    if not allowed:
+        return None
+    current = ctx.city_id if ctx.city_id in allowed else allowed[0]
+    st.session_state["cur_city"] = current
+
+    def changed() -> None:
+        st.query_params["city"] = st.session_state["cur_city"]
+        for key in [k for k in st.session_state if str(k).startswith(("lm_", "it_", "imp_"))]:
+            del st.session_state[key]
+
+    st.sidebar.selectbox(
+        t("picker.city", ctx.lang),
+        allowed,
+        format_func=lambda cid: localized_value(cities.loc[cid], "name", ctx.lang),
+        key="cur_city",
+        on_change=changed,
+    )
+    return current
+
+
+# --- conflicts, errors and history ------------------------------------------------------------
+
+
+def show_value(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list):
+        if value and isinstance(value[0], dict):  # stops
+            return " → ".join(str(s.get("landmark_id")) for s in value)
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def changes_table(changes: list[cu.FieldChange], lang: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(c.field, show_value(c.before), show_value(c.after)) for c in changes],
+        columns=[t("cur.hist.field", lang), t("cur.hist.before", lang), t("cur.hist.after", lang)],
+    )
+
+
+def show_conflict(conflict: cu.Conflict, lang: str) -> None:
+    if conflict.current_version is None or conflict.base_version is None:
+        st.error(md_escape(str(conflict)))
+        return
+    when = conflict.at.strftime("%Y-%m-%d %H:%M UTC") if conflict.at else ""
+    st.error(
+        t("cur.conflict", lang, who=md_escape(conflict.by or "?"), when=when), icon=":material/sync_problem:"
+    )
+    if conflict.changes:
+        st.dataframe(changes_table(conflict.changes, lang), hide_index=True, width="stretch")
+
+
+def field_error(errors: dict[str, str], name: str) -> None:
+    if name in errors:
+        st.markdown(f":red[{md_escape(errors[name])}]")
+
+
+def show_history(
+    history: list[cu.Change],
+    *,
+    current_version: int,
+    lang: str,
+    can_restore: bool,
+    on_restore: Callable[[int], None],
+    key: str,
+) -> None:
+    """Every saved version, newest first, with what changed and a restore button."""
+    if not history:
+        st.caption(t("cur.hist.none", lang))
+        return
+    for change in history:
+        when = change.at.strftime("%Y-%m-%d %H:%M UTC") if change.at else t("cur.hist.from_files", lang)
+        title = t(
+            "cur.hist.entry",
+            lang,
+            version=change.version,
+            action=t(f"cur.action.{change.action}", lang),
+            who=change.username or "—",
+            when=when,
+        )
+        with st.container(border=True):
+            st.markdown(md_escape(title))
+            if change.before is not None:
+                st.dataframe(changes_table(change.changed, lang), hide_index=True, width="stretch")
+            if change.version == current_version:
+                st.caption(t("cur.hist.current", lang))
+            elif can_restore:
+                st.button(
+                    t("cur.hist.restore", lang, version=change.version),
+                    key=f"{key}_restore_{change.version}",
+                    on_click=on_restore,
+                    args=(change.version,),
+                    icon=":material/history:",
+                )

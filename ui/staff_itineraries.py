@@ -1,0 +1,429 @@
+"""Staff: create and edit a city's itineraries: texts in both languages, theme, mode, start,
+stops (from the map or the list; reordered; visit time and notes), draft or published, featured;
+previewed with the Itineraries page's own timeline and route."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import time
+from typing import Any
+
+import streamlit as st
+
+from itinerary import curation as cu
+from itinerary import maps
+from itinerary.accounts import EDIT_CONTENT, PUBLISH
+from itinerary.catalog import LandmarkFilter, localized, nearest_landmark
+from itinerary.i18n import t
+from itinerary.models import MODES
+from itinerary.plans import parse_hhmm, places_for, plan_days
+from ui.mapview import city_base_map, landmark_layer, show_map
+from ui.setup import PageContext, now_in
+from ui.staff import Staff, field_error, show_conflict, show_history
+from ui.text import md_escape
+from ui.timeline import render_timeline
+
+NEW = "__new__"
+MAP_KEY = "it_map"
+FIELDS = ("id", "title", "title_zh", "theme_id", "summary", "summary_zh", "mode", "featured", "status")
+
+
+def _key(name: str) -> str:
+    return f"it_f_{name}"
+
+
+def _stop_key(uid: str, name: str) -> str:
+    return f"it_s_{uid}_{name}"
+
+
+def _new_stop(landmark_id: str, dwell: int | None = None, note: str = "", note_zh: str = "") -> str:
+    uid = uuid.uuid4().hex[:8]
+    st.session_state[_stop_key(uid, "landmark_id")] = landmark_id
+    st.session_state[_stop_key(uid, "dwell_minutes")] = dwell
+    st.session_state[_stop_key(uid, "note")] = note
+    st.session_state[_stop_key(uid, "note_zh")] = note_zh
+    return uid
+
+
+def _load(staff: Staff, itinerary_id: str) -> None:
+    for key in [
+        k
+        for k in st.session_state
+        if str(k).startswith(("it_f_", "it_s_", "it_msg", "it_conflict", "it_errors"))
+    ]:
+        del st.session_state[key]
+    st.session_state["it_tried"] = False
+    if itinerary_id == NEW:
+        values: dict[str, Any] = {
+            "mode": "walk",
+            "status": "draft",
+            "featured": False,
+            "start_time": "09:00",
+            "theme_id": "",
+        }
+        stops: list[dict[str, Any]] = []
+        st.session_state["it_base"] = None
+    else:
+        it, stop_rows, version = staff.curator.itinerary(itinerary_id)
+        snap = cu.itinerary_snapshot(it, stop_rows)
+        values, stops = snap, snap["stops"]
+        st.session_state["it_base"] = version
+    for name in FIELDS:
+        st.session_state[_key(name)] = values.get(name, "") if name != "featured" else bool(values.get(name))
+    st.session_state[_key("start_time")] = parse_hhmm(str(values.get("start_time") or "09:00")) or time(9)
+    st.session_state["it_stops"] = [
+        _new_stop(s["landmark_id"], s.get("dwell_minutes"), s.get("note", ""), s.get("note_zh", ""))
+        for s in stops
+    ]
+    st.session_state["it_loaded"] = itinerary_id
+
+
+def _fields() -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    fields = {name: st.session_state.get(_key(name)) for name in FIELDS}
+    start = st.session_state.get(_key("start_time"))
+    fields["start_time"] = start.strftime("%H:%M") if isinstance(start, time) else ""
+    stops = [
+        {name: st.session_state.get(_stop_key(uid, name)) for name in cu.STOP_FIELDS}
+        for uid in st.session_state.get("it_stops", [])
+    ]
+    return fields, stops
+
+
+def _move(uid: str, step: int) -> None:
+    order: list[str] = st.session_state["it_stops"]
+    i = order.index(uid)
+    j = i + step
+    if 0 <= j < len(order):
+        order[i], order[j] = order[j], order[i]
+
+
+def _remove(uid: str) -> None:
+    st.session_state["it_stops"].remove(uid)
+
+
+def _add_from_list() -> None:
+    lid = st.session_state.get("it_add")
+    if lid:
+        st.session_state["it_stops"].append(_new_stop(lid))
+        st.session_state["it_add"] = None
+
+
+def _add_from_map(staff: Staff, ctx: PageContext) -> None:
+    clicked = (st.session_state.get(MAP_KEY) or {}).get("last_object_clicked")
+    if not clicked:
+        return
+    frame = ctx.catalog.landmarks(staff.city_id, include_drafts=True)
+    frame = frame[frame["status"] != "archived"]
+    lid = nearest_landmark(frame, float(clicked["lat"]), float(clicked["lng"]))
+    if lid:
+        st.session_state["it_stops"].append(_new_stop(lid))
+        st.session_state["it_msg"] = ("info", "cur.it.added_from_map")
+
+
+def _save(staff: Staff, *, overwrite: bool = False) -> None:
+    st.session_state["it_tried"] = True
+    new = st.session_state.get("it_base") is None
+    fields, stops = _fields()
+    try:
+        it, parsed = cu.parse_itinerary(
+            fields, stops, cu.context_for(staff.curator.store, staff.city_id), new=new
+        )
+    except cu.FieldErrors as errors:
+        st.session_state["it_msg"] = ("error", "cur.fix_fields")
+        st.session_state["it_errors"] = errors.errors
+        return
+    base = st.session_state.get("it_base")
+    if overwrite:
+        base = staff.curator.itinerary(it.id)[2]
+    try:
+        version = staff.curator.save_itinerary(staff.account, it, parsed, base_version=base)
+    except cu.Conflict as conflict:
+        st.session_state["it_conflict"] = conflict
+        return
+    except (cu.FieldErrors, PermissionError) as error:
+        st.session_state["it_msg"] = ("error_text", str(getattr(error, "errors", error)))
+        return
+    st.session_state.pop("it_conflict", None)
+    st.session_state.pop("it_errors", None)
+    st.session_state["it_base"] = version
+    st.session_state["it_pick"] = it.id
+    st.session_state["it_loaded"] = it.id
+    st.session_state["it_tried"] = False
+    st.session_state["it_msg"] = ("success", "cur.saved")
+
+
+def _archive(staff: Staff, itinerary_id: str) -> None:
+    try:
+        version = staff.curator.archive_itinerary(
+            staff.account, itinerary_id, base_version=st.session_state["it_base"]
+        )
+    except cu.Conflict as conflict:
+        st.session_state["it_conflict"] = conflict
+        return
+    except (cu.FieldErrors, PermissionError) as error:
+        st.session_state["it_msg"] = ("error_text", str(getattr(error, "errors", error)))
+        return
+    st.session_state["it_base"] = version
+    st.session_state[_key("status")] = "archived"
+    st.session_state[_key("featured")] = False
+    st.session_state["it_msg"] = ("success", "cur.archived")
+
+
+def _restore(staff: Staff, itinerary_id: str, version: int) -> None:
+    try:
+        staff.curator.restore(
+            staff.account, cu.ITINERARY, itinerary_id, version, base_version=st.session_state["it_base"]
+        )
+    except cu.Conflict as conflict:
+        st.session_state["it_conflict"] = conflict
+        return
+    except (cu.FieldErrors, PermissionError) as error:
+        st.session_state["it_msg"] = ("error_text", str(getattr(error, "errors", error)))
+        return
+    _load(staff, itinerary_id)
+    st.session_state["it_msg"] = ("success", "cur.restored")
+
+
+def _message(lang: str) -> None:
+    msg = st.session_state.get("it_msg")
+    if not msg:
+        return
+    kind, key = msg
+    if kind == "error_text":
+        st.error(md_escape(key))
+    else:
+        getattr(st, kind)(t(key, lang))
+
+
+def itineraries_section(staff: Staff, ctx: PageContext) -> None:
+    lang = ctx.lang
+    catalog = ctx.catalog
+    itineraries = catalog.itineraries(staff.city_id, include_drafts=True)
+    landmarks = catalog.landmarks(staff.city_id, include_drafts=True)
+    usable = landmarks[landmarks["status"] != "archived"]
+    themes = catalog.themes()
+    names = localized(landmarks, "name", lang)
+    titles = localized(itineraries, "title", lang)
+
+    options = [NEW, *itineraries.index]
+    if st.session_state.get("it_pick") not in options:
+        st.session_state["it_pick"] = NEW if itineraries.empty else str(itineraries.index[0])
+
+    def label(iid: str) -> str:
+        if iid == NEW:
+            return t("cur.it.new", lang)
+        status = str(itineraries.loc[iid, "status"])
+        return f"{titles[iid]} · {t(f'cur.status.{status}', lang)}"
+
+    st.selectbox(
+        t("cur.it.pick", lang),
+        options,
+        format_func=label,
+        key="it_pick",
+        on_change=lambda: _load(staff, st.session_state["it_pick"]),
+    )
+    if st.session_state.get("it_loaded") != st.session_state["it_pick"]:
+        _load(staff, st.session_state["it_pick"])
+    picked = st.session_state["it_pick"]
+    is_new = st.session_state.get("it_base") is None
+
+    _message(lang)
+    conflict = st.session_state.get("it_conflict")
+    if conflict is not None:
+        show_conflict(conflict, lang)
+        c1, c2 = st.columns(2)
+        c1.button(t("cur.conflict.reload", lang), on_click=_load, args=(staff, picked), key="it_reload")
+        c2.button(
+            t("cur.conflict.overwrite", lang),
+            on_click=_save,
+            args=(staff,),
+            kwargs={"overwrite": True},
+            key="it_overwrite",
+        )
+
+    fields, stops = _fields()
+    errors: dict[str, str] = {}
+    parsed: tuple[cu.Itinerary, list[cu.Stop]] | None = None
+    try:
+        parsed = cu.parse_itinerary(
+            fields, stops, cu.context_for(staff.curator.store, staff.city_id), new=is_new
+        )
+    except cu.FieldErrors as found:
+        if st.session_state.get("it_tried") or not is_new:
+            errors = found.errors
+
+    form_col, side_col = st.columns([3, 2], gap="large")
+    with form_col:
+        st.text_input(t("cur.f.id", lang), key=_key("id"), disabled=not is_new, help=t("cur.f.id_help", lang))
+        field_error(errors, "id")
+        c1, c2 = st.columns(2)
+        with c1:
+            st.text_input(t("cur.f.title", lang), key=_key("title"))
+            field_error(errors, "title")
+        with c2:
+            st.text_input(t("cur.f.title_zh", lang), key=_key("title_zh"))
+        st.text_area(t("cur.f.summary", lang), key=_key("summary"), height=80)
+        st.text_area(t("cur.f.summary_zh", lang), key=_key("summary_zh"), height=80)
+        c1, c2, c3 = st.columns(3)
+        with c1:
+            theme_labels = localized(themes, "label", lang)
+            st.selectbox(
+                t("cur.f.theme", lang),
+                ["", *themes.index],
+                key=_key("theme_id"),
+                format_func=lambda tid: str(theme_labels.get(tid, t("cur.f.no_theme", lang))),
+            )
+        with c2:
+            st.selectbox(
+                t("cur.f.mode", lang), MODES, key=_key("mode"), format_func=lambda m: t(f"mode.{m}", lang)
+            )
+        with c3:
+            st.time_input(t("cur.f.start", lang), key=_key("start_time"), step=900)
+        c1, c2 = st.columns(2)
+        with c1:
+            st.selectbox(
+                t("cur.f.status", lang),
+                ["draft", "published", "archived"],
+                key=_key("status"),
+                format_func=lambda s: t(f"cur.status.{s}", lang),
+                disabled=not staff.can(PUBLISH),
+            )
+        with c2:
+            st.checkbox(t("cur.f.featured", lang), key=_key("featured"), help=t("cur.f.featured_help", lang))
+
+        st.markdown(f"**{t('cur.it.stops', lang)}**")
+        field_error(errors, "stops")
+        order: list[str] = st.session_state.get("it_stops", [])
+        for n, uid in enumerate(order, start=1):
+            lid = st.session_state.get(_stop_key(uid, "landmark_id"))
+            with st.container(border=True):
+                head, up, down, remove = st.columns([6, 1, 1, 1], vertical_alignment="center")
+                head.markdown(f"**{n}. {md_escape(str(names.get(lid, lid)))}**")
+                up.button(
+                    "↑",
+                    key=f"it_up_{uid}",
+                    on_click=_move,
+                    args=(uid, -1),
+                    disabled=n == 1,
+                    help=t("cur.it.up", lang),
+                )
+                down.button(
+                    "↓",
+                    key=f"it_down_{uid}",
+                    on_click=_move,
+                    args=(uid, 1),
+                    disabled=n == len(order),
+                    help=t("cur.it.down", lang),
+                )
+                remove.button(
+                    "✕", key=f"it_rm_{uid}", on_click=_remove, args=(uid,), help=t("cur.it.remove", lang)
+                )
+                c1, c2, c3 = st.columns([1, 2, 2])
+                c1.number_input(
+                    t("cur.it.dwell", lang),
+                    key=_stop_key(uid, "dwell_minutes"),
+                    min_value=0,
+                    max_value=1440,
+                    step=5,
+                    placeholder=t("cur.it.dwell_default", lang),
+                )
+                c2.text_input(t("cur.it.note", lang), key=_stop_key(uid, "note"))
+                c3.text_input(t("cur.it.note_zh", lang), key=_stop_key(uid, "note_zh"))
+                for name in cu.STOP_FIELDS:
+                    field_error(errors, f"stops.{n}.{name}")
+        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+        c1.selectbox(
+            t("cur.it.add", lang),
+            list(usable.index),
+            index=None,
+            key="it_add",
+            format_func=lambda lid: (
+                f"{names[lid]} · {t('cur.status.' + str(landmarks.loc[lid, 'status']), lang)}"
+            ),
+            placeholder=t("cur.it.add_placeholder", lang),
+        )
+        c2.button(
+            t("cur.it.add_button", lang), on_click=_add_from_list, key="it_add_btn", icon=":material/add:"
+        )
+        st.caption(t("cur.it.map_help", lang))
+        pins = landmark_layer(catalog, staff.city_id, lang, LandmarkFilter())
+        show_map(
+            city_base_map(ctx, links=False),
+            [pins],
+            key=MAP_KEY,
+            height=360,
+            on_change=lambda: _add_from_map(staff, ctx),
+        )
+
+        c1, c2 = st.columns(2)
+        c1.button(
+            t("cur.save", lang),
+            type="primary",
+            on_click=_save,
+            args=(staff,),
+            key="it_save",
+            disabled=not staff.can(EDIT_CONTENT),
+            icon=":material/save:",
+        )
+        if not is_new and st.session_state.get(_key("status")) != "archived":
+            c2.button(
+                t("cur.archive", lang),
+                on_click=_archive,
+                args=(staff, picked),
+                key="it_archive",
+                icon=":material/archive:",
+            )
+
+    with side_col:
+        st.markdown(f"**{t('cur.preview', lang)}**")
+        with st.container(border=True):
+            if parsed is None or not parsed[1]:
+                st.caption(t("cur.it.preview_empty", lang))
+            else:
+                it, stop_list = parsed
+                ids = [s.landmark_id for s in stop_list]
+                dwell = {
+                    s.landmark_id: float(s.dwell_minutes) for s in stop_list if s.dwell_minutes is not None
+                }
+                day = now_in(ctx.timezone).date()
+                days = plan_days(
+                    places_for(landmarks, ids, dwell=dwell),
+                    day=day,
+                    start_time=parse_hhmm(it.start_time) or time(9),
+                    mode=it.mode,
+                    city_id=staff.city_id,
+                    timezone=ctx.timezone,
+                )
+                st.subheader(
+                    md_escape(it.title_zh if lang == "zh" and it.title_zh else it.title), anchor=False
+                )
+                render_timeline(days, landmarks=landmarks, mode=it.mode, lang=lang)
+                route = maps.route_group(
+                    [
+                        maps.RouteStop(
+                            lid,
+                            float(landmarks.loc[lid, "lat"]),
+                            float(landmarks.loc[lid, "lon"]),
+                            str(names[lid]),
+                            False,
+                        )
+                        for lid in ids
+                    ]
+                )
+                show_map(
+                    city_base_map(ctx, links=False),
+                    [route],
+                    key="it_preview_map",
+                    height=300,
+                    returned_objects=(),
+                )
+        if not is_new:
+            with st.expander(t("cur.hist.title", lang), icon=":material/history:"):
+                show_history(
+                    staff.curator.history(cu.ITINERARY, picked),
+                    current_version=int(st.session_state["it_base"]),
+                    lang=lang,
+                    can_restore=staff.can(EDIT_CONTENT),
+                    on_restore=lambda version: _restore(staff, picked, version),
+                    key="it_hist",
+                )

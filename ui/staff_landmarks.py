@@ -1,0 +1,451 @@
+"""Staff: create, edit and archive a city's landmarks; position by address, map click or typed
+coordinates (with GCJ-02 conversion); duplicate warnings; the visitor card as a preview."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import folium
+import pandas as pd
+import streamlit as st
+
+from itinerary import curation as cu
+from itinerary import geodesy, maps
+from itinerary.accounts import EDIT_CONTENT, PUBLISH
+from itinerary.catalog import localized
+from itinerary.geocode import DbGeocodeCache, Geocoder
+from itinerary.i18n import t
+from itinerary.models import WHEELCHAIR
+from ui.cards import landmark_card
+from ui.mapview import city_base_map, show_map
+from ui.setup import PageContext, now_in
+from ui.staff import Staff, field_error, show_conflict, show_history
+from ui.text import md_escape
+
+NEW = "__new__"
+FIELDS = cu.LANDMARK_FIELDS  # id, city_id, name, ... status
+TEXT_FIELDS = ("name", "name_zh", "district", "address", "opening_hours", "price", "website")
+MAP_KEY = "lm_map"
+
+
+def _key(name: str) -> str:
+    return f"lm_f_{name}"
+
+
+@st.cache_resource(show_spinner=False)
+def staff_geocoder(_store: Any, url: str) -> Geocoder:
+    """One per process and database: the rate limit is shared and answers are kept in the database."""
+    return Geocoder(cache=DbGeocodeCache(_store))
+
+
+def _load(staff: Staff, ctx: PageContext, landmark_id: str) -> None:
+    """Put a landmark (or a blank new one) into the form; remember the version it is based on."""
+    for key in [
+        k for k in st.session_state if str(k).startswith(("lm_f_", "lm_msg", "lm_conflict", "lm_geo"))
+    ]:
+        del st.session_state[key]
+    st.session_state["lm_tried"] = False
+    if landmark_id == NEW:
+        values: dict[str, Any] = {
+            "id": "",
+            "lat": float(ctx.city["lat"]),
+            "lon": float(ctx.city["lon"]),
+            "themes": [],
+            "visit_minutes": 60,
+            "wheelchair": "unknown",
+            "status": "draft",
+        }
+        st.session_state["lm_base"] = None
+    else:
+        lm, version = staff.curator.landmark(landmark_id)
+        values = cu.landmark_snapshot(lm)
+        st.session_state["lm_base"] = version
+    st.session_state["lm_loaded"] = landmark_id
+    for name in FIELDS:
+        if name == "city_id":
+            continue
+        value = values.get(name, "")
+        st.session_state[_key(name)] = value if value is not None else ""
+
+
+def _form_values() -> dict[str, Any]:
+    return {name: st.session_state.get(_key(name)) for name in FIELDS if name != "city_id"}
+
+
+def _on_pick(staff: Staff, ctx: PageContext) -> None:
+    _load(staff, ctx, st.session_state["lm_pick"])
+
+
+def _on_map_click() -> None:
+    clicked = (st.session_state.get(MAP_KEY) or {}).get("last_clicked")
+    if clicked:
+        st.session_state[_key("lat")] = round(float(clicked["lat"]), 6)
+        st.session_state[_key("lon")] = round(float(clicked["lng"]), 6)
+        st.session_state["lm_msg"] = ("info", "cur.lm.moved_by_click")
+
+
+def _on_convert() -> None:
+    lat, lon = float(st.session_state[_key("lat")]), float(st.session_state[_key("lon")])
+    if geodesy.outside_china(lat, lon):
+        st.session_state["lm_msg"] = ("warning", "cur.lm.gcj_outside")
+        return
+    new_lat, new_lon = geodesy.gcj02_to_wgs84(lat, lon)
+    st.session_state[_key("lat")] = round(new_lat, 6)
+    st.session_state[_key("lon")] = round(new_lon, 6)
+    st.session_state["lm_msg"] = ("info", "cur.lm.converted")
+
+
+def _on_geocode(staff: Staff, ctx: PageContext) -> None:
+    address = str(st.session_state.get(_key("address")) or "").strip()
+    if not address:
+        st.session_state["lm_msg"] = ("warning", "cur.lm.no_address")
+        return
+    lat, lon = float(ctx.city["lat"]), float(ctx.city["lon"])
+    bbox = (lat - 0.6, lon - 0.6, lat + 0.6, lon + 0.6)
+    geocoder = staff_geocoder(staff.curator.store, staff.curator.store.url)
+    outcome = geocoder.search(address, city_bbox=bbox, language=staff.lang)
+    found = [r for r in outcome.results if r.source in ("nominatim", "cache", "coordinates")]
+    st.session_state["lm_geo"] = found
+    if outcome.code:
+        st.session_state["lm_msg"] = ("warning", f"plan.geo.{outcome.code}")
+    elif not found:
+        st.session_state["lm_msg"] = ("warning", "plan.geo.not_found")
+    else:
+        st.session_state[_key("lat")] = round(found[0].lat, 6)
+        st.session_state[_key("lon")] = round(found[0].lon, 6)
+        st.session_state["lm_msg"] = ("info", "cur.lm.geocoded")
+
+
+def _use_geo(lat: float, lon: float) -> None:
+    st.session_state[_key("lat")] = round(lat, 6)
+    st.session_state[_key("lon")] = round(lon, 6)
+
+
+def _draft_row(lm: cu.Landmark) -> pd.Series:
+    row = pd.Series(cu.landmark_snapshot(lm))
+    row["themes"] = tuple(lm.themes)
+    return row
+
+
+def _save(staff: Staff, ctx: PageContext, *, overwrite: bool = False) -> None:
+    st.session_state["lm_tried"] = True
+    new = st.session_state.get("lm_base") is None
+    try:
+        lm = cu.parse_landmark(_form_values(), cu.context_for(staff.curator.store, staff.city_id), new=new)
+    except cu.FieldErrors as errors:
+        st.session_state["lm_msg"] = ("error", "cur.fix_fields")
+        st.session_state["lm_errors"] = errors.errors
+        return
+    base = st.session_state.get("lm_base")
+    if overwrite:  # the editor saw the conflict and chose to save over it
+        base = staff.curator.landmark(lm.id)[1]
+    try:
+        version = staff.curator.save_landmark(staff.account, lm, base_version=base)
+    except cu.Conflict as conflict:
+        st.session_state["lm_conflict"] = conflict  # the form keeps the editor's input
+        return
+    except (cu.FieldErrors, PermissionError) as error:
+        st.session_state["lm_msg"] = ("error_text", str(getattr(error, "errors", error)))
+        return
+    st.session_state.pop("lm_conflict", None)
+    st.session_state["lm_base"] = version
+    st.session_state["lm_pick"] = lm.id
+    st.session_state["lm_loaded"] = lm.id
+    st.session_state["lm_tried"] = False
+    st.session_state["lm_msg"] = ("success", "cur.saved")
+
+
+def _archive(staff: Staff, landmark_id: str) -> None:
+    try:
+        version = staff.curator.archive_landmark(
+            staff.account, landmark_id, base_version=st.session_state["lm_base"]
+        )
+    except cu.Conflict as conflict:
+        st.session_state["lm_conflict"] = conflict
+        return
+    except (cu.FieldErrors, PermissionError) as error:
+        st.session_state["lm_msg"] = (
+            "error_text",
+            "; ".join(getattr(error, "errors", {"": str(error)}).values()),
+        )
+        return
+    st.session_state["lm_base"] = version
+    st.session_state[_key("status")] = "archived"
+    st.session_state["lm_msg"] = ("success", "cur.archived")
+
+
+def _restore(staff: Staff, ctx: PageContext, landmark_id: str, version: int) -> None:
+    try:
+        staff.curator.restore(
+            staff.account, cu.LANDMARK, landmark_id, version, base_version=st.session_state["lm_base"]
+        )
+    except cu.Conflict as conflict:
+        st.session_state["lm_conflict"] = conflict
+        return
+    except (cu.FieldErrors, PermissionError) as error:
+        st.session_state["lm_msg"] = ("error_text", str(getattr(error, "errors", error)))
+        return
+    _load(staff, ctx, landmark_id)
+    st.session_state["lm_msg"] = ("success", "cur.restored")
+
+
+def _message(lang: str) -> None:
+    msg = st.session_state.get("lm_msg")
+    if not msg:
+        return
+    kind, key = msg
+    if kind == "error_text":
+        st.error(md_escape(key))
+        return
+    getattr(st, kind)(t(key, lang))
+
+
+def landmarks_section(staff: Staff, ctx: PageContext) -> None:
+    lang = ctx.lang
+    catalog = ctx.catalog
+    all_landmarks = catalog.landmarks(staff.city_id, include_drafts=True)
+    themes = catalog.themes()
+    theme_labels = localized(themes, "label", lang)
+    names = localized(all_landmarks, "name", lang)
+
+    options = [NEW, *all_landmarks.index]
+    if st.session_state.get("lm_pick") not in options:
+        st.session_state["lm_pick"] = NEW if all_landmarks.empty else str(all_landmarks.index[0])
+
+    def label(lid: str) -> str:
+        if lid == NEW:
+            return t("cur.lm.new", lang)
+        status = str(all_landmarks.loc[lid, "status"])
+        return f"{names[lid]} · {t(f'cur.status.{status}', lang)}"
+
+    st.selectbox(
+        t("cur.lm.pick", lang),
+        options,
+        format_func=label,
+        key="lm_pick",
+        on_change=_on_pick,
+        args=(staff, ctx),
+    )
+    if st.session_state.get("lm_loaded") != st.session_state["lm_pick"]:
+        _load(staff, ctx, st.session_state["lm_pick"])
+    picked = st.session_state["lm_pick"]
+    is_new = st.session_state.get("lm_base") is None
+
+    _message(lang)
+    conflict = st.session_state.get("lm_conflict")
+    if conflict is not None:
+        show_conflict(conflict, lang)
+        c1, c2 = st.columns(2)
+        c1.button(t("cur.conflict.reload", lang), on_click=_load, args=(staff, ctx, picked), key="lm_reload")
+        c2.button(
+            t("cur.conflict.overwrite", lang),
+            on_click=_save,
+            args=(staff, ctx),
+            kwargs={"overwrite": True},
+            key="lm_overwrite",
+        )
+
+    # live validation once a save was tried (or for an existing landmark): errors under each field
+    errors: dict[str, str] = {}
+    draft: cu.Landmark | None = None
+    try:
+        draft = cu.parse_landmark(
+            _form_values(), cu.context_for(staff.curator.store, staff.city_id), new=is_new
+        )
+    except cu.FieldErrors as found:
+        if st.session_state.get("lm_tried") or not is_new:
+            errors = found.errors
+    except (TypeError, ValueError):
+        pass
+
+    form_col, side_col = st.columns([3, 2], gap="large")
+    with form_col:
+        st.text_input(t("cur.f.id", lang), key=_key("id"), disabled=not is_new, help=t("cur.f.id_help", lang))
+        field_error(errors, "id")
+        c1, c2 = st.columns(2)
+        with c1:
+            st.text_input(t("cur.f.name", lang), key=_key("name"))
+            field_error(errors, "name")
+        with c2:
+            st.text_input(t("cur.f.name_zh", lang), key=_key("name_zh"))
+            field_error(errors, "name_zh")
+        st.multiselect(
+            t("col.themes", lang),
+            list(themes.index),
+            format_func=lambda tid: str(theme_labels.get(tid, tid)),
+            key=_key("themes"),
+        )
+        field_error(errors, "themes")
+        c1, c2 = st.columns(2)
+        with c1:
+            st.text_input(t("col.district", lang), key=_key("district"))
+        with c2:
+            st.text_input(t("cur.f.address", lang), key=_key("address"))
+        # position: address, map click, typed coordinates
+        c1, c2, c3, c4 = st.columns([2, 2, 2, 2], vertical_alignment="bottom")
+        with c1:
+            st.number_input(
+                t("cur.f.lat", lang),
+                key=_key("lat"),
+                format="%.6f",
+                step=0.0001,
+                min_value=-90.0,
+                max_value=90.0,
+            )
+        with c2:
+            st.number_input(
+                t("cur.f.lon", lang),
+                key=_key("lon"),
+                format="%.6f",
+                step=0.0001,
+                min_value=-180.0,
+                max_value=180.0,
+            )
+        with c3:
+            st.button(
+                t("cur.lm.geocode", lang),
+                on_click=_on_geocode,
+                args=(staff, ctx),
+                key="lm_geocode",
+                icon=":material/travel_explore:",
+                width="stretch",
+            )
+        with c4:
+            st.button(
+                t("cur.lm.gcj", lang),
+                on_click=_on_convert,
+                key="lm_gcj",
+                help=t("cur.lm.gcj_help", lang),
+                icon=":material/swap_horiz:",
+                width="stretch",
+            )
+        field_error(errors, "lat")
+        field_error(errors, "lon")
+        for k, result in enumerate((st.session_state.get("lm_geo") or [])[:5]):
+            st.button(
+                f"{t('cur.lm.use_result', lang)}: {result.label}"[:140],
+                key=f"lm_geo_{k}",
+                on_click=_use_geo,
+                args=(result.lat, result.lon),
+            )
+        lat = float(st.session_state[_key("lat")])
+        lon = float(st.session_state[_key("lon")])
+        base = city_base_map(ctx, links=False)
+        pins = folium.FeatureGroup(name="landmarks")
+        for lid, row in all_landmarks.iterrows():
+            if lid == picked or row["status"] == "archived":
+                continue
+            folium.CircleMarker(
+                (float(row["lat"]), float(row["lon"])),
+                radius=4,
+                color="#555",
+                fill=True,
+                weight=1,
+                tooltip=maps.escape(str(names[lid])),
+            ).add_to(pins)
+        folium.Marker(
+            (lat, lon),
+            tooltip=maps.escape(t("cur.lm.here", lang)),
+            icon=folium.DivIcon(
+                html='<div class="cityplus-edit-pin" style="font-size:28px;line-height:28px;transform:translate(-8px,-24px)">📍</div>'
+            ),
+        ).add_to(pins)
+        st.caption(t("cur.lm.map_help", lang))
+        show_map(
+            base, [pins], key=MAP_KEY, height=380, returned_objects=("last_clicked",), on_change=_on_map_click
+        )
+
+        st.text_area(t("cur.f.summary", lang), key=_key("summary"), height=90)
+        st.text_area(t("cur.f.summary_zh", lang), key=_key("summary_zh"), height=90)
+        c1, c2, c3 = st.columns(3)
+        with c1:
+            st.number_input(
+                t("col.visit", lang), key=_key("visit_minutes"), min_value=0, max_value=1440, step=5
+            )
+            field_error(errors, "visit_minutes")
+        with c2:
+            st.selectbox(
+                t("col.wheelchair", lang),
+                WHEELCHAIR,
+                key=_key("wheelchair"),
+                format_func=lambda w: t(f"wheelchair.{w}", lang),
+            )
+        with c3:
+            status_options = ["draft", "published", "archived"]
+            st.selectbox(
+                t("cur.f.status", lang),
+                status_options,
+                key=_key("status"),
+                format_func=lambda s: t(f"cur.status.{s}", lang),
+                disabled=not staff.can(PUBLISH),
+            )
+            field_error(errors, "status")
+        c1, c2, c3 = st.columns(3)
+        with c1:
+            st.text_input(t("col.hours", lang), key=_key("opening_hours"), help=t("cur.f.hours_help", lang))
+            field_error(errors, "opening_hours")
+        with c2:
+            st.text_input(t("col.price", lang), key=_key("price"), help=t("cur.f.price_help", lang))
+            field_error(errors, "price")
+        with c3:
+            st.text_input(t("cur.f.website", lang), key=_key("website"))
+            field_error(errors, "website")
+
+        # duplicates: same name, or a landmark within 30 m
+        others = all_landmarks[all_landmarks["status"] != "archived"]
+        dupes = cu.likely_duplicates(
+            others.to_dict("records"),
+            name=str(st.session_state.get(_key("name")) or ""),
+            name_zh=str(st.session_state.get(_key("name_zh")) or ""),
+            lat=lat,
+            lon=lon,
+            exclude_id=str(st.session_state.get(_key("id")) or "") if not is_new else "",
+        )
+        for dupe_id, dupe_name, reason in dupes:
+            st.warning(
+                t("cur.lm.duplicate", lang, name=md_escape(dupe_name), id=dupe_id, reason=reason),
+                icon=":material/content_copy:",
+            )
+
+        c1, c2 = st.columns(2)
+        c1.button(
+            t("cur.save", lang),
+            type="primary",
+            on_click=_save,
+            args=(staff, ctx),
+            key="lm_save",
+            disabled=not staff.can(EDIT_CONTENT),
+            icon=":material/save:",
+        )
+        if not is_new and st.session_state.get(_key("status")) != "archived":
+            c2.button(
+                t("cur.archive", lang),
+                on_click=_archive,
+                args=(staff, picked),
+                key="lm_archive",
+                icon=":material/archive:",
+            )
+
+    with side_col:
+        st.markdown(f"**{t('cur.preview', lang)}**")
+        with st.container(border=True):
+            if draft is not None:
+                landmark_card(
+                    _draft_row(draft),
+                    themes=themes,
+                    timezone=ctx.timezone,
+                    now=now_in(ctx.timezone),
+                    lang=lang,
+                )
+            else:
+                st.caption(t("cur.preview_invalid", lang))
+        if not is_new:
+            with st.expander(t("cur.hist.title", lang), icon=":material/history:"):
+                show_history(
+                    staff.curator.history(cu.LANDMARK, picked),
+                    current_version=int(st.session_state["lm_base"]),
+                    lang=lang,
+                    can_restore=staff.can(EDIT_CONTENT),
+                    on_restore=lambda version: _restore(staff, ctx, picked, version),
+                    key="lm_hist",
+                )
