@@ -209,6 +209,9 @@ def itineraries_section(staff: Staff, ctx: PageContext) -> None:
     if st.session_state.get("it_pick") not in options:
         st.session_state["it_pick"] = NEW if itineraries.empty else str(itineraries.index[0])
 
+    def status_label(status: str) -> str:
+        return t(f"cur.status.{status}", lang)
+
     def label(iid: str) -> str:
         if iid == NEW:
             return t("cur.it.new", lang)
@@ -338,7 +341,7 @@ def itineraries_section(staff: Staff, ctx: PageContext) -> None:
             index=None,
             key="it_add",
             format_func=lambda lid: (
-                f"{names[lid]} · {t('cur.status.' + str(landmarks.loc[lid, 'status']), lang)}"
+                f"{names[lid]} · {status_label(str(landmarks.loc[lid, 'status']))}"
             ),
             placeholder=t("cur.it.add_placeholder", lang),
         )
