@@ -340,9 +340,7 @@ def itineraries_section(staff: Staff, ctx: PageContext) -> None:
             list(usable.index),
             index=None,
             key="it_add",
-            format_func=lambda lid: (
-                f"{names[lid]} · {status_label(str(landmarks.loc[lid, 'status']))}"
-            ),
+            format_func=lambda lid: f"{names[lid]} · {status_label(str(landmarks.loc[lid, 'status']))}",
             placeholder=t("cur.it.add_placeholder", lang),
         )
         c2.button(
