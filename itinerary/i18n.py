@@ -483,6 +483,26 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Password of {user} set; their sessions ended.",
         "zh": "已为 {user} 设置密码，其会话已结束。",
     },
+    "cur.geo.offline": {
+        "en": "The address server cannot be reached. Place the landmark by clicking the map or typing coordinates.",
+        "zh": "无法连接地址服务器。请点击地图或输入坐标来放置地标。",
+    },
+    "cur.geo.timeout": {
+        "en": "The address server did not answer in time. Nothing changed; try again or click the map.",
+        "zh": "地址服务器响应超时。未做任何更改；请重试或点击地图。",
+    },
+    "cur.geo.rate_limited": {
+        "en": "Too many address searches right now. Try again in a few seconds.",
+        "zh": "当前地址搜索过多，请几秒后再试。",
+    },
+    "cur.geo.not_found": {
+        "en": "No place found for that address. Check the spelling, or click the map.",
+        "zh": "未找到该地址。请检查拼写，或点击地图。",
+    },
+    "cur.geo.service_error": {
+        "en": "The address search failed. Nothing changed; try again or click the map.",
+        "zh": "地址搜索出错。未做任何更改；请重试或点击地图。",
+    },
 }
 
 

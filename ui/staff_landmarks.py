@@ -13,7 +13,7 @@ from itinerary import curation as cu
 from itinerary import geodesy, maps
 from itinerary.accounts import EDIT_CONTENT, PUBLISH
 from itinerary.catalog import localized
-from itinerary.geocode import DbGeocodeCache, Geocoder
+from itinerary.geocode import Geocoder, geocode_address
 from itinerary.i18n import t
 from itinerary.models import WHEELCHAIR
 from ui.cards import landmark_card
@@ -35,7 +35,7 @@ def _key(name: str) -> str:
 @st.cache_resource(show_spinner=False)
 def staff_geocoder(_store: Any, url: str) -> Geocoder:
     """One per process and database: the rate limit is shared and answers are kept in the database."""
-    return Geocoder(cache=DbGeocodeCache(_store))
+    return Geocoder.for_store(_store)
 
 
 def _load(staff: Staff, ctx: PageContext, landmark_id: str) -> None:
@@ -100,16 +100,15 @@ def _on_geocode(staff: Staff, ctx: PageContext) -> None:
     if not address:
         st.session_state["lm_msg"] = ("warning", "cur.lm.no_address")
         return
-    lat, lon = float(ctx.city["lat"]), float(ctx.city["lon"])
-    bbox = (lat - 0.6, lon - 0.6, lat + 0.6, lon + 0.6)
     geocoder = staff_geocoder(staff.curator.store, staff.curator.store.url)
-    outcome = geocoder.search(address, city_bbox=bbox, language=staff.lang)
-    found = [r for r in outcome.results if r.source in ("nominatim", "cache", "coordinates")]
+    centre = (float(ctx.city["lat"]), float(ctx.city["lon"]))
+    outcome = geocode_address(geocoder, address, city_centre=centre, language=staff.lang)
+    found = list(outcome.results)
     st.session_state["lm_geo"] = found
     if outcome.code:
-        st.session_state["lm_msg"] = ("warning", f"plan.geo.{outcome.code}")
+        st.session_state["lm_msg"] = ("warning", f"cur.geo.{outcome.code}")
     elif not found:
-        st.session_state["lm_msg"] = ("warning", "plan.geo.not_found")
+        st.session_state["lm_msg"] = ("warning", "cur.geo.not_found")
     else:
         st.session_state[_key("lat")] = round(found[0].lat, 6)
         st.session_state[_key("lon")] = round(found[0].lon, 6)

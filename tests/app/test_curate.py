@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,8 +11,9 @@ from streamlit.testing.v1 import AppTest
 
 from itinerary import accounts as acc
 from itinerary import curation as cu
-from itinerary import store
+from itinerary import geodesy, store
 from tests.app.conftest import AppFactory
+from tests.nominatim_standin import NominatimStandin
 
 PASSWORD = "correct horse battery"
 
@@ -226,3 +228,57 @@ def test_visitor_and_kiosk_pages_do_not_link_to_curate(make_app: AppFactory) -> 
         assert not any("curate" in link for link in links), (page, links)
         if page != "pages/kiosk.py":  # the kiosk links nowhere; the others link the visitor pages
             assert len(links) == 3, (page, links)
+
+
+@pytest.fixture
+def standin(monkeypatch: pytest.MonkeyPatch) -> Iterator[NominatimStandin]:
+    with NominatimStandin() as server:
+        monkeypatch.setenv("CITYPLUS_NOMINATIM_DOMAIN", server.domain)
+        monkeypatch.setenv("CITYPLUS_NOMINATIM_SCHEME", "http")
+        monkeypatch.setenv("CITYPLUS_GEOCODER", "on")
+        yield server
+
+
+@pytest.mark.usefixtures("db")
+def test_geocoding_an_address_sets_the_position(make_app: AppFactory, standin: NominatimStandin) -> None:
+    at = curate(make_app, "eddie")
+    at.selectbox(key="lm_pick").set_value("__new__").run()
+    at.text_input(key="lm_f_name").set_value("Bay hotel")
+    at.text_input(key="lm_f_address").set_value("Shenzhen Bay Hotel")
+    at = at.button(key="lm_geocode").click().run()
+    assert "Position set from the address" in " ".join(i.value for i in at.info)
+    assert (at.number_input(key="lm_f_lat").value, at.number_input(key="lm_f_lon").value) == (22.5313, 113.9868)
+    assert len(standin.search_requests()) == 1
+
+
+@pytest.mark.usefixtures("db")
+@pytest.mark.parametrize(
+    ("behaviour", "message"),
+    [("failing", "The address search failed"), ("empty", "No place found for that address")],
+)
+def test_a_failed_lookup_says_so_and_keeps_the_form(
+    make_app: AppFactory, standin: NominatimStandin, behaviour: str, message: str
+) -> None:
+    standin.behaviour = behaviour  # type: ignore[assignment]
+    at = curate(make_app, "eddie")
+    at.selectbox(key="lm_pick").set_value("__new__").run()
+    at.text_input(key="lm_f_name").set_value("Bay hotel")
+    at.text_input(key="lm_f_address").set_value("Shenzhen Bay Hotel")
+    lat = at.number_input(key="lm_f_lat").value
+    at = at.button(key="lm_geocode").click().run()
+    assert message in " ".join(w.value for w in at.warning)
+    assert at.number_input(key="lm_f_lat").value == lat
+    assert at.text_input(key="lm_f_name").value == "Bay hotel"
+
+
+@pytest.mark.usefixtures("db")
+def test_coordinates_from_a_chinese_map_app_are_converted(make_app: AppFactory) -> None:
+    at = curate(make_app, "eddie")
+    at.selectbox(key="lm_pick").set_value("__new__").run()
+    wgs = (22.533, 114.055)
+    gcj = geodesy.wgs84_to_gcj02(*wgs)
+    at.number_input(key="lm_f_lat").set_value(round(gcj[0], 6))
+    at.number_input(key="lm_f_lon").set_value(round(gcj[1], 6))
+    at = at.button(key="lm_gcj").click().run()
+    lat, lon = at.number_input(key="lm_f_lat").value, at.number_input(key="lm_f_lon").value
+    assert abs(lat - wgs[0]) < 2e-6 and abs(lon - wgs[1]) < 2e-6

@@ -1,0 +1,107 @@
+"""Curate in headless Chromium: sign in, add a landmark by clicking the map, publish it, and
+see it on Explore. Runs its own server and database: it changes content."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from itinerary import accounts as acc
+from itinerary import curation as cu
+from itinerary import store
+from tests.browser.conftest import (
+    AppServer,
+    Traffic,
+    map_frame,
+    pins,
+    screenshot,
+    start_server,
+    stop_server,
+    wait_ready,
+)
+from tests.conftest import DATA
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def staff_server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[AppServer]:
+    tmp = tmp_path_factory.mktemp("curate")
+    data_dir = tmp / "data"
+    shutil.copytree(DATA, data_dir)
+    database = store.open_store(f"sqlite:///{tmp / 'browser.db'}")
+    store.ensure_seeded(database, data_dir)
+    acc.AccountStore(database).add("eddie", PASSWORD, acc.EDITOR, ["shenzhen"])
+    server = start_server(tmp, data_dir)
+    yield server
+    stop_server(server)
+
+
+def choose(page: Page, label: str, option: str) -> None:
+    """Pick ``option`` in the Streamlit selectbox labelled ``label``."""
+    page.get_by_label(label, exact=True).click()
+    page.get_by_role("option", name=option).first.click()
+    wait_ready(page)
+
+
+def test_sign_in_add_a_landmark_by_map_click_publish_and_see_it_on_explore(
+    page: Page, staff_server: AppServer, traffic: Traffic, tmp_path: Path
+) -> None:
+    # a new browser session opening /curate directly sees nothing but the sign-in form
+    page.goto(staff_server.url + "/curate")
+    wait_ready(page)
+    expect(page.get_by_role("heading", name="Staff sign-in")).to_be_visible()
+    expect(page.get_by_text("Landmark", exact=True)).to_have_count(0)
+    page.get_by_label("User name").fill("eddie")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    wait_ready(page)
+    expect(page.get_by_role("heading", name="Curate content")).to_be_visible()
+
+    choose(page, "Landmark", "➕ New landmark")
+    page.get_by_label("Id (stable, used in links)").fill("talent-park")
+    page.get_by_label("Name (English)").fill("Talent Park")
+    page.get_by_label("Name (Chinese)").fill("人才公园")
+    page.get_by_label("Name (Chinese)").press("Tab")
+    wait_ready(page)
+    lat_box = page.get_by_label("Latitude (WGS84)")
+    before = lat_box.input_value()
+
+    # click the map somewhere south-west of its centre: the position follows the click
+    frame = map_frame(page)
+    box = frame.frame_element().bounding_box()  # type: ignore[attr-defined]
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] * 0.35, box["y"] + box["height"] * 0.65)
+    wait_ready(page)
+    expect(page.get_by_text("Position set from the map click.")).to_be_visible()
+    after_lat = float(lat_box.input_value())
+    assert after_lat != float(before) and after_lat < float(before)
+
+    choose(page, "Status", "published")
+    screenshot(page, "curate-landmark-new")
+    page.get_by_role("button", name="Save").click()
+    wait_ready(page)
+    expect(page.get_by_text("Saved.", exact=True)).to_be_visible()
+
+    database = store.open_store(f"sqlite:///{staff_server.data_dir.parent / 'browser.db'}")
+    lm, version = cu.Curator(database).landmark("talent-park")
+    assert (lm.status, lm.name_zh, version) == ("published", "人才公园", 1)
+    assert abs(lm.lat - after_lat) < 1e-6
+
+    # a visitor's Explore shows it
+    page.goto(staff_server.url + "/?city=shenzhen")
+    wait_ready(page)
+    assert "talent-park" in pins(page)
+    assert traffic.outside == [] and traffic.app_errors() == []
+
+
+def test_curate_on_a_phone_shows_the_sign_in_form(page: Page, staff_server: AppServer) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(staff_server.url + "/curate?lang=zh")
+    wait_ready(page)
+    expect(page.get_by_role("heading", name="工作人员登录")).to_be_visible()
+    screenshot(page, "curate-signin-phone-zh")
