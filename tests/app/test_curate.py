@@ -247,7 +247,10 @@ def test_geocoding_an_address_sets_the_position(make_app: AppFactory, standin: N
     at.text_input(key="lm_f_address").set_value("Shenzhen Bay Hotel")
     at = at.button(key="lm_geocode").click().run()
     assert "Position set from the address" in " ".join(i.value for i in at.info)
-    assert (at.number_input(key="lm_f_lat").value, at.number_input(key="lm_f_lon").value) == (22.5313, 113.9868)
+    assert (at.number_input(key="lm_f_lat").value, at.number_input(key="lm_f_lon").value) == (
+        22.5313,
+        113.9868,
+    )
     assert len(standin.search_requests()) == 1
 
 
