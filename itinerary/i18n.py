@@ -385,7 +385,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "精选行程排在前面，并在活动展台上展示。",
     },
     "cur.lm.pick": {"en": "Landmark", "zh": "地标"},
-    "cur.lm.new": {"en": "➕ New landmark", "zh": "➕ 新建地标"},
+    "cur.lm.new": {"en": "+ New landmark", "zh": "+ 新建地标"},
     "cur.lm.geocode": {"en": "Find address", "zh": "查找地址"},
     "cur.lm.geocoded": {
         "en": "Position set from the address. Check it on the map.",
@@ -414,7 +414,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "可能重复：{name}（{id}），{reason}。",
     },
     "cur.it.pick": {"en": "Itinerary", "zh": "行程"},
-    "cur.it.new": {"en": "➕ New itinerary", "zh": "➕ 新建行程"},
+    "cur.it.new": {"en": "+ New itinerary", "zh": "+ 新建行程"},
     "cur.it.stops": {"en": "Stops", "zh": "站点"},
     "cur.it.up": {"en": "Move up", "zh": "上移"},
     "cur.it.down": {"en": "Move down", "zh": "下移"},
@@ -502,6 +502,70 @@ STRINGS: dict[str, dict[str, str]] = {
     "cur.geo.service_error": {
         "en": "The address search failed. Nothing changed; try again or click the map.",
         "zh": "地址搜索出错。未做任何更改；请重试或点击地图。",
+    },
+    "cur.tr.export": {"en": "Export", "zh": "导出"},
+    "cur.tr.export_help": {
+        "en": "The city's landmarks and itineraries (drafts and archived too) in the data contract: importable again unchanged.",
+        "zh": "本城市的地标和行程（包括草稿和已归档）按数据格式导出，可原样再次导入。",
+    },
+    "cur.tr.export_zip": {"en": "Download CSV files (zip)", "zh": "下载 CSV 文件（zip）"},
+    "cur.tr.export_geojson": {"en": "Download GeoJSON", "zh": "下载 GeoJSON"},
+    "cur.tr.import": {"en": "Import", "zh": "导入"},
+    "cur.tr.not_allowed": {
+        "en": "Your account may not import into this city.",
+        "zh": "您的账号无权向此城市导入。",
+    },
+    "cur.tr.import_help": {
+        "en": "Data-contract CSV files (saved as CSV UTF-8), a zip of them, or GeoJSON points. Rows are added or updated by id, never deleted. You see every change and every problem before anything is written.",
+        "zh": "数据格式的 CSV 文件（保存为 CSV UTF-8）、其 zip 压缩包或 GeoJSON 点。按 ID 新增或更新，从不删除。写入前可查看每项更改和每个问题。",
+    },
+    "cur.tr.files": {"en": "Files", "zh": "文件"},
+    "cur.tr.geocode": {"en": "Look up addresses of rows without coordinates", "zh": "为没有坐标的行查找地址"},
+    "cur.tr.geocode_help": {
+        "en": "Rows with an address but empty lat and lon are geocoded, one a second.",
+        "zh": "有地址但经纬度为空的行将被地理编码，每秒一条。",
+    },
+    "cur.tr.preview": {"en": "Check and preview", "zh": "检查并预览"},
+    "cur.tr.reading": {"en": "Reading the files…", "zh": "正在读取文件…"},
+    "cur.tr.progress": {"en": "{done} of {total}: {label}", "zh": "{done} / {total}：{label}"},
+    "cur.tr.applying": {"en": "Importing…", "zh": "正在导入…"},
+    "cur.tr.has_problems": {
+        "en": "{n} problem(s): nothing can be imported until they are fixed in the files.",
+        "zh": "发现 {n} 个问题：须先在文件中修正，才能导入。",
+    },
+    "cur.tr.where": {"en": "Where", "zh": "位置"},
+    "cur.tr.new": {"en": "(new)", "zh": "（新增）"},
+    "cur.tr.found": {"en": "Found", "zh": "找到"},
+    "cur.tr.geocoded": {"en": "Positions found from addresses: check them", "zh": "按地址找到的位置：请核对"},
+    "cur.tr.nothing": {
+        "en": "Nothing to import: the files match the database.",
+        "zh": "无需导入：文件与数据库一致。",
+    },
+    "cur.tr.apply": {"en": "Import {n} change(s), all or nothing", "zh": "导入 {n} 项更改（全部或全不）"},
+    "cur.tr.applied": {"en": "Imported: {summary}", "zh": "已导入：{summary}"},
+    "cur.tr.stale": {
+        "en": "Not imported: someone changed this content after your preview. Nothing was written; check and preview again.",
+        "zh": "未导入：预览之后有人更改了内容。未写入任何数据；请重新检查并预览。",
+    },
+    "cur.tr.kind.city": {"en": "city", "zh": "城市"},
+    "cur.tr.kind.theme": {"en": "theme", "zh": "主题"},
+    "cur.tr.kind.landmark": {"en": "landmark", "zh": "地标"},
+    "cur.tr.kind.itinerary": {"en": "itinerary", "zh": "行程"},
+    "cur.tr.count.city": {
+        "en": "Cities: {added} new, {changed} changed, {same} unchanged",
+        "zh": "城市：新增 {added}，更改 {changed}，未变 {same}",
+    },
+    "cur.tr.count.theme": {
+        "en": "Themes: {added} new, {changed} changed, {same} unchanged",
+        "zh": "主题：新增 {added}，更改 {changed}，未变 {same}",
+    },
+    "cur.tr.count.landmark": {
+        "en": "Landmarks: {added} new, {changed} changed, {same} unchanged",
+        "zh": "地标：新增 {added}，更改 {changed}，未变 {same}",
+    },
+    "cur.tr.count.itinerary": {
+        "en": "Itineraries: {added} new, {changed} changed, {same} unchanged",
+        "zh": "行程：新增 {added}，更改 {changed}，未变 {same}",
     },
 }
 

@@ -17,7 +17,7 @@ from ui.staff_itineraries import itineraries_section
 from ui.staff_landmarks import landmarks_section
 from ui.staff_transfer import transfer_section
 
-ctx = setup_page("nav.curate", pickers=False)
+ctx = setup_page("nav.curate", pickers=False, sidebar=True)  # staff pickers: ui.staff
 account, accounts = require_staff(ctx)  # stops the run with the sign-in form when signed out
 lang = ctx.lang
 

@@ -136,14 +136,16 @@ def _sidebar_pickers(cities: pd.DataFrame, city_id: str, lang: str) -> None:
         )
 
 
-def setup_page(title_key: str, *, layout: str = "wide", pickers: bool = True) -> PageContext:
+def setup_page(
+    title_key: str, *, layout: str = "wide", pickers: bool = True, sidebar: bool | None = None
+) -> PageContext:
     """Configure the page, load content (or show the data error page), resolve city and language."""
     lang = current_lang()
     st.set_page_config(
         page_title=f"{t(title_key, lang)} · {t('app.title', lang)}",
         page_icon=PAGE_ICON,
         layout=layout,  # type: ignore[arg-type]
-        initial_sidebar_state="auto" if pickers else "collapsed",
+        initial_sidebar_state="auto" if (pickers if sidebar is None else sidebar) else "collapsed",
     )
     notices: list[str] = []
     raw_lang = st.query_params.get("lang")

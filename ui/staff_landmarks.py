@@ -345,8 +345,12 @@ def landmarks_section(staff: Staff, ctx: PageContext) -> None:
         folium.Marker(
             (lat, lon),
             tooltip=maps.escape(t("cur.lm.here", lang)),
+            # a drawn pin: an emoji needs a font that kiosks and servers may lack
             icon=folium.DivIcon(
-                html='<div class="cityplus-edit-pin" style="font-size:28px;line-height:28px;transform:translate(-8px,-24px)">📍</div>'
+                html='<div class="cityplus-edit-pin" style="width:22px;height:22px;border-radius:50%;'
+                "background:#d32f2f;border:4px solid #fff;box-shadow:0 0 0 2px #d32f2f,0 2px 6px #0006;"
+                'transform:translate(-11px,-11px)"></div>',
+                icon_size=(0, 0),
             ),
         ).add_to(pins)
         st.caption(t("cur.lm.map_help", lang))

@@ -23,13 +23,14 @@ from tests.browser.conftest import (
     stop_server,
     wait_ready,
 )
-from tests.conftest import DATA
+from tests.conftest import DATA, ROOT
 
 PASSWORD = "correct horse battery"
+IMPORTS = ROOT / "tests" / "fixtures" / "imports"
 
 
 @pytest.fixture(scope="module")
-def staff_server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[AppServer]:
+def app_server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[AppServer]:
     tmp = tmp_path_factory.mktemp("curate")
     data_dir = tmp / "data"
     shutil.copytree(DATA, data_dir)
@@ -48,32 +49,45 @@ def choose(page: Page, label: str, option: str) -> None:
     wait_ready(page)
 
 
-def test_sign_in_add_a_landmark_by_map_click_publish_and_see_it_on_explore(
-    page: Page, staff_server: AppServer, traffic: Traffic, tmp_path: Path
-) -> None:
-    # a new browser session opening /curate directly sees nothing but the sign-in form
-    page.goto(staff_server.url + "/curate")
+def sign_in(page: Page, url: str) -> None:
+    page.goto(url + "/curate")
     wait_ready(page)
-    expect(page.get_by_role("heading", name="Staff sign-in")).to_be_visible()
-    expect(page.get_by_text("Landmark", exact=True)).to_have_count(0)
-    page.get_by_label("User name").fill("eddie")
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("textbox", name="User name").fill("eddie")
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     wait_ready(page)
     expect(page.get_by_role("heading", name="Curate content")).to_be_visible()
 
-    choose(page, "Landmark", "➕ New landmark")
-    page.get_by_label("Id (stable, used in links)").fill("talent-park")
-    page.get_by_label("Name (English)").fill("Talent Park")
-    page.get_by_label("Name (Chinese)").fill("人才公园")
-    page.get_by_label("Name (Chinese)").press("Tab")
+
+def test_sign_in_add_a_landmark_by_map_click_publish_and_see_it_on_explore(
+    page: Page, app_server: AppServer, traffic: Traffic, tmp_path: Path
+) -> None:
+    # a new browser session opening /curate directly sees nothing but the sign-in form
+    page.goto(app_server.url + "/curate")
     wait_ready(page)
-    lat_box = page.get_by_label("Latitude (WGS84)")
+    expect(page.get_by_role("heading", name="Staff sign-in")).to_be_visible()
+    expect(page.get_by_text("Landmark", exact=True)).to_have_count(0)
+    page.get_by_label("User name").fill("eddie")
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    wait_ready(page)
+    expect(page.get_by_role("heading", name="Curate content")).to_be_visible()
+
+    choose(page, "Landmark", "+ New landmark")
+    page.get_by_role("textbox", name="Id (stable, used in links)").fill("talent-park")
+    page.get_by_role("textbox", name="Name (English)").fill("Talent Park")
+    page.get_by_role("textbox", name="Name (Chinese)").fill("人才公园")
+    page.get_by_role("textbox", name="Name (Chinese)").press("Tab")
+    wait_ready(page)
+    lat_box = page.get_by_role("spinbutton", name="Latitude (WGS84)")
     before = lat_box.input_value()
 
     # click the map somewhere south-west of its centre: the position follows the click
     frame = map_frame(page)
-    box = frame.frame_element().bounding_box()  # type: ignore[attr-defined]
+    element = frame.frame_element()  # type: ignore[attr-defined]
+    element.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    box = element.bounding_box()
     assert box is not None
     page.mouse.click(box["x"] + box["width"] * 0.35, box["y"] + box["height"] * 0.65)
     wait_ready(page)
@@ -87,21 +101,41 @@ def test_sign_in_add_a_landmark_by_map_click_publish_and_see_it_on_explore(
     wait_ready(page)
     expect(page.get_by_text("Saved.", exact=True)).to_be_visible()
 
-    database = store.open_store(f"sqlite:///{staff_server.data_dir.parent / 'browser.db'}")
+    database = store.open_store(f"sqlite:///{app_server.data_dir.parent / 'browser.db'}")
     lm, version = cu.Curator(database).landmark("talent-park")
     assert (lm.status, lm.name_zh, version) == ("published", "人才公园", 1)
     assert abs(lm.lat - after_lat) < 1e-6
 
     # a visitor's Explore shows it
-    page.goto(staff_server.url + "/?city=shenzhen")
+    page.goto(app_server.url + "/?city=shenzhen")
     wait_ready(page)
     assert "talent-park" in pins(page)
     assert traffic.outside == [] and traffic.app_errors() == []
 
 
-def test_curate_on_a_phone_shows_the_sign_in_form(page: Page, staff_server: AppServer) -> None:
+def test_curate_on_a_phone_shows_the_sign_in_form(page: Page, app_server: AppServer) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(staff_server.url + "/curate?lang=zh")
+    page.goto(app_server.url + "/curate?lang=zh")
     wait_ready(page)
     expect(page.get_by_role("heading", name="工作人员登录")).to_be_visible()
     screenshot(page, "curate-signin-phone-zh")
+
+
+def test_import_a_spreadsheet_with_a_bad_row_shows_exactly_what_is_wrong(
+    page: Page, app_server: AppServer
+) -> None:
+    sign_in(page, app_server.url)
+    page.get_by_role("radio", name="Import / export").click()
+    wait_ready(page)
+    page.locator("input[type=file]").set_input_files(str(IMPORTS / "excel-bad-row" / "landmarks.csv"))
+    wait_ready(page)
+    page.get_by_role("button", name="Check and preview").click()
+    wait_ready(page)
+    expect(page.get_by_text("5 problem(s): nothing can be imported")).to_be_visible()
+    report = page.locator("[data-testid=stCode]").inner_text()
+    assert "landmarks.csv:4: visit_minutes: 'sixty' is not a whole number" in report
+    assert "landmarks.csv:4: lat: '22,5445' is not a decimal number" in report
+    screenshot(page, "curate-import-bad-row")
+    database = store.open_store(f"sqlite:///{app_server.data_dir.parent / 'browser.db'}")
+    with pytest.raises(cu.NotFound):
+        cu.Curator(database).landmark("civic-center")
