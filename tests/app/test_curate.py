@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from itinerary import accounts as acc
@@ -285,3 +287,82 @@ def test_coordinates_from_a_chinese_map_app_are_converted(make_app: AppFactory) 
     at = at.button(key="lm_gcj").click().run()
     lat, lon = at.number_input(key="lm_f_lat").value, at.number_input(key="lm_f_lon").value
     assert abs(lat - wgs[0]) < 2e-6 and abs(lon - wgs[1]) < 2e-6
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db(request: pytest.FixtureRequest, app_env: Path, monkeypatch: pytest.MonkeyPatch) -> store.Store:
+    """The app on SQLite or on PostgreSQL, seeded, with one admin made by the command line's code."""
+    url = str(request.getfixturevalue("pg_url" if request.param == "postgresql" else "sqlite_url"))
+    monkeypatch.setenv("CITYPLUS_DB_URL", url)
+    database = store.open_store(url)
+    store.ensure_seeded(database, app_env)
+    acc.AccountStore(database).add("ada", PASSWORD, acc.ADMIN)
+    return database
+
+
+def test_done_when_a_new_editor_curates_on_either_database(
+    make_app: AppFactory, any_db: store.Store, standin: NominatimStandin
+) -> None:
+    # nothing without signing in, not even with a made-up session token
+    at = make_app("pages/curate.py")
+    at.session_state["staff_token"] = "made-up"
+    at = at.run()
+    assert [t.value for t in at.title] == ["Staff sign-in"] and len(at.button_group) == 0
+
+    # an admin creates a new editor
+    at = curate(make_app, "ada")
+    at.button_group[0].set_value("accounts").run()
+    at.text_input(key="acc_new_user").set_value("nina")
+    at.multiselect(key="acc_new_cities").set_value(["shenzhen"])
+    at.text_input(key="acc_new_password").set_value("nina's long password")
+    at.text_input(key="acc_new_password2").set_value("nina's long password")
+    at.button(key="acc_add").click().run()
+
+    # the editor signs in and adds a landmark with a geocoded address, published
+    at = make_app("pages/curate.py")
+    at = sign_in(at, "nina", "nina's long password")
+    at.selectbox(key="lm_pick").set_value("__new__").run()
+    at.text_input(key="lm_f_id").set_value("shenzhen-bay-hotel")
+    at.text_input(key="lm_f_name").set_value("Shenzhen Bay Hotel")
+    at.text_input(key="lm_f_address").set_value("Shenzhen Bay Hotel")
+    at = at.button(key="lm_geocode").click().run()
+    at.selectbox(key="lm_f_status").set_value("published")
+    at = at.button(key="lm_save").click().run()
+    assert not errors(at), markdown(at)
+    curator = cu.Curator(any_db)
+    hotel, _ = curator.landmark("shenzhen-bay-hotel")
+    assert (hotel.lat, hotel.lon, hotel.status) == (22.5313, 113.9868, "published")
+
+    # ... builds and publishes an itinerary with it
+    at.button_group[0].set_value("itineraries").run()
+    at.selectbox(key="it_pick").set_value("__new__").run()
+    at.text_input(key="it_f_id").set_value("bay-evening")
+    at.text_input(key="it_f_title").set_value("Bay evening")
+    for landmark_id in ("shenzhen-bay-hotel", "oct-loft"):
+        at.selectbox(key="it_add").set_value(landmark_id)
+        at = at.button(key="it_add_btn").click().run()
+    at.selectbox(key="it_f_status").set_value("published")
+    at = at.button(key="it_save").click().run()
+    assert not errors(at), markdown(at)
+    it, stops, _ = curator.itinerary("bay-evening")
+    assert it.status == "published" and [s.landmark_id for s in stops] == ["shenzhen-bay-hotel", "oct-loft"]
+
+    # ... edits it today after an edit made yesterday, and restores yesterday's version
+    at.text_input(key="it_f_title").set_value("Bay evening walk")
+    at = at.button(key="it_save").click().run()
+    first = (store.changes.c.entity_id == "bay-evening") & (store.changes.c.version == 1)
+    with any_db.engine.begin() as conn:  # the first version was saved yesterday
+        saved_at = conn.execute(sa.select(store.changes.c.at).where(first)).scalar_one()
+        conn.execute(store.changes.update().where(first).values(at=saved_at - timedelta(days=1)))
+    at.text_input(key="it_f_title").set_value("Bay evening stroll")
+    at = at.button(key="it_save").click().run()
+    assert curator.itinerary("bay-evening")[0].title == "Bay evening stroll"
+    yesterday = next(c for c in curator.history(cu.ITINERARY, "bay-evening") if c.version == 1)
+    at = at.button(key="it_hist_restore_1").click().run()
+    assert not at.exception and "Restored" in " ".join(s.value for s in at.success)
+    assert curator.itinerary("bay-evening")[0].title == yesterday.after["title"] == "Bay evening"
+    assert [c.username for c in curator.history(cu.ITINERARY, "bay-evening")][:1] == ["nina"]
+
+    # ... and visitors of the city see the new landmark and itinerary
+    explore = make_app("pages/itineraries.py")
+    assert any("Bay evening" in s.value for s in explore.subheader)
