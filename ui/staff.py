@@ -75,26 +75,28 @@ def require_staff(ctx: PageContext) -> tuple[acc.Account, acc.AccountStore]:
     if account is not None and acc.can(account, acc.VIEW_CURATE):
         return account, accounts
     st.session_state.pop(TOKEN_KEY, None)
-    st.title(t("cur.signin.title", lang), anchor=False)
-    if had_token:
-        st.info(t("cur.signin.expired", lang))
-    message = st.session_state.get("signin_message")
-    if message:
-        st.error(message)
-    if not accounts.has_admin() and not accounts.list():
-        st.info(t("cur.signin.no_accounts", lang))
-        st.code("python -m itinerary user add NAME --role admin", language="bash")
-    with st.form("signin", border=True, enter_to_submit=True):
-        st.text_input(t("cur.signin.user", lang), key="signin_user", autocomplete="username")
-        st.text_input(
-            t("cur.signin.password", lang),
-            type="password",
-            key="signin_password",
-            autocomplete="current-password",
-        )
-        st.form_submit_button(
-            t("cur.signin.submit", lang), type="primary", on_click=_sign_in, args=(accounts, lang)
-        )
+    _, middle, _ = st.columns([1, 2, 1])  # a narrow form on wide screens; stacked on phones
+    with middle:
+        st.title(t("cur.signin.title", lang), anchor=False)
+        if had_token:
+            st.info(t("cur.signin.expired", lang))
+        message = st.session_state.get("signin_message")
+        if message:
+            st.error(message)
+        if not accounts.has_admin() and not accounts.list():
+            st.info(t("cur.signin.no_accounts", lang))
+            st.code("python -m itinerary user add NAME --role admin", language="bash")
+        with st.form("signin", border=True, enter_to_submit=True):
+            st.text_input(t("cur.signin.user", lang), key="signin_user", autocomplete="username")
+            st.text_input(
+                t("cur.signin.password", lang),
+                type="password",
+                key="signin_password",
+                autocomplete="current-password",
+            )
+            st.form_submit_button(
+                t("cur.signin.submit", lang), type="primary", on_click=_sign_in, args=(accounts, lang)
+            )
     st.stop()
     raise AssertionError("unreachable")
 
