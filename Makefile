@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install run test test-fast lint bench browser constraints clean
+.PHONY: install run test test-fast lint bench browser postgres constraints clean
 
 install: $(VENV)/.installed
 
@@ -25,13 +25,32 @@ browser:
 	  echo "Could not install Chromium: run 'apt-get install chromium fonts-noto-cjk' as root."; \
 	else echo "No apt-get: install Chromium at $(CHROMIUM) for the browser tests."; fi
 
+# The PostgreSQL server the tests use (tests/conftest.py: CITYPLUS_TEST_PG_URL, default
+# postgresql+psycopg://postgres@127.0.0.1:5432/test, trust authentication). Started through
+# Debian's pg_ctlcluster when it is down; fails when it still does not answer. `make run` and the
+# app's default SQLite database never need it.
+PG_CHECK = $(PY) -c 'import psycopg, sqlalchemy as sa; from tests.conftest import PG_URL; \
+  psycopg.connect(sa.make_url(PG_URL).set(drivername="postgresql").render_as_string(False), connect_timeout=3).close()'
+postgres: install
+	@$(PG_CHECK) 2>/dev/null && exit 0; \
+	if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then \
+	  echo "PostgreSQL is down; starting it"; \
+	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start || true; \
+	  for i in 1 2 3 4 5; do $(PG_CHECK) 2>/dev/null && exit 0; sleep 1; done; \
+	fi; \
+	$(PG_CHECK) 2>&1 | grep -v -e '^Traceback' -e '^  ' | sed 's/^[a-zA-Z.]*Error: //'; \
+	echo "PostgreSQL is not up: the tests need it at CITYPLUS_TEST_PG_URL (default 127.0.0.1:5432," \
+	  "database test, user postgres, trust authentication)."; \
+	echo "Start it with: pg_ctlcluster --skip-systemctl-redirect \$$(ls /etc/postgresql) main start"; \
+	exit 1
+
 run: install
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
-test: install browser
+test: install browser postgres
 	$(PY) -m pytest
 
-test-fast: install
+test-fast: install postgres
 	$(PY) -m pytest tests/unit tests/app
 
 lint: install

@@ -2,6 +2,10 @@
 
 Every write runs in one transaction and bumps ``data_version`` in the database, so readers in
 any process can tell when to refresh their caches.
+
+The schema is owned by the Alembic migrations in ``itinerary/migrations``; ``metadata`` below
+describes the newest revision (a test compares the two). ``open_store`` upgrades the database
+to it, under a lock, so several processes may start on one new database at once.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -20,9 +24,18 @@ from sqlalchemy.engine import Connection, Engine
 from itinerary import seed
 from itinerary.models import City, Dataset, Itinerary, Landmark, Stop, Theme
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB_PATH = PROJECT_ROOT / "var" / "cityplus.db"
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# The newest revision in MIGRATIONS_DIR (a test checks). Known here so that a process starting on
+# an up-to-date database checks it with one query, without loading Alembic (about 0.4 s).
+SCHEMA_HEAD = "0002"
+# PostgreSQL advisory lock around migrations: this key ("CP+") and a hash of the schema name
+MIGRATION_LOCK_KEY = 0x43502B
 
 metadata = sa.MetaData()
 
@@ -194,10 +207,80 @@ def default_data_dir() -> Path:
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA busy_timeout=10000")  # first: switching to WAL may wait for another process
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")  # readers in other processes never block on a writer
-    cur.execute("PRAGMA busy_timeout=10000")
     cur.close()
+
+
+def _sqlite_migration_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # Foreign keys stay off while migrating: a batch operation rebuilds a table by copying it and
+    # dropping the original, and with them on that drop would cascade (itinerary_stops) or fail.
+    # The driver must not manage transactions itself: SQLAlchemy's "begin" below does.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.close()
+
+
+def _sqlite_begin_immediate(conn: Connection) -> None:
+    # takes the write lock at once: a second process starting on the same new database waits
+    # here, then finds the schema up to date (and SQLite's DDL is transactional this way)
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """Alembic's configuration, without an ini file; ``connection`` is what env.py migrates."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def current_revision(conn: Connection) -> str | None:
+    """The database's migration revision (None: new, or made before migrations existed)."""
+    if not sa.inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+
+@contextmanager
+def migration_connection(url: str | sa.URL, engine: Engine | None = None) -> Iterator[Connection]:
+    """A connection in a transaction that holds the database's migration lock until it commits.
+
+    PostgreSQL: a transaction-level advisory lock per schema (DDL is transactional there).
+    SQLite: ``BEGIN IMMEDIATE`` on a connection of its own, foreign keys off (checked at the end).
+    """
+    url = sa.make_url(url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        mig = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        sa.event.listen(mig, "connect", _sqlite_migration_pragmas)
+        sa.event.listen(mig, "begin", _sqlite_begin_immediate)
+        try:
+            with mig.begin() as conn:
+                yield conn
+                problems = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if problems:
+                    raise RuntimeError(f"migration broke foreign keys: {problems[:5]}")
+        finally:
+            mig.dispose()
+        return
+    own = engine is None
+    engine = engine or sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(
+                    sa.text("SELECT pg_advisory_xact_lock(:key, hashtext(coalesce(current_schema(), '')))"),
+                    {"key": MIGRATION_LOCK_KEY},
+                )
+            yield conn
+    finally:
+        if own:
+            engine.dispose()
 
 
 class Store:
@@ -213,7 +296,25 @@ class Store:
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
 
     def create_schema(self) -> None:
-        metadata.create_all(self.engine)
+        """Migrate the database to the newest revision (``alembic upgrade head``).
+
+        Costs one revision query when it is up to date (every process start). Otherwise it
+        migrates under the migration lock, checking again once it holds it, so concurrent starts
+        migrate once. A database made before migrations (tables, no ``alembic_version``) is
+        adopted by revision 0001, which creates only what it lacks.
+        """
+        with self.engine.connect() as conn:
+            if current_revision(conn) == SCHEMA_HEAD:
+                return
+        from alembic import command
+
+        with migration_connection(self.engine.url, self.engine) as conn:
+            if current_revision(conn) != SCHEMA_HEAD:
+                command.upgrade(alembic_config(conn), "head")
+
+    def schema_revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            return current_revision(conn)
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:

@@ -34,8 +34,10 @@ def mini_dir(tmp_path: Path) -> Path:
 
 def pg_schema_url(schema: str) -> str:
     """The test server's URL with ``schema`` first on the search path."""
-    return sa.make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-        hide_password=False
+    return (
+        sa.make_url(PG_URL)
+        .update_query_dict({"options": f"-csearch_path={schema}"})
+        .render_as_string(hide_password=False)
     )
 
 

@@ -51,8 +51,9 @@ class CountingHasher(PasswordHasher):
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> store.Store:
-    return store.open_store(f"sqlite:///{tmp_path}/a.db")
+def db(db_url: str) -> store.Store:
+    """A new database; every test using it runs on SQLite and on PostgreSQL."""
+    return store.open_store(db_url)
 
 
 @pytest.fixture
@@ -353,7 +354,8 @@ def test_a_lock_that_ran_out_counts_failures_afresh(
     assert accounts.authenticate("eddie", "wrong") == acc.SignInResult(False, None, acc.BAD_CREDENTIALS, 0.5)
     row = stored(db, store.accounts)[0]
     assert (row["failed_count"], row["locked_until"]) == (1, None)
-    assert row["last_failed_at"] == clock.now.replace(tzinfo=None)  # SQLite keeps UTC without the zone
+    failed_at = row["last_failed_at"]  # SQLite keeps UTC without the zone, PostgreSQL a timestamptz
+    assert (failed_at if failed_at.tzinfo else failed_at.replace(tzinfo=UTC)) == clock.now
 
 
 def test_success_resets_the_count(accounts: AccountStore) -> None:

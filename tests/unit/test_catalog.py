@@ -1,4 +1,4 @@
-"""Catalog frames and filters on a real seeded SQLite database."""
+"""Catalog frames and filters on a real seeded database (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 

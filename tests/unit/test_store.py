@@ -1,4 +1,4 @@
-"""The SQLite store: round trip, data version, seeding in one transaction."""
+"""The store on SQLite and PostgreSQL: round trip, data version, seeding in one transaction."""
 
 from __future__ import annotations
 

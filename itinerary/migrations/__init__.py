@@ -1,0 +1,1 @@
+"""Alembic migrations of the content database (see ``itinerary.store.create_schema``)."""

@@ -1,0 +1,379 @@
+"""Alembic migrations on SQLite and PostgreSQL: fresh databases, adopted old ones, downgrades, races."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from itinerary import seed, store
+from tests.conftest import ROOT
+
+# --- the schema before migrations, frozen: what the app's create_all made until 0002 ---------------
+
+LEGACY = sa.MetaData()
+sa.Table(
+    "cities",
+    LEGACY,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("name_zh", sa.Text, nullable=False),
+    sa.Column("country", sa.Text, nullable=False),
+    sa.Column("lat", sa.Float, nullable=False),
+    sa.Column("lon", sa.Float, nullable=False),
+    sa.Column("zoom", sa.Integer, nullable=False),
+    sa.Column("timezone", sa.String(64), nullable=False),
+)
+sa.Table(
+    "themes",
+    LEGACY,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("label", sa.Text, nullable=False),
+    sa.Column("label_zh", sa.Text, nullable=False),
+    sa.Column("color", sa.String(7), nullable=False),
+    sa.Column("icon", sa.String(64), nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("description_zh", sa.Text, nullable=False),
+)
+sa.Table(
+    "landmarks",
+    LEGACY,
+    sa.Column("id", sa.String(128), primary_key=True),
+    sa.Column("city_id", sa.String(64), sa.ForeignKey("cities.id"), nullable=False, index=True),
+    *(sa.Column(name, sa.Text, nullable=False) for name in ("name", "name_zh")),
+    sa.Column("lat", sa.Float, nullable=False),
+    sa.Column("lon", sa.Float, nullable=False),
+    *(
+        sa.Column(name, sa.Text, nullable=False)
+        for name in ("themes", "district", "address", "summary", "summary_zh")
+    ),
+    sa.Column("visit_minutes", sa.Integer, nullable=False),
+    sa.Column("opening_hours", sa.Text, nullable=False),
+    sa.Column("wheelchair", sa.String(16), nullable=False),
+    sa.Column("price", sa.Text, nullable=False),
+    sa.Column("website", sa.Text, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+)
+sa.Table(
+    "itineraries",
+    LEGACY,
+    sa.Column("id", sa.String(128), primary_key=True),
+    sa.Column("city_id", sa.String(64), sa.ForeignKey("cities.id"), nullable=False, index=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("title_zh", sa.Text, nullable=False),
+    sa.Column("theme_id", sa.String(64), nullable=False),
+    sa.Column("summary", sa.Text, nullable=False),
+    sa.Column("summary_zh", sa.Text, nullable=False),
+    sa.Column("mode", sa.String(16), nullable=False),
+    sa.Column("start_time", sa.String(5), nullable=False),
+    sa.Column("featured", sa.Boolean, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+)
+sa.Table(
+    "itinerary_stops",
+    LEGACY,
+    sa.Column(
+        "itinerary_id", sa.String(128), sa.ForeignKey("itineraries.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("landmark_id", sa.String(128), sa.ForeignKey("landmarks.id"), nullable=False),
+    sa.Column("dwell_minutes", sa.Integer, nullable=True),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("note_zh", sa.Text, nullable=False),
+)
+sa.Table(
+    "meta",
+    LEGACY,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+sa.Table(
+    "accounts",
+    LEGACY,
+    sa.Column("username", sa.String(32), primary_key=True),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("cities", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False),
+    sa.Column("failed_count", sa.Integer, nullable=False),
+    sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("last_failed_at", sa.DateTime(timezone=True), nullable=True),
+)
+sa.Table(
+    "sessions",
+    LEGACY,
+    sa.Column("token_sha256", sa.String(64), primary_key=True),
+    sa.Column(
+        "username",
+        sa.String(32),
+        sa.ForeignKey("accounts.username", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+)
+L = LEGACY.tables
+
+
+def engine_for(url: str) -> sa.Engine:
+    return sa.create_engine(url, poolclass=sa.pool.NullPool)
+
+
+def schema_diff(url: str, target: sa.MetaData) -> list[Any]:
+    """What Alembic's autogenerate would change to make the database match ``target``."""
+    engine = engine_for(url)
+    try:
+        with engine.connect() as conn:
+            ctx = MigrationContext.configure(
+                conn, opts={"compare_type": True, "compare_server_default": True}
+            )
+            return list(compare_metadata(ctx, target))
+    finally:
+        engine.dispose()
+
+
+def migrate(url: str, action: str, revision: str) -> None:
+    """``alembic upgrade|downgrade REVISION`` the way the app runs it (under the migration lock)."""
+    with store.migration_connection(url) as conn:
+        getattr(command, action)(store.alembic_config(conn), revision)
+
+
+def revision_of(url: str) -> str | None:
+    engine = engine_for(url)
+    try:
+        with engine.connect() as conn:
+            return store.current_revision(conn)
+    finally:
+        engine.dispose()
+
+
+def count(url: str, table: str) -> int:
+    engine = engine_for(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def fill_legacy(url: str, mini_dir: Path) -> seed.Dataset:
+    """The fixture content written into a database with the old schema, the old app's way."""
+    data = seed.load_dir(mini_dir)
+    engine = engine_for(url)
+    try:
+        with engine.begin() as conn:
+            for name, rows in (
+                ("cities", [asdict(c) for c in data.cities]),
+                ("themes", [asdict(t) for t in data.themes]),
+                ("landmarks", [{**asdict(lm), "themes": ";".join(lm.themes)} for lm in data.landmarks]),
+                ("itineraries", [asdict(i) for i in data.itineraries]),
+                ("itinerary_stops", [asdict(s) for s in data.stops]),
+                ("meta", [{"key": "data_version", "value": "7"}]),
+            ):
+                conn.execute(L[name].insert(), rows)
+            if "accounts" in sa.inspect(conn).get_table_names():
+                conn.execute(
+                    L["accounts"]
+                    .insert()
+                    .values(
+                        username="ada",
+                        password_hash="$argon2id$stand-in",
+                        role="admin",
+                        cities="*",
+                        created_at=sa.func.now(),
+                        disabled=False,
+                        failed_count=0,
+                    )
+                )
+    finally:
+        engine.dispose()
+    return data
+
+
+# --- tests --------------------------------------------------------------------------------------
+
+
+def test_schema_head_names_the_newest_migration() -> None:
+    scripts = ScriptDirectory.from_config(store.alembic_config())
+    assert scripts.get_heads() == [store.SCHEMA_HEAD], "raise SCHEMA_HEAD in itinerary/store.py"
+
+
+def test_a_new_database_is_migrated_to_the_tables_of_the_code(db_url: str) -> None:
+    db = store.open_store(db_url)
+    assert db.schema_revision() == store.SCHEMA_HEAD
+    assert schema_diff(db_url, store.metadata) == []
+
+
+def test_revision_0001_is_the_schema_before_migrations(db_url: str) -> None:
+    migrate(db_url, "upgrade", "0001")
+    assert revision_of(db_url) == "0001"
+    assert schema_diff(db_url, LEGACY) == []
+
+
+def test_postgresql_keeps_everything_in_the_schema_of_the_search_path(pg_url: str) -> None:
+    schema = sa.make_url(pg_url).query["options"].split("=", 1)[1]
+    engine = engine_for(pg_url)
+
+    def tables_in(conn: sa.Connection, name: str) -> set[str]:
+        query = sa.text("SELECT table_name FROM information_schema.tables WHERE table_schema = :s")
+        return set(conn.execute(query, {"s": name}).scalars())
+
+    try:
+        with engine.connect() as conn:
+            public_before = tables_in(conn, "public")
+        store.open_store(pg_url)
+        with engine.connect() as conn:
+            assert tables_in(conn, schema) == {"alembic_version", *store.metadata.tables}
+            assert tables_in(conn, "public") == public_before
+    finally:
+        engine.dispose()
+
+
+# Databases made by create_all before migrations: none has alembic_version.
+ADOPTED = {
+    "old schema": LEGACY.sorted_tables,
+    "older, before staff accounts": [
+        t for t in LEGACY.sorted_tables if t.name not in ("accounts", "sessions")
+    ],
+    # the curation commit's create_all on an old database: new tables, but no version columns
+    "old schema plus curation tables": [
+        *LEGACY.sorted_tables,
+        store.changes,
+        store.geocode_cache,
+    ],
+}
+
+
+@pytest.mark.parametrize("tables", ADOPTED.values(), ids=ADOPTED.keys())
+def test_a_database_from_before_migrations_is_adopted_with_its_rows(
+    db_url: str, mini_dir: Path, tables: list[sa.Table]
+) -> None:
+    engine = engine_for(db_url)
+    for table in tables:
+        table.create(engine)
+    engine.dispose()
+    data = fill_legacy(db_url, mini_dir)
+    assert revision_of(db_url) is None
+
+    db = store.open_store(db_url)
+
+    assert db.schema_revision() == store.SCHEMA_HEAD
+    assert schema_diff(db_url, store.metadata) == []
+    assert db.data_version() == 7
+    back = db.dataset()
+    assert sorted(back.landmarks, key=lambda x: x.id) == sorted(data.landmarks, key=lambda x: x.id)
+    assert back.stops == data.stops
+    with db.engine.connect() as conn:
+        for table in (store.landmarks, store.itineraries):
+            assert set(conn.execute(sa.select(table.c.version)).scalars()) == {1}
+    if "accounts" in {t.name for t in tables}:
+        assert count(db_url, "accounts") == 1
+
+
+def test_a_database_made_by_the_newest_create_all_is_adopted(db_url: str, mini_dir: Path) -> None:
+    engine = engine_for(db_url)
+    store.metadata.create_all(engine)
+    engine.dispose()
+    db = store.Store(db_url)
+    db.replace_all(seed.load_dir(mini_dir))
+    db.create_schema()
+    assert db.schema_revision() == store.SCHEMA_HEAD
+    assert schema_diff(db_url, store.metadata) == []
+    assert len(db.dataset().landmarks) == 8
+
+
+def test_downgrade_to_0001_keeps_the_content_and_upgrades_again(db_url: str, mini_dir: Path) -> None:
+    db = store.open_store(db_url)
+    store.ensure_seeded(db, mini_dir)
+    before = db.dataset()
+    stops = count(db_url, "itinerary_stops")
+    assert stops > 0
+    db.engine.dispose()
+
+    migrate(db_url, "downgrade", "0001")
+
+    assert revision_of(db_url) == "0001"
+    assert schema_diff(db_url, LEGACY) == []
+    # rebuilding itineraries on SQLite must not cascade into the stops
+    assert count(db_url, "itinerary_stops") == stops
+    assert count(db_url, "landmarks") == len(before.landmarks)
+
+    db = store.open_store(db_url)
+    assert db.schema_revision() == store.SCHEMA_HEAD
+    assert schema_diff(db_url, store.metadata) == []
+    assert db.dataset() == before
+
+
+def test_an_up_to_date_start_only_reads_the_revision(sqlite_url: str) -> None:
+    """Every process start opens the store: on a migrated database that loads no Alembic and
+    takes no lock, so it does not wait for a writer."""
+    store.open_store(sqlite_url)
+    writer = sa.create_engine(sqlite_url, poolclass=sa.pool.NullPool)
+    with writer.connect() as conn:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # another process is in the middle of a save
+        code = (
+            "import sys\n"
+            "from itinerary import store\n"
+            "db = store.open_store(sys.argv[1])\n"
+            "print(db.schema_revision(), 'alembic' in sys.modules)\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code, sqlite_url],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        conn.exec_driver_sql("ROLLBACK")
+    writer.dispose()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [store.SCHEMA_HEAD, "False"]
+
+
+RACER = """
+import sys, time
+from pathlib import Path
+from itinerary import store
+go = Path(sys.argv[2])
+print("ready", flush=True)
+while not go.exists():
+    time.sleep(0.005)
+db = store.open_store(sys.argv[1])
+print(db.schema_revision())
+"""
+
+
+def test_processes_starting_together_on_a_new_database_migrate_it_once(db_url: str, tmp_path: Path) -> None:
+    go = tmp_path / "go"
+    racers = [
+        subprocess.Popen(
+            [sys.executable, "-c", RACER, db_url, str(go)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    for racer in racers:  # all imported and waiting at the starting line
+        assert racer.stdout is not None and racer.stdout.readline().strip() == "ready"
+    go.touch()
+    results = [racer.communicate(timeout=120) for racer in racers]
+    for racer, (out, err) in zip(racers, results, strict=True):
+        assert racer.returncode == 0, err
+        assert out.strip() == store.SCHEMA_HEAD
+    assert count(db_url, "alembic_version") == 1
+    assert schema_diff(db_url, store.metadata) == []
