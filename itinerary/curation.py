@@ -23,6 +23,8 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as postgresql_dialect
+from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection
 
 from itinerary import seed
@@ -220,8 +222,8 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, float):
-        return repr(value) if math.isfinite(value) else str(value)
+    if isinstance(value, float):  # numpy floats too: their repr is "np.float64(...)"
+        return repr(float(value)) if math.isfinite(value) else str(value)
     if isinstance(value, list | tuple | set | frozenset):
         return ";".join(str(v) for v in value)
     return str(value)
@@ -375,7 +377,10 @@ def _last_change(conn: Connection, entity: str, entity_id: str) -> tuple[str, da
         .order_by(st_.changes.c.id.desc())
         .limit(1)
     ).first()
-    return (row[0], row[1]) if row else ("", None)
+    if row is None:
+        return "", None
+    at = row[1]
+    return row[0], at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at
 
 
 def _changes_since(conn: Connection, entity: str, entity_id: str, version: int) -> list[FieldChange]:
@@ -421,6 +426,41 @@ def _check_version(
         )
 
 
+class _Unchanged(Exception):
+    """Raised inside a save's transaction when nothing changed, so that it rolls back."""
+
+    def __init__(self, version: int) -> None:
+        self.version = version
+        super().__init__(version)
+
+
+def _insert_new(conn: Connection, table: sa.Table, entity: str, row: Mapping[str, Any]) -> None:
+    """Insert a new item; someone creating the same id at the same moment is a ``Conflict``."""
+    if conn.dialect.name in ("sqlite", "postgresql"):
+        dialect_insert = sqlite_dialect.insert if conn.dialect.name == "sqlite" else postgresql_dialect.insert
+        # RETURNING, not rowcount: psycopg reports -1 for INSERT ... ON CONFLICT DO NOTHING
+        statement = dialect_insert(table).values(**row).on_conflict_do_nothing(index_elements=["id"])
+        if conn.execute(statement.returning(table.c.id)).first() is not None:
+            return
+    else:
+        try:
+            with conn.begin_nested():
+                conn.execute(table.insert().values(**row))
+            return
+        except sa.exc.IntegrityError:
+            pass
+    _lost_race(conn, table, entity, str(row["id"]), None)
+
+
+def _lost_race(
+    conn: Connection, table: sa.Table, entity: str, entity_id: str, base_version: int | None
+) -> None:
+    """Another writer saved between our read and our write: say who and what, as any conflict."""
+    current = conn.execute(sa.select(table).where(table.c.id == entity_id)).mappings().first()
+    _check_version(conn, entity, entity_id, current, base_version)
+    raise Conflict(entity, entity_id, base_version=base_version, current_version=None)
+
+
 def read_landmark(conn: Connection, landmark_id: str) -> tuple[Landmark, int] | None:
     row = conn.execute(sa.select(st_.landmarks).where(st_.landmarks.c.id == landmark_id)).mappings().first()
     return None if row is None else (_landmark(row), row["version"])
@@ -464,7 +504,7 @@ def write_landmark(
     after = landmark_snapshot(lm)
     row = {**after, "themes": ";".join(lm.themes)}
     if current is None:
-        conn.execute(st_.landmarks.insert().values(**row, version=1))
+        _insert_new(conn, st_.landmarks, LANDMARK, {**row, "version": 1})
         conn.execute(
             st_.changes.insert().values(
                 **_history_row(LANDMARK, lm.id, lm.city_id, 1, action, username, at, None, after)
@@ -480,8 +520,8 @@ def write_landmark(
         .where(st_.landmarks.c.id == lm.id, st_.landmarks.c.version == current["version"])
         .values(**row, version=version)
     )
-    if updated.rowcount != 1:  # a writer slipped in between (only possible without row locks)
-        raise Conflict(LANDMARK, lm.id, base_version=base_version, current_version=None)
+    if updated.rowcount != 1:  # a writer slipped in between (SQLite reads take no row lock)
+        _lost_race(conn, st_.landmarks, LANDMARK, lm.id, base_version)
     conn.execute(
         st_.changes.insert().values(
             **_history_row(LANDMARK, lm.id, lm.city_id, version, action, username, at, before, after)
@@ -508,7 +548,7 @@ def write_itinerary(
     row = asdict(it)
     stop_rows = [asdict(s) for s in stops]
     if current is None:
-        conn.execute(st_.itineraries.insert().values(**row, version=1))
+        _insert_new(conn, st_.itineraries, ITINERARY, {**row, "version": 1})
         if stop_rows:
             conn.execute(st_.itinerary_stops.insert(), stop_rows)
         conn.execute(
@@ -529,7 +569,7 @@ def write_itinerary(
         .values(**row, version=version)
     )
     if updated.rowcount != 1:
-        raise Conflict(ITINERARY, it.id, base_version=base_version, current_version=None)
+        _lost_race(conn, st_.itineraries, ITINERARY, it.id, base_version)
     conn.execute(st_.itinerary_stops.delete().where(st_.itinerary_stops.c.itinerary_id == it.id))
     if stop_rows:
         conn.execute(st_.itinerary_stops.insert(), stop_rows)
@@ -652,6 +692,12 @@ class Curator:
     def save_landmark(
         self, account: Account, lm: Landmark, *, base_version: int | None, action: str = ""
     ) -> int:
+        try:
+            return self._save_landmark(account, lm, base_version=base_version, action=action)
+        except _Unchanged as unchanged:
+            return unchanged.version
+
+    def _save_landmark(self, account: Account, lm: Landmark, *, base_version: int | None, action: str) -> int:
         with self.store.transaction() as conn:
             current = read_landmark(conn, lm.id)
             if current is not None and current[0].city_id != lm.city_id:
@@ -662,7 +708,7 @@ class Curator:
                 before_status=current[0].status if current else None,
                 after_status=lm.status,
             )
-            if lm.status == "archived" and current is not None and current[0].status != "archived":
+            if lm.status != "published" and current is not None and current[0].status == "published":
                 using = published_itineraries_using(conn, lm.id)
                 if using:
                     raise FieldErrors(
@@ -671,9 +717,12 @@ class Curator:
                         }
                     )
             action = action or (CREATE if base_version is None else EDIT)
-            return write_landmark(
+            version = write_landmark(
                 conn, lm, base_version=base_version, username=account.username, action=action, at=self.clock()
             )
+            if current is not None and version == current[1]:
+                raise _Unchanged(version)  # roll back: the data version stays as it was
+            return version
 
     def archive_landmark(self, account: Account, landmark_id: str, *, base_version: int) -> int:
         lm, _ = self.landmark(landmark_id)
@@ -690,6 +739,14 @@ class Curator:
         base_version: int | None,
         action: str = "",
     ) -> int:
+        try:
+            return self._save_itinerary(account, it, stops, base_version=base_version, action=action)
+        except _Unchanged as unchanged:
+            return unchanged.version
+
+    def _save_itinerary(
+        self, account: Account, it: Itinerary, stops: Sequence[Stop], *, base_version: int | None, action: str
+    ) -> int:
         with self.store.transaction() as conn:
             current = read_itinerary(conn, it.id)
             if current is not None and current[0].city_id != it.city_id:
@@ -700,8 +757,26 @@ class Curator:
                 before_status=current[0].status if current else None,
                 after_status=it.status,
             )
+            # the stops' landmarks as they are now, not as they were when the form was checked
+            query = (
+                sa.select(st_.landmarks.c.id, st_.landmarks.c.status)
+                .where(st_.landmarks.c.id.in_({stop.landmark_id for stop in stops}))
+                .with_for_update()
+            )
+            statuses: dict[str, str] = {row[0]: row[1] for row in conn.execute(query)}
+            errors = {}
+            for n, stop in enumerate(stops, start=1):
+                status = statuses.get(stop.landmark_id)
+                if status is None or status == "archived":
+                    errors[f"stops.{n}.landmark_id"] = f"landmark {stop.landmark_id!r} is {status or 'gone'}"
+                elif status == "draft" and it.status == "published":
+                    errors[f"stops.{n}.landmark_id"] = (
+                        f"landmark {stop.landmark_id!r} is a draft: publish it first"
+                    )
+            if errors:
+                raise FieldErrors(errors)
             action = action or (CREATE if base_version is None else EDIT)
-            return write_itinerary(
+            version = write_itinerary(
                 conn,
                 it,
                 stops,
@@ -710,6 +785,9 @@ class Curator:
                 action=action,
                 at=self.clock(),
             )
+            if current is not None and version == current[2]:
+                raise _Unchanged(version)  # roll back: the data version stays as it was
+            return version
 
     def archive_itinerary(self, account: Account, itinerary_id: str, *, base_version: int) -> int:
         it, stops, _ = self.itinerary(itinerary_id)

@@ -567,6 +567,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Itineraries: {added} new, {changed} changed, {same} unchanged",
         "zh": "行程：新增 {added}，更改 {changed}，未变 {same}",
     },
+    "cur.conflict_other": {
+        "en": "Not done: {who} saved this item at {when}, after you opened it. Load their version and try again. Their changes:",
+        "zh": "未完成：{who} 在 {when} 保存了此条目（在您打开之后）。请载入对方版本后重试。对方的更改：",
+    },
+    "cur.unsaved_first": {
+        "en": "You have unsaved edits: save them or reload the item first.",
+        "zh": "您有未保存的修改：请先保存或重新载入。",
+    },
 }
 
 

@@ -16,6 +16,7 @@ from ui.staff_changes import changes_section
 from ui.staff_itineraries import itineraries_section
 from ui.staff_landmarks import landmarks_section
 from ui.staff_transfer import transfer_section
+from ui.text import md_escape
 
 ctx = setup_page("nav.curate", pickers=False, sidebar=True)  # staff pickers: ui.staff
 account, accounts = require_staff(ctx)  # stops the run with the sign-in form when signed out
@@ -33,7 +34,9 @@ st.sidebar.segmented_control(
     ),
     required=True,
 )
-st.sidebar.caption(t("cur.signed_in", lang, user=account.username, role=t(f"cur.role.{account.role}", lang)))
+st.sidebar.caption(
+    t("cur.signed_in", lang, user=md_escape(account.username), role=t(f"cur.role.{account.role}", lang))
+)
 st.sidebar.button(
     t("cur.sign_out", lang), on_click=sign_out, args=(accounts,), icon=":material/logout:", key="cur_sign_out"
 )
@@ -52,6 +55,11 @@ if city_id is None:
 staff = Staff(
     account=account, accounts=accounts, curator=Curator(ctx.catalog.store), city_id=city_id, lang=lang
 )
+# Streamlit forgets the state of widgets a run does not draw: keep the forms' (and their unsaved
+# input) while another section is shown
+for key in list(st.session_state):
+    if str(key).startswith(("lm_f_", "it_f_", "it_s_")) or key in ("lm_pick", "it_pick"):
+        st.session_state[key] = st.session_state[key]
 sections = ["landmarks", "itineraries", "transfer", "changes"]
 if staff.can(acc.MANAGE_ACCOUNTS):
     sections.append("accounts")

@@ -6,10 +6,11 @@ opens ``/curate`` directly runs the page without ``app.py``, so nothing may rely
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, Concatenate, ParamSpec
 
 import pandas as pd
 import streamlit as st
@@ -22,6 +23,8 @@ from ui.setup import PageContext
 from ui.text import md_escape
 
 TOKEN_KEY = "staff_token"
+STATE_PREFIXES = ("lm_", "it_", "imp_", "acc_", "cur_section")
+P = ParamSpec("P")
 
 
 @dataclass
@@ -58,12 +61,32 @@ def _sign_in(accounts: acc.AccountStore, lang: str) -> None:
         st.session_state["signin_message"] = t("cur.signin.bad", lang)
 
 
+def clear_staff_state() -> None:
+    """Forget every form, preview and message: the next person at this browser starts clean."""
+    for key in [k for k in st.session_state if str(k).startswith(STATE_PREFIXES)]:
+        del st.session_state[key]
+
+
 def sign_out(accounts: acc.AccountStore) -> None:
     token = st.session_state.pop(TOKEN_KEY, None)
     if token:
         accounts.end_session(token)
-    for key in [k for k in st.session_state if str(k).startswith(("lm_", "it_", "imp_", "acc_"))]:
-        del st.session_state[key]
+    clear_staff_state()
+
+
+def guarded(action: Callable[Concatenate[Staff, P], None]) -> Callable[Concatenate[Staff, P], None]:
+    """A button action that runs only for a session that is still valid, with the account as
+    the database has it now. Callbacks run before the page's own sign-in check, with the
+    ``Staff`` of the previous run: a disabled account or an ended session must not act."""
+
+    @functools.wraps(action)
+    def run(staff: Staff, *args: P.args, **kwargs: P.kwargs) -> None:
+        account = staff.accounts.session_account(st.session_state.get(TOKEN_KEY))
+        if account is None or not acc.can(account, acc.VIEW_CURATE):
+            return  # this same run shows the sign-in form
+        action(replace(staff, account=account), *args, **kwargs)
+
+    return run
 
 
 def require_staff(ctx: PageContext) -> tuple[acc.Account, acc.AccountStore]:
@@ -75,6 +98,8 @@ def require_staff(ctx: PageContext) -> tuple[acc.Account, acc.AccountStore]:
     if account is not None and acc.can(account, acc.VIEW_CURATE):
         return account, accounts
     st.session_state.pop(TOKEN_KEY, None)
+    if had_token:  # ended or expired: nothing of that session may show to whoever signs in next
+        clear_staff_state()
     _, middle, _ = st.columns([1, 2, 1])  # a narrow form on wide screens; stacked on phones
     with middle:
         st.title(t("cur.signin.title", lang), anchor=False)
@@ -145,14 +170,13 @@ def changes_table(changes: list[cu.FieldChange], lang: str) -> pd.DataFrame:
     )
 
 
-def show_conflict(conflict: cu.Conflict, lang: str) -> None:
+def show_conflict(conflict: cu.Conflict, lang: str, *, kept_input: bool = True) -> None:
     if conflict.current_version is None or conflict.base_version is None:
         st.error(md_escape(str(conflict)))
         return
     when = conflict.at.strftime("%Y-%m-%d %H:%M UTC") if conflict.at else ""
-    st.error(
-        t("cur.conflict", lang, who=md_escape(conflict.by or "?"), when=when), icon=":material/sync_problem:"
-    )
+    key = "cur.conflict" if kept_input else "cur.conflict_other"
+    st.error(t(key, lang, who=md_escape(conflict.by or "?"), when=when), icon=":material/sync_problem:")
     if conflict.changes:
         st.dataframe(changes_table(conflict.changes, lang), hide_index=True, width="stretch")
 

@@ -9,7 +9,7 @@ from itinerary import accounts as acc
 from itinerary.catalog import localized_value
 from itinerary.i18n import t
 from ui.setup import PageContext
-from ui.staff import Staff
+from ui.staff import Staff, guarded
 from ui.text import md_escape
 
 
@@ -124,7 +124,13 @@ def accounts_section(staff: Staff, ctx: PageContext) -> None:
             key="acc_new_password2",
             autocomplete="new-password",
         )
-        st.button(t("cur.acc.add_button", lang), type="primary", on_click=_add, args=(staff,), key="acc_add")
+        st.button(
+            t("cur.acc.add_button", lang),
+            type="primary",
+            on_click=guarded(_add),
+            args=(staff,),
+            key="acc_add",
+        )
     with manage_col, st.container(border=True):
         st.markdown(f"**{t('cur.acc.manage', lang)}**")
         names = [a.username for a in people]
@@ -134,14 +140,14 @@ def accounts_section(staff: Staff, ctx: PageContext) -> None:
             if chosen.disabled:
                 st.button(
                     t("cur.acc.enable", lang),
-                    on_click=_toggle,
+                    on_click=guarded(_toggle),
                     args=(staff, chosen.username, True),
                     key="acc_enable",
                 )
             elif chosen.username != staff.account.username:
                 st.button(
                     t("cur.acc.disable", lang),
-                    on_click=_toggle,
+                    on_click=guarded(_toggle),
                     args=(staff, chosen.username, False),
                     key="acc_disable",
                 )
@@ -152,5 +158,8 @@ def accounts_section(staff: Staff, ctx: PageContext) -> None:
                 autocomplete="new-password",
             )
             st.button(
-                t("cur.acc.set_password", lang), on_click=_set_password, args=(staff,), key="acc_set_pw"
+                t("cur.acc.set_password", lang),
+                on_click=guarded(_set_password),
+                args=(staff,),
+                key="acc_set_pw",
             )

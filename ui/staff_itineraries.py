@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import time
+from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -19,7 +20,8 @@ from itinerary.models import MODES
 from itinerary.plans import parse_hhmm, places_for, plan_days
 from ui.mapview import city_base_map, landmark_layer, show_map
 from ui.setup import PageContext, now_in
-from ui.staff import Staff, field_error, show_conflict, show_history
+from ui.staff import Staff, field_error, guarded, show_conflict, show_history
+from ui.staff_landmarks import refusal
 from ui.text import md_escape
 from ui.timeline import render_timeline
 
@@ -49,7 +51,8 @@ def _load(staff: Staff, itinerary_id: str) -> None:
     for key in [
         k
         for k in st.session_state
-        if str(k).startswith(("it_f_", "it_s_", "it_msg", "it_conflict", "it_errors"))
+        # MAP_KEY too: a pin clicked before counts as a new click on the next itinerary
+        if str(k).startswith(("it_f_", "it_s_", "it_msg", "it_conflict", "it_errors", MAP_KEY))
     ]:
         del st.session_state[key]
     st.session_state["it_tried"] = False
@@ -76,6 +79,7 @@ def _load(staff: Staff, itinerary_id: str) -> None:
         for s in stops
     ]
     st.session_state["it_loaded"] = itinerary_id
+    st.session_state["it_snapshot"] = _fields()  # to tell unsaved edits
 
 
 def _fields() -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -99,6 +103,7 @@ def _move(uid: str, step: int) -> None:
 
 def _remove(uid: str) -> None:
     st.session_state["it_stops"].remove(uid)
+    st.session_state.pop(MAP_KEY, None)  # so that clicking the same pin again adds it again
 
 
 def _add_from_list() -> None:
@@ -120,7 +125,14 @@ def _add_from_map(staff: Staff, ctx: PageContext) -> None:
         st.session_state["it_msg"] = ("info", "cur.it.added_from_map")
 
 
+def _start_action() -> None:
+    for key in ("it_msg", "it_conflict", "it_conflict_action"):
+        st.session_state.pop(key, None)
+
+
 def _save(staff: Staff, *, overwrite: bool = False) -> None:
+    conflict: cu.Conflict | None = st.session_state.get("it_conflict")
+    _start_action()
     st.session_state["it_tried"] = True
     new = st.session_state.get("it_base") is None
     fields, stops = _fields()
@@ -128,24 +140,23 @@ def _save(staff: Staff, *, overwrite: bool = False) -> None:
         it, parsed = cu.parse_itinerary(
             fields, stops, cu.context_for(staff.curator.store, staff.city_id), new=new
         )
-    except cu.FieldErrors as errors:
-        st.session_state["it_msg"] = ("error", "cur.fix_fields")
-        st.session_state["it_errors"] = errors.errors
+    except cu.FieldErrors:
+        st.session_state["it_msg"] = ("error", "cur.fix_fields")  # each field shows its own error
         return
     base = st.session_state.get("it_base")
-    if overwrite:
-        base = staff.curator.itinerary(it.id)[2]
+    if overwrite and conflict is not None:
+        base = conflict.current_version  # over the version the editor was shown, no newer one
     try:
         version = staff.curator.save_itinerary(staff.account, it, parsed, base_version=base)
-    except cu.Conflict as conflict:
-        st.session_state["it_conflict"] = conflict
+    except cu.Conflict as found:
+        st.session_state["it_conflict"] = found  # the form keeps the editor's input
+        st.session_state["it_conflict_action"] = "save"
         return
     except (cu.FieldErrors, PermissionError) as error:
-        st.session_state["it_msg"] = ("error_text", str(getattr(error, "errors", error)))
+        st.session_state["it_msg"] = ("error_text", refusal(error))
         return
-    st.session_state.pop("it_conflict", None)
-    st.session_state.pop("it_errors", None)
     st.session_state["it_base"] = version
+    st.session_state["it_snapshot"] = _fields()
     st.session_state["it_pick"] = it.id
     st.session_state["it_loaded"] = it.id
     st.session_state["it_tried"] = False
@@ -153,39 +164,47 @@ def _save(staff: Staff, *, overwrite: bool = False) -> None:
 
 
 def _archive(staff: Staff, itinerary_id: str) -> None:
+    _start_action()
+    if _fields() != st.session_state.get("it_snapshot"):
+        st.session_state["it_msg"] = ("warning", "cur.unsaved_first")
+        return
     try:
         version = staff.curator.archive_itinerary(
             staff.account, itinerary_id, base_version=st.session_state["it_base"]
         )
     except cu.Conflict as conflict:
         st.session_state["it_conflict"] = conflict
+        st.session_state["it_conflict_action"] = "archive"
         return
     except (cu.FieldErrors, PermissionError) as error:
-        st.session_state["it_msg"] = ("error_text", str(getattr(error, "errors", error)))
+        st.session_state["it_msg"] = ("error_text", refusal(error))
         return
     st.session_state["it_base"] = version
     st.session_state[_key("status")] = "archived"
     st.session_state[_key("featured")] = False
+    st.session_state["it_snapshot"] = _fields()
     st.session_state["it_msg"] = ("success", "cur.archived")
 
 
 def _restore(staff: Staff, itinerary_id: str, version: int) -> None:
+    _start_action()
     try:
         staff.curator.restore(
             staff.account, cu.ITINERARY, itinerary_id, version, base_version=st.session_state["it_base"]
         )
     except cu.Conflict as conflict:
         st.session_state["it_conflict"] = conflict
+        st.session_state["it_conflict_action"] = "restore"
         return
     except (cu.FieldErrors, PermissionError) as error:
-        st.session_state["it_msg"] = ("error_text", str(getattr(error, "errors", error)))
+        st.session_state["it_msg"] = ("error_text", refusal(error))
         return
     _load(staff, itinerary_id)
     st.session_state["it_msg"] = ("success", "cur.restored")
 
 
 def _message(lang: str) -> None:
-    msg = st.session_state.get("it_msg")
+    msg = st.session_state.pop("it_msg", None)  # shown once: the next action starts clean
     if not msg:
         return
     kind, key = msg
@@ -225,7 +244,7 @@ def itineraries_section(staff: Staff, ctx: PageContext) -> None:
         key="it_pick",
         on_change=lambda: _load(staff, st.session_state["it_pick"]),
     )
-    if st.session_state.get("it_loaded") != st.session_state["it_pick"]:
+    if st.session_state.get("it_loaded") != st.session_state["it_pick"] or _key("id") not in st.session_state:
         _load(staff, st.session_state["it_pick"])
     picked = st.session_state["it_pick"]
     is_new = st.session_state.get("it_base") is None
@@ -233,16 +252,18 @@ def itineraries_section(staff: Staff, ctx: PageContext) -> None:
     _message(lang)
     conflict = st.session_state.get("it_conflict")
     if conflict is not None:
-        show_conflict(conflict, lang)
+        saving = st.session_state.get("it_conflict_action") == "save"
+        show_conflict(conflict, lang, kept_input=saving)
         c1, c2 = st.columns(2)
         c1.button(t("cur.conflict.reload", lang), on_click=_load, args=(staff, picked), key="it_reload")
-        c2.button(
-            t("cur.conflict.overwrite", lang),
-            on_click=_save,
-            args=(staff,),
-            kwargs={"overwrite": True},
-            key="it_overwrite",
-        )
+        if saving:  # a restore or an archive is simply tried again on the reloaded version
+            c2.button(
+                t("cur.conflict.overwrite", lang),
+                on_click=guarded(_save),
+                args=(staff,),
+                kwargs={"overwrite": True},
+                key="it_overwrite",
+            )
 
     fields, stops = _fields()
     errors: dict[str, str] = {}
@@ -360,7 +381,7 @@ def itineraries_section(staff: Staff, ctx: PageContext) -> None:
         c1.button(
             t("cur.save", lang),
             type="primary",
-            on_click=_save,
+            on_click=guarded(_save),
             args=(staff,),
             key="it_save",
             disabled=not staff.can(EDIT_CONTENT),
@@ -369,7 +390,7 @@ def itineraries_section(staff: Staff, ctx: PageContext) -> None:
         if not is_new and st.session_state.get(_key("status")) != "archived":
             c2.button(
                 t("cur.archive", lang),
-                on_click=_archive,
+                on_click=guarded(_archive),
                 args=(staff, picked),
                 key="it_archive",
                 icon=":material/archive:",
@@ -425,6 +446,6 @@ def itineraries_section(staff: Staff, ctx: PageContext) -> None:
                     current_version=int(st.session_state["it_base"]),
                     lang=lang,
                     can_restore=staff.can(EDIT_CONTENT),
-                    on_restore=lambda version: _restore(staff, picked, version),
+                    on_restore=partial(guarded(_restore), staff, picked),
                     key="it_hist",
                 )

@@ -3,6 +3,7 @@ coordinates (with GCJ-02 conversion); duplicate warnings; the visitor card as a 
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import folium
@@ -19,7 +20,7 @@ from itinerary.models import WHEELCHAIR
 from ui.cards import landmark_card
 from ui.mapview import city_base_map, show_map
 from ui.setup import PageContext, now_in
-from ui.staff import Staff, field_error, show_conflict, show_history
+from ui.staff import Staff, field_error, guarded, show_conflict, show_history
 from ui.text import md_escape
 
 NEW = "__new__"
@@ -66,6 +67,7 @@ def _load(staff: Staff, ctx: PageContext, landmark_id: str) -> None:
             continue
         value = values.get(name, "")
         st.session_state[_key(name)] = value if value is not None else ""
+    st.session_state["lm_snapshot"] = _form_values()  # to tell unsaved edits
 
 
 def _form_values() -> dict[str, Any]:
@@ -80,7 +82,8 @@ def _on_map_click() -> None:
     clicked = (st.session_state.get(MAP_KEY) or {}).get("last_clicked")
     if clicked:
         st.session_state[_key("lat")] = round(float(clicked["lat"]), 6)
-        st.session_state[_key("lon")] = round(float(clicked["lng"]), 6)
+        # Leaflet reports longitudes beyond ±180 after panning across the date line
+        st.session_state[_key("lon")] = round(((float(clicked["lng"]) + 180) % 360) - 180, 6)
         st.session_state["lm_msg"] = ("info", "cur.lm.moved_by_click")
 
 
@@ -126,28 +129,43 @@ def _draft_row(lm: cu.Landmark) -> pd.Series:
     return row
 
 
+def refusal(error: Exception) -> str:
+    """A refused save's reasons as plain text (``FieldErrors`` carry one per field)."""
+    reasons = getattr(error, "errors", None)
+    return "; ".join(reasons.values()) if isinstance(reasons, dict) else str(error)
+
+
+def _start_action() -> None:
+    for key in ("lm_msg", "lm_conflict", "lm_conflict_action"):
+        st.session_state.pop(key, None)
+
+
 def _save(staff: Staff, ctx: PageContext, *, overwrite: bool = False) -> None:
+    conflict: cu.Conflict | None = st.session_state.get("lm_conflict")
+    _start_action()
     st.session_state["lm_tried"] = True
     new = st.session_state.get("lm_base") is None
     try:
         lm = cu.parse_landmark(_form_values(), cu.context_for(staff.curator.store, staff.city_id), new=new)
-    except cu.FieldErrors as errors:
-        st.session_state["lm_msg"] = ("error", "cur.fix_fields")
-        st.session_state["lm_errors"] = errors.errors
+    except cu.FieldErrors:
+        st.session_state["lm_msg"] = ("error", "cur.fix_fields")  # each field shows its own error
         return
     base = st.session_state.get("lm_base")
-    if overwrite:  # the editor saw the conflict and chose to save over it
-        base = staff.curator.landmark(lm.id)[1]
+    if overwrite and conflict is not None:
+        # over the version the editor was shown, not whatever is newest now: a save made after
+        # the conflict appeared is one more conflict
+        base = conflict.current_version
     try:
         version = staff.curator.save_landmark(staff.account, lm, base_version=base)
-    except cu.Conflict as conflict:
-        st.session_state["lm_conflict"] = conflict  # the form keeps the editor's input
+    except cu.Conflict as found:
+        st.session_state["lm_conflict"] = found  # the form keeps the editor's input
+        st.session_state["lm_conflict_action"] = "save"
         return
     except (cu.FieldErrors, PermissionError) as error:
-        st.session_state["lm_msg"] = ("error_text", str(getattr(error, "errors", error)))
+        st.session_state["lm_msg"] = ("error_text", refusal(error))
         return
-    st.session_state.pop("lm_conflict", None)
     st.session_state["lm_base"] = version
+    st.session_state["lm_snapshot"] = _form_values()
     st.session_state["lm_pick"] = lm.id
     st.session_state["lm_loaded"] = lm.id
     st.session_state["lm_tried"] = False
@@ -155,41 +173,46 @@ def _save(staff: Staff, ctx: PageContext, *, overwrite: bool = False) -> None:
 
 
 def _archive(staff: Staff, landmark_id: str) -> None:
+    _start_action()
+    if _form_values() != st.session_state.get("lm_snapshot"):
+        st.session_state["lm_msg"] = ("warning", "cur.unsaved_first")
+        return
     try:
         version = staff.curator.archive_landmark(
             staff.account, landmark_id, base_version=st.session_state["lm_base"]
         )
     except cu.Conflict as conflict:
         st.session_state["lm_conflict"] = conflict
+        st.session_state["lm_conflict_action"] = "archive"
         return
     except (cu.FieldErrors, PermissionError) as error:
-        st.session_state["lm_msg"] = (
-            "error_text",
-            "; ".join(getattr(error, "errors", {"": str(error)}).values()),
-        )
+        st.session_state["lm_msg"] = ("error_text", refusal(error))
         return
     st.session_state["lm_base"] = version
     st.session_state[_key("status")] = "archived"
+    st.session_state["lm_snapshot"] = _form_values()
     st.session_state["lm_msg"] = ("success", "cur.archived")
 
 
 def _restore(staff: Staff, ctx: PageContext, landmark_id: str, version: int) -> None:
+    _start_action()
     try:
         staff.curator.restore(
             staff.account, cu.LANDMARK, landmark_id, version, base_version=st.session_state["lm_base"]
         )
     except cu.Conflict as conflict:
         st.session_state["lm_conflict"] = conflict
+        st.session_state["lm_conflict_action"] = "restore"
         return
     except (cu.FieldErrors, PermissionError) as error:
-        st.session_state["lm_msg"] = ("error_text", str(getattr(error, "errors", error)))
+        st.session_state["lm_msg"] = ("error_text", refusal(error))
         return
     _load(staff, ctx, landmark_id)
     st.session_state["lm_msg"] = ("success", "cur.restored")
 
 
 def _message(lang: str) -> None:
-    msg = st.session_state.get("lm_msg")
+    msg = st.session_state.pop("lm_msg", None)  # shown once: the next action starts clean
     if not msg:
         return
     kind, key = msg
@@ -225,7 +248,7 @@ def landmarks_section(staff: Staff, ctx: PageContext) -> None:
         on_change=_on_pick,
         args=(staff, ctx),
     )
-    if st.session_state.get("lm_loaded") != st.session_state["lm_pick"]:
+    if st.session_state.get("lm_loaded") != st.session_state["lm_pick"] or _key("id") not in st.session_state:
         _load(staff, ctx, st.session_state["lm_pick"])
     picked = st.session_state["lm_pick"]
     is_new = st.session_state.get("lm_base") is None
@@ -233,16 +256,18 @@ def landmarks_section(staff: Staff, ctx: PageContext) -> None:
     _message(lang)
     conflict = st.session_state.get("lm_conflict")
     if conflict is not None:
-        show_conflict(conflict, lang)
+        saving = st.session_state.get("lm_conflict_action") == "save"
+        show_conflict(conflict, lang, kept_input=saving)
         c1, c2 = st.columns(2)
         c1.button(t("cur.conflict.reload", lang), on_click=_load, args=(staff, ctx, picked), key="lm_reload")
-        c2.button(
-            t("cur.conflict.overwrite", lang),
-            on_click=_save,
-            args=(staff, ctx),
-            kwargs={"overwrite": True},
-            key="lm_overwrite",
-        )
+        if saving:  # a restore or an archive is simply tried again on the reloaded version
+            c2.button(
+                t("cur.conflict.overwrite", lang),
+                on_click=guarded(_save),
+                args=(staff, ctx),
+                kwargs={"overwrite": True},
+                key="lm_overwrite",
+            )
 
     # live validation once a save was tried (or for an existing landmark): errors under each field
     errors: dict[str, str] = {}
@@ -303,7 +328,7 @@ def landmarks_section(staff: Staff, ctx: PageContext) -> None:
         with c3:
             st.button(
                 t("cur.lm.geocode", lang),
-                on_click=_on_geocode,
+                on_click=guarded(_on_geocode),
                 args=(staff, ctx),
                 key="lm_geocode",
                 icon=":material/travel_explore:",
@@ -322,7 +347,7 @@ def landmarks_section(staff: Staff, ctx: PageContext) -> None:
         field_error(errors, "lon")
         for k, result in enumerate((st.session_state.get("lm_geo") or [])[:5]):
             st.button(
-                f"{t('cur.lm.use_result', lang)}: {result.label}"[:140],
+                f"{t('cur.lm.use_result', lang)}: {md_escape(result.label[:120])}",
                 key=f"lm_geo_{k}",
                 on_click=_use_geo,
                 args=(result.lat, result.lon),
@@ -414,7 +439,7 @@ def landmarks_section(staff: Staff, ctx: PageContext) -> None:
         c1.button(
             t("cur.save", lang),
             type="primary",
-            on_click=_save,
+            on_click=guarded(_save),
             args=(staff, ctx),
             key="lm_save",
             disabled=not staff.can(EDIT_CONTENT),
@@ -423,7 +448,7 @@ def landmarks_section(staff: Staff, ctx: PageContext) -> None:
         if not is_new and st.session_state.get(_key("status")) != "archived":
             c2.button(
                 t("cur.archive", lang),
-                on_click=_archive,
+                on_click=guarded(_archive),
                 args=(staff, picked),
                 key="lm_archive",
                 icon=":material/archive:",
@@ -449,6 +474,6 @@ def landmarks_section(staff: Staff, ctx: PageContext) -> None:
                     current_version=int(st.session_state["lm_base"]),
                     lang=lang,
                     can_restore=staff.can(EDIT_CONTENT),
-                    on_restore=lambda version: _restore(staff, ctx, picked, version),
+                    on_restore=partial(guarded(_restore), staff, ctx, picked),
                     key="lm_hist",
                 )

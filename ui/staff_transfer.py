@@ -23,7 +23,7 @@ ENTITIES = ("city", "theme", "landmark", "itinerary")
 def _bar(bar: st.delta_generator.DeltaGenerator, lang: str, done: int, total: int, label: str) -> None:
     bar.progress(
         done / total if total else 1.0,
-        text=t("cur.tr.progress", lang, done=done, total=total, label=label[:80]),
+        text=t("cur.tr.progress", lang, done=done, total=total, label=md_escape(label[:80])),
     )
 
 

@@ -366,3 +366,81 @@ def test_done_when_a_new_editor_curates_on_either_database(
     # ... and visitors of the city see the new landmark and itinerary
     explore = make_app("pages/itineraries.py")
     assert any("Bay evening" in s.value for s in explore.subheader)
+
+
+def test_a_disabled_account_cannot_act_through_a_button_drawn_before(
+    make_app: AppFactory, db: store.Store
+) -> None:
+    at = curate(make_app, "eddie")
+    at.selectbox(key="lm_pick").set_value("oct-loft").run()
+    at.text_input(key="lm_f_name").set_value("Defaced")
+    acc.AccountStore(db).disable("eddie")  # an admin disables eddie while his page is open
+    at = at.button(key="lm_save").click().run()
+    assert [t.value for t in at.title] == ["Staff sign-in"]
+    assert cu.Curator(db).landmark("oct-loft")[0].name == "OCT Loft"
+
+
+def test_whoever_signs_in_after_a_session_ended_starts_clean(make_app: AppFactory, db: store.Store) -> None:
+    at = curate(make_app, "eddie")
+    at.selectbox(key="lm_pick").set_value("oct-loft").run()
+    at.text_input(key="lm_f_name").set_value("OCT Loft, eddie's unsaved input")
+    with db.engine.begin() as conn:  # the session ends (idle, expired or revoked)
+        conn.execute(store.sessions.delete())
+    at = at.run()
+    assert "Your session ended" in " ".join(i.value for i in at.info)
+    at = sign_in(at, "ada")
+    picked = at.selectbox(key="lm_pick").value
+    assert at.text_input(key="lm_f_name").value == cu.Curator(db).landmark(picked)[0].name
+    assert not at.success and not at.error
+
+
+@pytest.mark.usefixtures("db")
+def test_switching_sections_keeps_the_form_and_its_unsaved_input(make_app: AppFactory) -> None:
+    at = curate(make_app, "eddie")
+    at.selectbox(key="lm_pick").set_value("dongmen-night-snacks").run()
+    at.text_input(key="lm_f_name").set_value("Dongmen, unsaved")
+    at.button_group[0].set_value("changes").run()
+    at.button_group[0].set_value("landmarks").run()
+    assert at.selectbox(key="lm_pick").value == "dongmen-night-snacks"
+    assert at.text_input(key="lm_f_name").value == "Dongmen, unsaved"
+    assert at.selectbox(key="lm_f_status").value == "published"
+
+
+def test_saving_over_theirs_never_overwrites_a_change_not_shown(
+    make_app: AppFactory, db: store.Store
+) -> None:
+    curator = cu.Curator(db)
+    ada = acc.AccountStore(db).get("ada")
+    assert ada is not None
+    at = curate(make_app, "eddie")
+    at.selectbox(key="lm_pick").set_value("oct-loft").run()
+    at.text_input(key="lm_f_name").set_value("OCT Loft (mine)")
+    lm, v1 = curator.landmark("oct-loft")
+    v2 = curator.save_landmark(ada, replace(lm, summary="Theirs"), base_version=v1)
+    at = at.button(key="lm_save").click().run()
+    assert list(at.dataframe[0].value.iloc[:, 0]) == ["summary"]  # the conflict shows the summary
+    curator.save_landmark(ada, replace(lm, summary="Theirs", website="https://example.org/"), base_version=v2)
+    at = at.button(key="lm_overwrite").click().run()  # over version 2: the website change is new
+    assert "Not saved: ada saved this item" in errors(at)
+    assert list(at.dataframe[0].value.iloc[:, 0]) == ["website"]
+    assert curator.landmark("oct-loft")[0].website == "https://example.org/"
+    assert at.text_input(key="lm_f_name").value == "OCT Loft (mine)"
+
+
+def test_a_restore_that_conflicts_offers_reload_not_overwrite(make_app: AppFactory, db: store.Store) -> None:
+    curator = cu.Curator(db)
+    ada = acc.AccountStore(db).get("ada")
+    eddie = acc.AccountStore(db).get("eddie")
+    assert ada is not None and eddie is not None
+    lm, v1 = curator.landmark("huaqiang-north")
+    curator.save_landmark(eddie, replace(lm, visit_minutes=75), base_version=v1)
+    at = curate(make_app, "eddie")
+    at.selectbox(key="lm_pick").set_value("huaqiang-north").run()
+    curator.save_landmark(ada, replace(lm, visit_minutes=75, price="CNY 1"), base_version=v1 + 1)
+    at = at.button(key="lm_hist_restore_1").click().run()
+    assert "Load their version and try again" in errors(at)
+    assert not [b for b in at.button if b.key == "lm_overwrite"]
+    assert curator.landmark("huaqiang-north")[0].price == "CNY 1"
+    at = at.button(key="lm_reload").click().run()
+    at = at.button(key="lm_hist_restore_1").click().run()
+    assert curator.landmark("huaqiang-north")[0] == lm

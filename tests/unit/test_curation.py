@@ -339,11 +339,6 @@ def test_parse_landmark_takes_the_city_from_the_context_and_strips_text() -> Non
     assert (lm.id, lm.status, lm.themes) == ("bay", "published", ())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=cu.FieldErrors,
-    reason="_cell formats floats with repr(): numpy 2 gives 'np.float64(22.5)', refused as not a number",
-)
 def test_parse_landmark_accepts_numpy_floats_from_a_dataframe_row() -> None:
     lm = cu.parse_landmark(landmark_form(lat=np.float64(22.5235), lon=np.float64(113.9428)), CTX, new=True)
     assert (lm.lat, lm.lon) == (22.5235, 113.9428)
@@ -624,12 +619,6 @@ def test_saving_an_unchanged_landmark_or_itinerary_writes_no_version_and_no_hist
     assert history_rows(db) == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="Store.transaction() bumps data_version even when write_landmark wrote nothing, so a "
-    "no-op save invalidates caches and makes ensure_seeded report 'kept-edits'",
-)
 def test_saving_an_unchanged_landmark_keeps_the_data_version(
     db: st.Store, curator: cu.Curator, mini_dir: Path
 ) -> None:
@@ -672,18 +661,7 @@ def test_a_save_based_on_a_stale_version_is_a_conflict_that_names_the_other_edit
     assert curator.landmark("huaqiang-north")[0].name == "Huaqiang North"
 
 
-def test_a_conflict_says_when_the_other_save_was_made_in_utc(
-    db: st.Store, curator: cu.Curator, request: pytest.FixtureRequest
-) -> None:
-    if db.engine.dialect.name == "sqlite":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="_last_change returns the raw 'at' column: naive on SQLite (history's "
-                "_parse_change adds UTC, Conflict does not)",
-            )
-        )
+def test_a_conflict_says_when_the_other_save_was_made_in_utc(db: st.Store, curator: cu.Curator) -> None:
     lm, v1 = curator.landmark("huaqiang-north")
     curator.save_landmark(ADA, replace(lm, summary="Electronics everywhere."), base_version=v1)
     with pytest.raises(cu.Conflict) as caught:
@@ -856,12 +834,6 @@ def test_archive_itinerary_clears_featured_keeps_stops_and_frees_its_landmarks(
     assert curator.archive_landmark(EDDIE, "ping-an-finance-center", base_version=1) == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="save_itinerary trusts a parse made before the transaction: a landmark archived in "
-    "between ends up in a published itinerary, which archive_landmark exists to prevent",
-)
 def test_a_landmark_archived_after_parsing_does_not_end_up_in_a_published_itinerary(
     db: st.Store, curator: cu.Curator
 ) -> None:
@@ -1133,12 +1105,6 @@ def test_two_simultaneous_saves_from_one_version_one_wins_one_conflicts(db: st.S
     assert history_rows(db) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=sa.exc.IntegrityError,
-    reason="two creations of one new id racing: the loser gets an IntegrityError from the primary "
-    "key, not a Conflict (write_landmark only checks before its INSERT)",
-)
 def test_two_creations_of_one_id_racing_give_a_conflict(db: st.Store) -> None:
     """The other editor's creation commits between this save's check and its INSERT.
 
@@ -1162,13 +1128,6 @@ def test_two_creations_of_one_id_racing_give_a_conflict(db: st.Store) -> None:
     assert cu.Curator(db).landmark(lm.id)[0].name == "Ada's park"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="on SQLite the reads are not in the write transaction (pysqlite begins at the first "
-    "write; FOR UPDATE is ignored): a save lost to one that committed after its check fails the "
-    "version-guarded UPDATE and says 'no longer exists', without who or what",
-)
 def test_a_save_lost_on_sqlite_says_who_changed_what(sqlite_url: str, mini_dir: Path) -> None:
     """The other editor's save commits between this save's version check and its UPDATE.
 
