@@ -337,10 +337,18 @@ class Store:
             conn.execute(meta.insert().values(key=key, value=value))
 
     def _bump_version(self, conn: Connection) -> int:
-        current = conn.execute(sa.select(meta.c.value).where(meta.c.key == "data_version")).scalar()
-        version = int(current or 0) + 1
-        self._set_meta(conn, "data_version", str(version))
-        return version
+        # One atomic UPDATE: with a read then a write, two transactions committing together on
+        # PostgreSQL could both write N+1, and a process that cached N+1 would miss the second.
+        bumped = conn.execute(
+            meta.update()
+            .where(meta.c.key == "data_version")
+            .values(value=sa.cast(sa.cast(meta.c.value, sa.Integer) + 1, sa.Text))
+            .returning(meta.c.value)
+        ).scalar()
+        if bumped is not None:
+            return int(bumped)
+        self._set_meta(conn, "data_version", "1")
+        return 1
 
     def data_version(self) -> int:
         """Changes with every committed write, in every process sharing the database."""

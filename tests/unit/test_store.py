@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,31 @@ def test_bad_files_on_first_start_load_nothing(mini_dir: Path, db_url: str) -> N
         store.ensure_seeded(db, mini_dir)
     assert db.dataset().landmarks == ()
     assert db.data_version() == 0
+
+
+def test_concurrent_writes_each_bump_the_data_version(mini_dir: Path, db_url: str) -> None:
+    """Every committed write gets its own version, also when writers commit at the same moment
+    (a read-then-write bump let two PostgreSQL transactions both write N+1)."""
+
+    db = store.open_store(db_url)
+    store.ensure_seeded(db, mini_dir)
+    start = db.data_version()
+    barrier = threading.Barrier(6)
+    failures: list[BaseException] = []
+
+    def writer() -> None:
+        try:
+            barrier.wait()
+            for _ in range(5):
+                with db.transaction():
+                    pass
+        except BaseException as error:  # reported below, with the test's own assertion
+            failures.append(error)
+
+    threads = [threading.Thread(target=writer) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert db.data_version() == start + 30
