@@ -29,13 +29,14 @@ from sqlalchemy.engine import Connection
 
 from itinerary import seed
 from itinerary import store as st_
-from itinerary.accounts import EDIT_CONTENT, PUBLISH, Account, can
-from itinerary.models import Itinerary, Landmark, Stop
+from itinerary.accounts import EDIT_CONTENT, MANAGE_CITIES, PUBLISH, Account, can
+from itinerary.models import City, Itinerary, Landmark, Stop
 from itinerary.routing import haversine_km
 
 LANDMARK: Final = "landmark"
 ITINERARY: Final = "itinerary"
-ENTITIES: Final = (LANDMARK, ITINERARY)
+CITY: Final = "city"
+ENTITIES: Final = (LANDMARK, ITINERARY, CITY)
 
 CREATE: Final = "create"
 EDIT: Final = "edit"
@@ -270,6 +271,16 @@ def parse_landmark(fields: Mapping[str, Any], ctx: Context, *, new: bool) -> Lan
     if errors:
         raise FieldErrors(errors)
     return Landmark(**values)
+
+
+def parse_city(fields: Mapping[str, Any], *, existing_ids: Iterable[str], new: bool) -> City:
+    """A city from form values, validated like ``cities.csv``."""
+    values, errors = _parse_columns("cities.csv", fields)
+    if new and values.get("id") in set(existing_ids):
+        errors["id"] = f"id {values['id']!r} is taken; ids are stable forever, choose another"
+    if errors:
+        raise FieldErrors(errors)
+    return City(**values)
 
 
 def parse_itinerary(
@@ -817,3 +828,75 @@ class Curator:
         it_fields = {k: v for k, v in wanted.after.items() if k != "stops"}
         it, stops = parse_itinerary(it_fields, wanted.after.get("stops", []), ctx, new=False)
         return self.save_itinerary(account, it, stops, base_version=base_version, action=RESTORE)
+
+    # cities (admins): no version column; the record the form was loaded from is the base
+
+    def city(self, city_id: str) -> City:
+        with self.store.engine.connect() as conn:
+            row = conn.execute(sa.select(st_.cities).where(st_.cities.c.id == city_id)).mappings().first()
+        if row is None:
+            raise NotFound(f"no city {city_id!r}")
+        return City(**dict(row))
+
+    def save_city(self, account: Account, city: City, *, base: City | None) -> int:
+        try:
+            return self._save_city(account, city, base=base)
+        except _Unchanged as unchanged:
+            return unchanged.version
+
+    def _save_city(self, account: Account, city: City, *, base: City | None) -> int:
+        """Add (``base`` None) or change a city; refused with ``Conflict`` if the stored record
+        is no longer ``base``. Returns the new version number in the city's history."""
+        if not can(account, MANAGE_CITIES):
+            raise PermissionError(f"{account.username} may not manage cities")
+        after = asdict(city)
+        with self.store.transaction() as conn:
+            row = (
+                conn.execute(sa.select(st_.cities).where(st_.cities.c.id == city.id).with_for_update())
+                .mappings()
+                .first()
+            )
+            current = None if row is None else City(**dict(row))
+            recorded = conn.execute(
+                sa.select(sa.func.max(st_.changes.c.version)).where(
+                    st_.changes.c.entity == CITY, st_.changes.c.entity_id == city.id
+                )
+            ).scalar()
+            version = int(recorded or (0 if current is None else 1))
+            if current != base:
+                by, at = _last_change(conn, CITY, city.id)
+                raise Conflict(
+                    CITY,
+                    city.id,
+                    base_version=None if base is None else version,
+                    current_version=None if current is None else version,
+                    changes=diff(
+                        None if base is None else asdict(base), None if current is None else asdict(current)
+                    ),
+                    by=by,
+                    at=at,
+                )
+            if current == city:
+                raise _Unchanged(version)
+            if current is None:
+                conn.execute(st_.cities.insert().values(**after))
+            else:
+                conn.execute(st_.cities.update().where(st_.cities.c.id == city.id).values(**after))
+            action = CREATE if current is None else EDIT
+            before = None if current is None else asdict(current)
+            conn.execute(
+                st_.changes.insert().values(
+                    **_history_row(
+                        CITY,
+                        city.id,
+                        city.id,
+                        version + 1,
+                        action,
+                        account.username,
+                        self.clock(),
+                        before,
+                        after,
+                    )
+                )
+            )
+            return version + 1

@@ -575,6 +575,21 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "You have unsaved edits: save them or reload the item first.",
         "zh": "您有未保存的修改：请先保存或重新载入。",
     },
+    "cur.section.cities": {"en": "Cities", "zh": "城市"},
+    "cur.entity.city": {"en": "city", "zh": "城市"},
+    "cur.city.admins_only": {"en": "Only admins manage cities.", "zh": "只有管理员可以管理城市。"},
+    "cur.city.new": {"en": "+ New city", "zh": "+ 新建城市"},
+    "cur.city.help": {
+        "en": "A city's centre and zoom frame its maps; its time zone drives opening hours and schedules.",
+        "zh": "城市中心和缩放级别决定地图范围；时区用于开放时间和行程安排。",
+    },
+    "cur.city.country": {"en": "Country", "zh": "国家"},
+    "cur.city.zoom": {"en": "Map zoom (1-19)", "zh": "地图缩放（1-19）"},
+    "cur.city.timezone": {"en": "Time zone (IANA)", "zh": "时区（IANA）"},
+    "cur.city.timezone_help": {
+        "en": "For example Asia/Shanghai, Europe/Amsterdam, America/Los_Angeles.",
+        "zh": "例如 Asia/Shanghai、Europe/Amsterdam、America/Los_Angeles。",
+    },
 }
 
 

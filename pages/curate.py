@@ -13,6 +13,7 @@ from ui.setup import set_query, setup_page
 from ui.staff import Staff, city_choice, require_staff, sign_out
 from ui.staff_accounts import accounts_section
 from ui.staff_changes import changes_section
+from ui.staff_cities import cities_section
 from ui.staff_itineraries import itineraries_section
 from ui.staff_landmarks import landmarks_section
 from ui.staff_transfer import transfer_section
@@ -58,9 +59,15 @@ staff = Staff(
 # Streamlit forgets the state of widgets a run does not draw: keep the forms' (and their unsaved
 # input) while another section is shown
 for key in list(st.session_state):
-    if str(key).startswith(("lm_f_", "it_f_", "it_s_")) or key in ("lm_pick", "it_pick"):
+    if str(key).startswith(("lm_f_", "it_f_", "it_s_", "city_f_")) or key in (
+        "lm_pick",
+        "it_pick",
+        "city_pick",
+    ):
         st.session_state[key] = st.session_state[key]
 sections = ["landmarks", "itineraries", "transfer", "changes"]
+if staff.can(acc.MANAGE_CITIES):
+    sections.append("cities")
 if staff.can(acc.MANAGE_ACCOUNTS):
     sections.append("accounts")
 if st.session_state.get("cur_section") not in sections:
@@ -78,5 +85,6 @@ st.segmented_control(
     "itineraries": itineraries_section,
     "transfer": transfer_section,
     "changes": changes_section,
+    "cities": cities_section,
     "accounts": accounts_section,
 }[st.session_state["cur_section"]](staff, ctx)

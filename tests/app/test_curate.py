@@ -444,3 +444,38 @@ def test_a_restore_that_conflicts_offers_reload_not_overwrite(make_app: AppFacto
     at = at.button(key="lm_reload").click().run()
     at = at.button(key="lm_hist_restore_1").click().run()
     assert curator.landmark("huaqiang-north")[0] == lm
+
+
+def test_an_admin_adds_a_city_and_an_editor_cannot_manage_cities(
+    make_app: AppFactory, db: store.Store
+) -> None:
+    at = curate(make_app, "eddie")
+    assert "Cities" not in at.button_group[0].options
+    ada = acc.AccountStore(db).get("ada")
+    eddie = acc.AccountStore(db).get("eddie")
+    assert ada is not None and eddie is not None
+    with pytest.raises(PermissionError):
+        cu.Curator(db).save_city(eddie, cu.Curator(db).city("shenzhen"), base=None)
+
+    at = curate(make_app, "ada")
+    at.button_group[0].set_value("cities").run()
+    at.selectbox(key="city_pick").set_value("__new__").run()
+    at.text_input(key="city_f_id").set_value("liege")
+    at.text_input(key="city_f_name").set_value("Liège")
+    at.text_input(key="city_f_timezone").set_value("Europe/Nowhere")
+    at = at.button(key="city_save").click().run()
+    assert "is not an IANA time zone" in markdown(at)
+    with pytest.raises(cu.NotFound):
+        cu.Curator(db).city("liege")
+    at.number_input(key="city_f_lat").set_value(50.6326)
+    at.number_input(key="city_f_lon").set_value(5.5797)
+    at.text_input(key="city_f_timezone").set_value("Europe/Brussels")
+    at = at.button(key="city_save").click().run()
+    assert not errors(at), markdown(at)
+    liege = cu.Curator(db).city("liege")
+    assert (liege.name, liege.timezone, liege.zoom) == ("Liège", "Europe/Brussels", 12)
+    [change] = cu.Curator(db).history(cu.CITY, "liege")
+    assert (change.action, change.username) == ("create", "ada")
+    # the new city is at once one the admin can curate, and one an editor can be given
+    assert "Liège" in at.selectbox(key="cur_city").options
+    acc.AccountStore(db).add("lea", PASSWORD, acc.EDITOR, ["liege"])

@@ -1154,3 +1154,29 @@ def test_a_save_lost_on_sqlite_says_who_changed_what(sqlite_url: str, mini_dir: 
     assert cu.Curator(db).landmark("oct-loft") == (replace(lm, price="CNY 5"), 2)  # never overwritten
     assert (caught.value.current_version, caught.value.by) == (2, "ada")
     assert [c.field for c in caught.value.changes] == ["price"]
+
+
+def test_cities_are_saved_by_admins_with_history_and_conflicts(db: st.Store, curator: cu.Curator) -> None:
+    shenzhen = curator.city("shenzhen")
+    moved = replace(shenzhen, zoom=13)
+    with pytest.raises(PermissionError):
+        curator.save_city(EDDIE, moved, base=shenzhen)
+    version = db.data_version()
+    assert curator.save_city(ADA, shenzhen, base=shenzhen) == 1  # unchanged: nothing written
+    assert db.data_version() == version and curator.history(cu.CITY, "shenzhen") == []
+    assert curator.save_city(ADA, moved, base=shenzhen) == 2
+    [edit, seeded] = curator.history(cu.CITY, "shenzhen")
+    assert [c.field for c in edit.changed] == ["zoom"] and seeded.action == cu.SEEDED
+    with pytest.raises(cu.Conflict) as caught:  # a form loaded before that save
+        curator.save_city(ADA, replace(shenzhen, name="Shenzhen City"), base=shenzhen)
+    assert [c.field for c in caught.value.changes] == ["zoom"] and caught.value.by == "ada"
+    assert curator.city("shenzhen") == moved
+    with pytest.raises(cu.Conflict):  # adding a city whose id exists
+        curator.save_city(ADA, replace(shenzhen, name="Other"), base=None)
+    with pytest.raises(cu.FieldErrors) as bad:
+        cu.parse_city(
+            {"id": "x", "name": "X", "lat": 1, "lon": 2, "timezone": "Mars/Olympus"},
+            existing_ids=[],
+            new=True,
+        )
+    assert set(bad.value.errors) == {"timezone"}
