@@ -91,7 +91,7 @@ def cities_section(staff: Staff, ctx: PageContext) -> None:
     ):
         _load(staff, st.session_state["city_pick"])
     is_new = st.session_state.get("city_base") is None
-    msg = st.session_state.pop("city_msg", None)
+    msg = st.session_state.get("city_msg")
     if msg:
         getattr(st, msg[0])(msg[1])
     conflict = st.session_state.get("city_conflict")

@@ -9,6 +9,7 @@ from datetime import time
 from functools import partial
 from typing import Any
 
+import folium
 import streamlit as st
 
 from itinerary import curation as cu
@@ -94,6 +95,7 @@ def _fields() -> tuple[dict[str, Any], list[dict[str, Any]]]:
 
 
 def _move(uid: str, step: int) -> None:
+    st.session_state.pop("it_msg", None)
     order: list[str] = st.session_state["it_stops"]
     i = order.index(uid)
     j = i + step
@@ -102,11 +104,13 @@ def _move(uid: str, step: int) -> None:
 
 
 def _remove(uid: str) -> None:
+    st.session_state.pop("it_msg", None)
     st.session_state["it_stops"].remove(uid)
     st.session_state.pop(MAP_KEY, None)  # so that clicking the same pin again adds it again
 
 
 def _add_from_list() -> None:
+    st.session_state.pop("it_msg", None)
     lid = st.session_state.get("it_add")
     if lid:
         st.session_state["it_stops"].append(_new_stop(lid))
@@ -204,7 +208,8 @@ def _restore(staff: Staff, itinerary_id: str, version: int) -> None:
 
 
 def _message(lang: str) -> None:
-    msg = st.session_state.pop("it_msg", None)  # shown once: the next action starts clean
+    # kept until the next action: a map that reruns the page on load must not hide it at once
+    msg = st.session_state.get("it_msg")
     if not msg:
         return
     kind, key = msg
@@ -267,11 +272,8 @@ def itineraries_section(staff: Staff, ctx: PageContext) -> None:
 
     fields, stops = _fields()
     errors: dict[str, str] = {}
-    parsed: tuple[cu.Itinerary, list[cu.Stop]] | None = None
-    try:
-        parsed = cu.parse_itinerary(
-            fields, stops, cu.context_for(staff.curator.store, staff.city_id), new=is_new
-        )
+    try:  # live validation: errors under their fields
+        cu.parse_itinerary(fields, stops, cu.context_for(staff.curator.store, staff.city_id), new=is_new)
     except cu.FieldErrors as found:
         if st.session_state.get("it_tried") or not is_new:
             errors = found.errors
@@ -368,7 +370,10 @@ def itineraries_section(staff: Staff, ctx: PageContext) -> None:
             t("cur.it.add_button", lang), on_click=_add_from_list, key="it_add_btn", icon=":material/add:"
         )
         st.caption(t("cur.it.map_help", lang))
-        pins = landmark_layer(catalog, staff.city_id, lang, LandmarkFilter())
+        # inside a FeatureGroup: streamlit-folium adds what it is given as a feature group by that
+        # name (a bare layer breaks its script, and with it the click reporting)
+        pins = folium.FeatureGroup(name="landmarks")
+        landmark_layer(catalog, staff.city_id, lang, LandmarkFilter()).add_to(pins)
         show_map(
             city_base_map(ctx, links=False),
             [pins],
@@ -399,27 +404,35 @@ def itineraries_section(staff: Staff, ctx: PageContext) -> None:
     with side_col:
         st.markdown(f"**{t('cur.preview', lang)}**")
         with st.container(border=True):
-            if parsed is None or not parsed[1]:
+            # the stops as they stand, even while other fields are still incomplete
+            ids = [str(s["landmark_id"]) for s in stops if s.get("landmark_id") in landmarks.index]
+            if not ids:
                 st.caption(t("cur.it.preview_empty", lang))
             else:
-                it, stop_list = parsed
-                ids = [s.landmark_id for s in stop_list]
                 dwell = {
-                    s.landmark_id: float(s.dwell_minutes) for s in stop_list if s.dwell_minutes is not None
+                    str(s["landmark_id"]): float(s["dwell_minutes"])
+                    for s in stops
+                    if s.get("landmark_id") in landmarks.index
+                    and isinstance(s.get("dwell_minutes"), int | float)
                 }
-                day = now_in(ctx.timezone).date()
+                mode = fields["mode"] if fields.get("mode") in MODES else "walk"
+                start = st.session_state.get(_key("start_time"))
                 days = plan_days(
                     places_for(landmarks, ids, dwell=dwell),
-                    day=day,
-                    start_time=parse_hhmm(it.start_time) or time(9),
-                    mode=it.mode,
+                    day=now_in(ctx.timezone).date(),
+                    start_time=start if isinstance(start, time) else time(9),
+                    mode=mode,
                     city_id=staff.city_id,
                     timezone=ctx.timezone,
                 )
-                st.subheader(
-                    md_escape(it.title_zh if lang == "zh" and it.title_zh else it.title), anchor=False
+                title = str(
+                    fields.get("title_zh")
+                    if lang == "zh" and fields.get("title_zh")
+                    else fields.get("title") or ""
                 )
-                render_timeline(days, landmarks=landmarks, mode=it.mode, lang=lang)
+                if title:
+                    st.subheader(md_escape(title), anchor=False)
+                render_timeline(days, landmarks=landmarks, mode=mode, lang=lang)
                 route = maps.route_group(
                     [
                         maps.RouteStop(

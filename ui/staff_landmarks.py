@@ -119,6 +119,7 @@ def _on_geocode(staff: Staff, ctx: PageContext) -> None:
 
 
 def _use_geo(lat: float, lon: float) -> None:
+    st.session_state.pop("lm_msg", None)
     st.session_state[_key("lat")] = round(lat, 6)
     st.session_state[_key("lon")] = round(lon, 6)
 
@@ -212,7 +213,8 @@ def _restore(staff: Staff, ctx: PageContext, landmark_id: str, version: int) -> 
 
 
 def _message(lang: str) -> None:
-    msg = st.session_state.pop("lm_msg", None)  # shown once: the next action starts clean
+    # kept until the next action: a map that reruns the page on load must not hide it at once
+    msg = st.session_state.get("lm_msg")
     if not msg:
         return
     kind, key = msg

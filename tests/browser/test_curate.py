@@ -8,11 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Frame, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from itinerary import accounts as acc
 from itinerary import curation as cu
-from itinerary import store
+from itinerary import seed, store
 from tests.browser.conftest import (
     AppServer,
     Traffic,
@@ -42,10 +43,35 @@ def app_server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> 
     stop_server(server)
 
 
+def type_into(page: Page, label: str, value: str) -> None:
+    """Type into a text field and commit it (Tab); again if a rerun in between reset it."""
+    box = page.get_by_role("textbox", name=label)
+    for _ in range(3):
+        box.fill(value)
+        box.press("Tab")
+        wait_ready(page)
+        if box.input_value() == value:
+            return
+    raise AssertionError(f"{label!r} did not keep {value!r}")
+
+
 def choose(page: Page, label: str, option: str) -> None:
-    """Pick ``option`` in the Streamlit selectbox labelled ``label``."""
-    page.get_by_label(label, exact=True).click()
-    page.get_by_role("option", name=option).first.click()
+    """Pick ``option`` in the Streamlit selectbox labelled ``label``.
+
+    A rerun that lands just after the click (the map reporting its view, say) closes the list
+    again, as it would for a person, who would open it again: so does this."""
+    for _ in range(3):
+        wait_ready(page)
+        page.get_by_label(label, exact=True).click()
+        item = page.get_by_role("option", name=option).first
+        try:
+            item.wait_for(timeout=5_000)
+            item.click()
+            break
+        except PlaywrightTimeout:
+            continue
+    else:
+        raise AssertionError(f"option {option!r} of {label!r} never showed")
     wait_ready(page)
 
 
@@ -74,11 +100,9 @@ def test_sign_in_add_a_landmark_by_map_click_publish_and_see_it_on_explore(
     expect(page.get_by_role("heading", name="Curate content")).to_be_visible()
 
     choose(page, "Landmark", "+ New landmark")
-    page.get_by_role("textbox", name="Id (stable, used in links)").fill("talent-park")
-    page.get_by_role("textbox", name="Name (English)").fill("Talent Park")
-    page.get_by_role("textbox", name="Name (Chinese)").fill("人才公园")
-    page.get_by_role("textbox", name="Name (Chinese)").press("Tab")
-    wait_ready(page)
+    type_into(page, "Id (stable, used in links)", "talent-park")
+    type_into(page, "Name (English)", "Talent Park")
+    type_into(page, "Name (Chinese)", "人才公园")
     lat_box = page.get_by_role("spinbutton", name="Latitude (WGS84)")
     before = lat_box.input_value()
 
@@ -139,3 +163,64 @@ def test_import_a_spreadsheet_with_a_bad_row_shows_exactly_what_is_wrong(
     database = store.open_store(f"sqlite:///{app_server.data_dir.parent / 'browser.db'}")
     with pytest.raises(cu.NotFound):
         cu.Curator(database).landmark("civic-center")
+
+
+CLICK_PIN_JS = """(id) => new Promise((done) => {
+    const map = window.__cpMaps[window.__cpMaps.length - 1];
+    map.eachLayer((layer) => {
+      if (layer.getLayers && layer._featureGroup) {
+        const m = layer.getLayers().find((x) => x.options.landmarkId === id);
+        layer.zoomToShowLayer(m, () => setTimeout(done, 300));
+      }
+    });
+})"""
+
+
+def pins_frame(page: Page) -> Frame:
+    """The frame of the map with landmark pins (the preview map beside it has only the route)."""
+    map_frame(page)
+    for _ in range(100):
+        for frame in page.frames:
+            try:
+                if frame.evaluate(HAS_PINS_JS):
+                    return frame
+            except Exception:  # a frame navigating away; try again
+                pass
+        page.wait_for_timeout(200)
+    raise AssertionError("no map with pins")
+
+
+HAS_PINS_JS = """() => {
+    let found = false;
+    (window.__cpMaps || []).forEach((map) => map.eachLayer((l) => { found = found || !!l._featureGroup; }));
+    return found;
+}"""
+
+
+def test_stops_are_added_by_clicking_pins_on_the_itinerary_map(
+    page: Page, app_server: AppServer, traffic: Traffic
+) -> None:
+    sign_in(page, app_server.url)
+    page.get_by_role("radio", name="Itineraries").click()
+    wait_ready(page)
+    choose(page, "Itinerary", "+ New itinerary")
+    names = {lm.id: lm.name for lm in seed.load_dir(DATA).landmarks}
+    for n, landmark_id in enumerate(["oct-loft", "huaqiang-north"], start=1):
+        frame = pins_frame(page)
+        # the whole map in view first: Playwright scrolling inside the map's iframe misplaces clicks
+        frame.frame_element().evaluate("(e) => e.scrollIntoView({block: 'center'})")
+        page.wait_for_timeout(300)
+        frame.evaluate(CLICK_PIN_JS, landmark_id)
+        frame.locator(f'[data-landmark-id="{landmark_id}"]').click()
+        wait_ready(page)
+        expect(page.get_by_text(f"{n}. {names[landmark_id]}", exact=True).first).to_be_visible()
+    type_into(page, "Id (stable, used in links)", "click-walk")
+    type_into(page, "Title (English)", "Click walk")
+    screenshot(page, "curate-itinerary-editor")
+    assert traffic.app_errors() == [] and traffic.failed == []
+    page.get_by_role("button", name="Save").click()
+    wait_ready(page)
+    expect(page.get_by_text("Saved.", exact=True)).to_be_visible()
+    database = store.open_store(f"sqlite:///{app_server.data_dir.parent / 'browser.db'}")
+    _, stops, _ = cu.Curator(database).itinerary("click-walk")
+    assert [s.landmark_id for s in stops] == ["oct-loft", "huaqiang-north"]
