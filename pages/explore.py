@@ -1,6 +1,5 @@
 """Explore: the city's landmarks on a themed map, with filters, a list and landmark cards."""
 
-import folium
 import streamlit as st
 
 from itinerary import maps
@@ -134,8 +133,7 @@ if matches.empty:
 # --- map and list ------------------------------------------------------------------------------
 styles = maps.theme_styles(themes, theme_labels)
 names = localized(matches, "name", lang)
-layer = folium.FeatureGroup(name="landmarks")
-landmark_layer(catalog, ctx.city_id, lang, criteria, prefer=valid_themes).add_to(layer)
+layer = landmark_layer(catalog, ctx.city_id, lang, criteria, prefer=valid_themes)
 center, zoom = None, None
 if chosen:
     row = landmarks.loc[chosen]

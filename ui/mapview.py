@@ -89,10 +89,17 @@ def _landmark_rows_json(
 
 def landmark_layer(
     catalog: Catalog, city_id: str, lang: str, criteria: LandmarkFilter, *, prefer: Sequence[str] = ()
-) -> maps.LandmarkLayer:
-    """The pins of the landmarks matching ``criteria``; their rows are kept per data version and
-    filter, so going back to a filter seen before (all 10,000 landmarks, say) costs no rebuild."""
+) -> folium.FeatureGroup:
+    """The pins of the landmarks matching ``criteria``, as a layer for ``show_map`` (more can be
+    added to it). Their rows are kept per data version and filter, so going back to a filter seen
+    before (all 10,000 landmarks, say) costs no rebuild.
+
+    A FeatureGroup, not the bare ``LandmarkLayer``: streamlit-folium adds each layer it is given
+    by a FeatureGroup's variable name, so any other element breaks its script, and with it the
+    reporting of clicks on pins."""
     themes = catalog.themes()
     styles = maps.theme_styles(themes, localized(themes, "label", lang))
     rows_json = _landmark_rows_json(catalog.refresh(), city_id, lang, criteria, tuple(prefer), catalog)
-    return maps.LandmarkLayer(styles=styles, rows_json=rows_json)
+    group = folium.FeatureGroup(name="landmarks")
+    maps.LandmarkLayer(styles=styles, rows_json=rows_json).add_to(group)
+    return group

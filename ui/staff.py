@@ -10,7 +10,7 @@ import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Concatenate, ParamSpec
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -18,6 +18,7 @@ import streamlit as st
 from itinerary import accounts as acc
 from itinerary import curation as cu
 from itinerary.catalog import localized_value
+from itinerary.geocode import Geocoder
 from itinerary.i18n import t
 from ui.setup import PageContext
 from ui.text import md_escape
@@ -25,6 +26,7 @@ from ui.text import md_escape
 TOKEN_KEY = "staff_token"
 STATE_PREFIXES = ("lm_", "it_", "imp_", "acc_", "city_", "cur_section")
 P = ParamSpec("P")
+T = TypeVar("T")
 
 
 @dataclass
@@ -223,3 +225,81 @@ def show_history(
                     args=(change.version,),
                     icon=":material/history:",
                 )
+
+
+# --- one editor action: a write, its conflict or refusal, and the message after it -----------
+# An editor keeps its state under a prefix ("lm", "it"): <prefix>_msg is (kind, i18n key) or
+# ("error_text", text); <prefix>_conflict and <prefix>_conflict_action the refused action.
+
+
+def refusal(error: Exception) -> str:
+    """A refused save's reasons as plain text (``FieldErrors`` carry one per field)."""
+    reasons = getattr(error, "errors", None)
+    return "; ".join(reasons.values()) if isinstance(reasons, dict) else str(error)
+
+
+def start_action(prefix: str) -> None:
+    """Forget the message and the conflict of the editor's previous action."""
+    for key in ("msg", "conflict", "conflict_action"):
+        st.session_state.pop(f"{prefix}_{key}", None)
+
+
+def attempt(prefix: str, action: str, write: Callable[[], T]) -> T | None:
+    """Run one write; a conflict or a refusal is kept for the editor to show, and gives None."""
+    try:
+        return write()
+    except cu.Conflict as conflict:
+        st.session_state[f"{prefix}_conflict"] = conflict  # the form keeps the editor's input
+        st.session_state[f"{prefix}_conflict_action"] = action
+    except (cu.FieldErrors, PermissionError) as error:
+        st.session_state[f"{prefix}_msg"] = ("error_text", refusal(error))
+    return None
+
+
+def show_message(prefix: str, lang: str) -> None:
+    # kept until the next action: a map that reruns the page on load must not hide it at once
+    msg = st.session_state.get(f"{prefix}_msg")
+    if not msg:
+        return
+    kind, key = msg
+    if kind == "error_text":
+        st.error(md_escape(key))
+    else:
+        getattr(st, kind)(t(key, lang))
+
+
+def conflict_panel(
+    prefix: str, lang: str, *, reload: Callable[[], None], overwrite: Callable[[], None]
+) -> None:
+    """The refused action's conflict, with "load theirs" and (for a save) "save mine over theirs"."""
+    conflict = st.session_state.get(f"{prefix}_conflict")
+    if conflict is None:
+        return
+    saving = st.session_state.get(f"{prefix}_conflict_action") == "save"
+    show_conflict(conflict, lang, kept_input=saving)
+    c1, c2 = st.columns(2)
+    c1.button(t("cur.conflict.reload", lang), on_click=reload, key=f"{prefix}_reload")
+    if saving:  # a restore or an archive is simply tried again on the reloaded version
+        c2.button(t("cur.conflict.overwrite", lang), on_click=overwrite, key=f"{prefix}_overwrite")
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _context(url: str, city_id: str, data_version: int, _store: Any) -> cu.Context:
+    return cu.context_for(_store, city_id)
+
+
+def staff_context(staff: Staff) -> cu.Context:
+    """What edits are validated against (the city, its themes and ids), read once per data
+    version instead of on every rerun; any save anywhere changes the version."""
+    store = staff.curator.store
+    return _context(store.url, staff.city_id, store.data_version(), store)
+
+
+@st.cache_resource(show_spinner=False)
+def _geocoder(url: str, _store: Any) -> Geocoder:
+    return Geocoder.for_store(_store)
+
+
+def staff_geocoder(staff: Staff) -> Geocoder:
+    """One per process and database: the rate limit is shared and answers are kept in the database."""
+    return _geocoder(staff.curator.store.url, staff.curator.store)

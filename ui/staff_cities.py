@@ -12,8 +12,7 @@ from itinerary import store as st_
 from itinerary.catalog import localized_value
 from itinerary.i18n import t
 from ui.setup import PageContext
-from ui.staff import Staff, field_error, guarded, show_conflict, show_history
-from ui.staff_landmarks import refusal
+from ui.staff import Staff, field_error, guarded, refusal, show_conflict, show_history
 from ui.text import md_escape
 
 NEW = "__new__"

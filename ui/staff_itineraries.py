@@ -9,7 +9,6 @@ from datetime import time
 from functools import partial
 from typing import Any
 
-import folium
 import streamlit as st
 
 from itinerary import curation as cu
@@ -21,8 +20,17 @@ from itinerary.models import MODES
 from itinerary.plans import parse_hhmm, places_for, plan_days
 from ui.mapview import city_base_map, landmark_layer, show_map
 from ui.setup import PageContext, now_in
-from ui.staff import Staff, field_error, guarded, show_conflict, show_history
-from ui.staff_landmarks import refusal
+from ui.staff import (
+    Staff,
+    attempt,
+    conflict_panel,
+    field_error,
+    guarded,
+    show_history,
+    show_message,
+    staff_context,
+    start_action,
+)
 from ui.text import md_escape
 from ui.timeline import render_timeline
 
@@ -129,35 +137,24 @@ def _add_from_map(staff: Staff, ctx: PageContext) -> None:
         st.session_state["it_msg"] = ("info", "cur.it.added_from_map")
 
 
-def _start_action() -> None:
-    for key in ("it_msg", "it_conflict", "it_conflict_action"):
-        st.session_state.pop(key, None)
-
-
 def _save(staff: Staff, *, overwrite: bool = False) -> None:
     conflict: cu.Conflict | None = st.session_state.get("it_conflict")
-    _start_action()
+    start_action("it")
     st.session_state["it_tried"] = True
     new = st.session_state.get("it_base") is None
     fields, stops = _fields()
     try:
-        it, parsed = cu.parse_itinerary(
-            fields, stops, cu.context_for(staff.curator.store, staff.city_id), new=new
-        )
+        it, parsed = cu.parse_itinerary(fields, stops, staff_context(staff), new=new)
     except cu.FieldErrors:
         st.session_state["it_msg"] = ("error", "cur.fix_fields")  # each field shows its own error
         return
     base = st.session_state.get("it_base")
     if overwrite and conflict is not None:
         base = conflict.current_version  # over the version the editor was shown, no newer one
-    try:
-        version = staff.curator.save_itinerary(staff.account, it, parsed, base_version=base)
-    except cu.Conflict as found:
-        st.session_state["it_conflict"] = found  # the form keeps the editor's input
-        st.session_state["it_conflict_action"] = "save"
-        return
-    except (cu.FieldErrors, PermissionError) as error:
-        st.session_state["it_msg"] = ("error_text", refusal(error))
+    version = attempt(
+        "it", "save", lambda: staff.curator.save_itinerary(staff.account, it, parsed, base_version=base)
+    )
+    if version is None:
         return
     st.session_state["it_base"] = version
     st.session_state["it_snapshot"] = _fields()
@@ -168,20 +165,17 @@ def _save(staff: Staff, *, overwrite: bool = False) -> None:
 
 
 def _archive(staff: Staff, itinerary_id: str) -> None:
-    _start_action()
+    start_action("it")
     if _fields() != st.session_state.get("it_snapshot"):
         st.session_state["it_msg"] = ("warning", "cur.unsaved_first")
         return
-    try:
-        version = staff.curator.archive_itinerary(
-            staff.account, itinerary_id, base_version=st.session_state["it_base"]
-        )
-    except cu.Conflict as conflict:
-        st.session_state["it_conflict"] = conflict
-        st.session_state["it_conflict_action"] = "archive"
-        return
-    except (cu.FieldErrors, PermissionError) as error:
-        st.session_state["it_msg"] = ("error_text", refusal(error))
+    base = st.session_state["it_base"]
+    version = attempt(
+        "it",
+        "archive",
+        lambda: staff.curator.archive_itinerary(staff.account, itinerary_id, base_version=base),
+    )
+    if version is None:
         return
     st.session_state["it_base"] = version
     st.session_state[_key("status")] = "archived"
@@ -191,32 +185,17 @@ def _archive(staff: Staff, itinerary_id: str) -> None:
 
 
 def _restore(staff: Staff, itinerary_id: str, version: int) -> None:
-    _start_action()
-    try:
-        staff.curator.restore(
-            staff.account, cu.ITINERARY, itinerary_id, version, base_version=st.session_state["it_base"]
-        )
-    except cu.Conflict as conflict:
-        st.session_state["it_conflict"] = conflict
-        st.session_state["it_conflict_action"] = "restore"
-        return
-    except (cu.FieldErrors, PermissionError) as error:
-        st.session_state["it_msg"] = ("error_text", refusal(error))
+    start_action("it")
+    base = st.session_state["it_base"]
+    restored = attempt(
+        "it",
+        "restore",
+        lambda: staff.curator.restore(staff.account, cu.ITINERARY, itinerary_id, version, base_version=base),
+    )
+    if restored is None:
         return
     _load(staff, itinerary_id)
     st.session_state["it_msg"] = ("success", "cur.restored")
-
-
-def _message(lang: str) -> None:
-    # kept until the next action: a map that reruns the page on load must not hide it at once
-    msg = st.session_state.get("it_msg")
-    if not msg:
-        return
-    kind, key = msg
-    if kind == "error_text":
-        st.error(md_escape(key))
-    else:
-        getattr(st, kind)(t(key, lang))
 
 
 def itineraries_section(staff: Staff, ctx: PageContext) -> None:
@@ -254,26 +233,18 @@ def itineraries_section(staff: Staff, ctx: PageContext) -> None:
     picked = st.session_state["it_pick"]
     is_new = st.session_state.get("it_base") is None
 
-    _message(lang)
-    conflict = st.session_state.get("it_conflict")
-    if conflict is not None:
-        saving = st.session_state.get("it_conflict_action") == "save"
-        show_conflict(conflict, lang, kept_input=saving)
-        c1, c2 = st.columns(2)
-        c1.button(t("cur.conflict.reload", lang), on_click=_load, args=(staff, picked), key="it_reload")
-        if saving:  # a restore or an archive is simply tried again on the reloaded version
-            c2.button(
-                t("cur.conflict.overwrite", lang),
-                on_click=guarded(_save),
-                args=(staff,),
-                kwargs={"overwrite": True},
-                key="it_overwrite",
-            )
+    show_message("it", lang)
+    conflict_panel(
+        "it",
+        lang,
+        reload=partial(_load, staff, picked),
+        overwrite=partial(guarded(_save), staff, overwrite=True),
+    )
 
     fields, stops = _fields()
     errors: dict[str, str] = {}
     try:  # live validation: errors under their fields
-        cu.parse_itinerary(fields, stops, cu.context_for(staff.curator.store, staff.city_id), new=is_new)
+        cu.parse_itinerary(fields, stops, staff_context(staff), new=is_new)
     except cu.FieldErrors as found:
         if st.session_state.get("it_tried") or not is_new:
             errors = found.errors
@@ -370,10 +341,7 @@ def itineraries_section(staff: Staff, ctx: PageContext) -> None:
             t("cur.it.add_button", lang), on_click=_add_from_list, key="it_add_btn", icon=":material/add:"
         )
         st.caption(t("cur.it.map_help", lang))
-        # inside a FeatureGroup: streamlit-folium adds what it is given as a feature group by that
-        # name (a bare layer breaks its script, and with it the click reporting)
-        pins = folium.FeatureGroup(name="landmarks")
-        landmark_layer(catalog, staff.city_id, lang, LandmarkFilter()).add_to(pins)
+        pins = landmark_layer(catalog, staff.city_id, lang, LandmarkFilter())
         show_map(
             city_base_map(ctx, links=False),
             [pins],

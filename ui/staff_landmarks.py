@@ -6,21 +6,31 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-import folium
 import pandas as pd
 import streamlit as st
 
 from itinerary import curation as cu
 from itinerary import geodesy, maps
 from itinerary.accounts import EDIT_CONTENT, PUBLISH
-from itinerary.catalog import localized
-from itinerary.geocode import Geocoder, geocode_address
+from itinerary.catalog import LandmarkFilter, localized
+from itinerary.geocode import geocode_address
 from itinerary.i18n import t
 from itinerary.models import WHEELCHAIR
 from ui.cards import landmark_card
-from ui.mapview import city_base_map, show_map
+from ui.mapview import city_base_map, landmark_layer, show_map
 from ui.setup import PageContext, now_in
-from ui.staff import Staff, field_error, guarded, show_conflict, show_history
+from ui.staff import (
+    Staff,
+    attempt,
+    conflict_panel,
+    field_error,
+    guarded,
+    show_history,
+    show_message,
+    staff_context,
+    staff_geocoder,
+    start_action,
+)
 from ui.text import md_escape
 
 NEW = "__new__"
@@ -31,12 +41,6 @@ MAP_KEY = "lm_map"
 
 def _key(name: str) -> str:
     return f"lm_f_{name}"
-
-
-@st.cache_resource(show_spinner=False)
-def staff_geocoder(_store: Any, url: str) -> Geocoder:
-    """One per process and database: the rate limit is shared and answers are kept in the database."""
-    return Geocoder.for_store(_store)
 
 
 def _load(staff: Staff, ctx: PageContext, landmark_id: str) -> None:
@@ -103,7 +107,7 @@ def _on_geocode(staff: Staff, ctx: PageContext) -> None:
     if not address:
         st.session_state["lm_msg"] = ("warning", "cur.lm.no_address")
         return
-    geocoder = staff_geocoder(staff.curator.store, staff.curator.store.url)
+    geocoder = staff_geocoder(staff)
     centre = (float(ctx.city["lat"]), float(ctx.city["lon"]))
     outcome = geocode_address(geocoder, address, city_centre=centre, language=staff.lang)
     found = list(outcome.results)
@@ -130,24 +134,13 @@ def _draft_row(lm: cu.Landmark) -> pd.Series:
     return row
 
 
-def refusal(error: Exception) -> str:
-    """A refused save's reasons as plain text (``FieldErrors`` carry one per field)."""
-    reasons = getattr(error, "errors", None)
-    return "; ".join(reasons.values()) if isinstance(reasons, dict) else str(error)
-
-
-def _start_action() -> None:
-    for key in ("lm_msg", "lm_conflict", "lm_conflict_action"):
-        st.session_state.pop(key, None)
-
-
 def _save(staff: Staff, ctx: PageContext, *, overwrite: bool = False) -> None:
     conflict: cu.Conflict | None = st.session_state.get("lm_conflict")
-    _start_action()
+    start_action("lm")
     st.session_state["lm_tried"] = True
     new = st.session_state.get("lm_base") is None
     try:
-        lm = cu.parse_landmark(_form_values(), cu.context_for(staff.curator.store, staff.city_id), new=new)
+        lm = cu.parse_landmark(_form_values(), staff_context(staff), new=new)
     except cu.FieldErrors:
         st.session_state["lm_msg"] = ("error", "cur.fix_fields")  # each field shows its own error
         return
@@ -156,14 +149,8 @@ def _save(staff: Staff, ctx: PageContext, *, overwrite: bool = False) -> None:
         # over the version the editor was shown, not whatever is newest now: a save made after
         # the conflict appeared is one more conflict
         base = conflict.current_version
-    try:
-        version = staff.curator.save_landmark(staff.account, lm, base_version=base)
-    except cu.Conflict as found:
-        st.session_state["lm_conflict"] = found  # the form keeps the editor's input
-        st.session_state["lm_conflict_action"] = "save"
-        return
-    except (cu.FieldErrors, PermissionError) as error:
-        st.session_state["lm_msg"] = ("error_text", refusal(error))
+    version = attempt("lm", "save", lambda: staff.curator.save_landmark(staff.account, lm, base_version=base))
+    if version is None:
         return
     st.session_state["lm_base"] = version
     st.session_state["lm_snapshot"] = _form_values()
@@ -174,20 +161,15 @@ def _save(staff: Staff, ctx: PageContext, *, overwrite: bool = False) -> None:
 
 
 def _archive(staff: Staff, landmark_id: str) -> None:
-    _start_action()
+    start_action("lm")
     if _form_values() != st.session_state.get("lm_snapshot"):
         st.session_state["lm_msg"] = ("warning", "cur.unsaved_first")
         return
-    try:
-        version = staff.curator.archive_landmark(
-            staff.account, landmark_id, base_version=st.session_state["lm_base"]
-        )
-    except cu.Conflict as conflict:
-        st.session_state["lm_conflict"] = conflict
-        st.session_state["lm_conflict_action"] = "archive"
-        return
-    except (cu.FieldErrors, PermissionError) as error:
-        st.session_state["lm_msg"] = ("error_text", refusal(error))
+    base = st.session_state["lm_base"]
+    version = attempt(
+        "lm", "archive", lambda: staff.curator.archive_landmark(staff.account, landmark_id, base_version=base)
+    )
+    if version is None:
         return
     st.session_state["lm_base"] = version
     st.session_state[_key("status")] = "archived"
@@ -196,32 +178,17 @@ def _archive(staff: Staff, landmark_id: str) -> None:
 
 
 def _restore(staff: Staff, ctx: PageContext, landmark_id: str, version: int) -> None:
-    _start_action()
-    try:
-        staff.curator.restore(
-            staff.account, cu.LANDMARK, landmark_id, version, base_version=st.session_state["lm_base"]
-        )
-    except cu.Conflict as conflict:
-        st.session_state["lm_conflict"] = conflict
-        st.session_state["lm_conflict_action"] = "restore"
-        return
-    except (cu.FieldErrors, PermissionError) as error:
-        st.session_state["lm_msg"] = ("error_text", refusal(error))
+    start_action("lm")
+    base = st.session_state["lm_base"]
+    restored = attempt(
+        "lm",
+        "restore",
+        lambda: staff.curator.restore(staff.account, cu.LANDMARK, landmark_id, version, base_version=base),
+    )
+    if restored is None:
         return
     _load(staff, ctx, landmark_id)
     st.session_state["lm_msg"] = ("success", "cur.restored")
-
-
-def _message(lang: str) -> None:
-    # kept until the next action: a map that reruns the page on load must not hide it at once
-    msg = st.session_state.get("lm_msg")
-    if not msg:
-        return
-    kind, key = msg
-    if kind == "error_text":
-        st.error(md_escape(key))
-        return
-    getattr(st, kind)(t(key, lang))
 
 
 def landmarks_section(staff: Staff, ctx: PageContext) -> None:
@@ -255,29 +222,19 @@ def landmarks_section(staff: Staff, ctx: PageContext) -> None:
     picked = st.session_state["lm_pick"]
     is_new = st.session_state.get("lm_base") is None
 
-    _message(lang)
-    conflict = st.session_state.get("lm_conflict")
-    if conflict is not None:
-        saving = st.session_state.get("lm_conflict_action") == "save"
-        show_conflict(conflict, lang, kept_input=saving)
-        c1, c2 = st.columns(2)
-        c1.button(t("cur.conflict.reload", lang), on_click=_load, args=(staff, ctx, picked), key="lm_reload")
-        if saving:  # a restore or an archive is simply tried again on the reloaded version
-            c2.button(
-                t("cur.conflict.overwrite", lang),
-                on_click=guarded(_save),
-                args=(staff, ctx),
-                kwargs={"overwrite": True},
-                key="lm_overwrite",
-            )
+    show_message("lm", lang)
+    conflict_panel(
+        "lm",
+        lang,
+        reload=partial(_load, staff, ctx, picked),
+        overwrite=partial(guarded(_save), staff, ctx, overwrite=True),
+    )
 
     # live validation once a save was tried (or for an existing landmark): errors under each field
     errors: dict[str, str] = {}
     draft: cu.Landmark | None = None
     try:
-        draft = cu.parse_landmark(
-            _form_values(), cu.context_for(staff.curator.store, staff.city_id), new=is_new
-        )
+        draft = cu.parse_landmark(_form_values(), staff_context(staff), new=is_new)
     except cu.FieldErrors as found:
         if st.session_state.get("lm_tried") or not is_new:
             errors = found.errors
@@ -357,32 +314,20 @@ def landmarks_section(staff: Staff, ctx: PageContext) -> None:
         lat = float(st.session_state[_key("lat")])
         lon = float(st.session_state[_key("lon")])
         base = city_base_map(ctx, links=False)
-        pins = folium.FeatureGroup(name="landmarks")
-        for lid, row in all_landmarks.iterrows():
-            if lid == picked or row["status"] == "archived":
-                continue
-            folium.CircleMarker(
-                (float(row["lat"]), float(row["lon"])),
-                radius=4,
-                color="#555",
-                fill=True,
-                weight=1,
-                tooltip=maps.escape(str(names[lid])),
-            ).add_to(pins)
-        folium.Marker(
-            (lat, lon),
-            tooltip=maps.escape(t("cur.lm.here", lang)),
-            # a drawn pin: an emoji needs a font that kiosks and servers may lack
-            icon=folium.DivIcon(
-                html='<div class="cityplus-edit-pin" style="width:22px;height:22px;border-radius:50%;'
-                "background:#d32f2f;border:4px solid #fff;box-shadow:0 0 0 2px #d32f2f,0 2px 6px #0006;"
-                'transform:translate(-11px,-11px)"></div>',
-                icon_size=(0, 0),
-            ),
-        ).add_to(pins)
+        # the city's published pins for orientation, and a ring where the form puts this landmark
+        pins = landmark_layer(ctx.catalog, staff.city_id, lang, LandmarkFilter())
+        maps.highlight_marker(lat, lon, t("cur.lm.here", lang)).add_to(pins)
         st.caption(t("cur.lm.map_help", lang))
+        loaded = st.session_state.get("lm_snapshot") or {}
         show_map(
-            base, [pins], key=MAP_KEY, height=380, returned_objects=("last_clicked",), on_change=_on_map_click
+            base,
+            [pins],
+            key=MAP_KEY,
+            height=380,
+            # centred on the landmark as loaded: picking another one moves the map, a click does not
+            center=(float(loaded.get("lat", lat)), float(loaded.get("lon", lon))),
+            returned_objects=("last_clicked",),
+            on_change=_on_map_click,
         )
 
         st.text_area(t("cur.f.summary", lang), key=_key("summary"), height=90)

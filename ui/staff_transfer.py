@@ -13,8 +13,7 @@ from itinerary import curation as cu
 from itinerary import transfer
 from itinerary.i18n import t
 from ui.setup import PageContext
-from ui.staff import Staff, show_value
-from ui.staff_landmarks import staff_geocoder
+from ui.staff import Staff, show_value, staff_geocoder
 from ui.text import md_escape
 
 ENTITIES = ("city", "theme", "landmark", "itinerary")
@@ -108,7 +107,7 @@ def transfer_section(staff: Staff, ctx: PageContext) -> None:
             t("cur.tr.preview", lang), key="imp_preview", disabled=not files, icon=":material/preview:"
         ):
             bar = st.progress(0.0, text=t("cur.tr.reading", lang))
-            geocoder = staff_geocoder(store, store.url) if st.session_state.get("imp_geocode") else None
+            geocoder = staff_geocoder(staff) if st.session_state.get("imp_geocode") else None
             plan = transfer.preview(
                 store, _read(files or []), staff.account, geocoder=geocoder, progress=partial(_bar, bar, lang)
             )

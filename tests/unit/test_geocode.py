@@ -11,7 +11,6 @@ import itertools
 import re
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -255,12 +254,11 @@ def test_server_not_running_is_offline(clock: FakeClock, landmarks: pd.DataFrame
     geocoder = Geocoder(
         domain=f"127.0.0.1:{closed_port()}", scheme="http", clock=clock, sleep=clock.sleep, enabled=True
     )
-    started = time.monotonic()
     outcome = geocoder.search("华强北", landmarks=landmarks)
 
     assert (outcome.code, outcome.used_fallback) == ("offline", True)
     assert [r.landmark_id for r in outcome.results] == ["huaqiang-north"]
-    assert time.monotonic() - started < 1.0
+    assert clock.sleeps == []  # no wait for a slot (no retries: see the stand-in tests above)
 
 
 @pytest.mark.parametrize(("retry_after", "quiet_seconds"), [(None, 30.0), ("120", 120.0)])
@@ -477,14 +475,12 @@ def test_a_queue_longer_than_the_timeout_is_refused_not_waited_for(standin: Nomi
 
 def test_rate_limit_in_real_time(standin: NominatimStandin) -> None:
     geocoder = Geocoder(domain=standin.domain, scheme="http", min_delay_seconds=0.3, enabled=True)
-    started = time.monotonic()
     for query in ("Shenzhen Bay Hotel", "Hilton Shenzhen Shekou", "Huaqiang North"):
         assert geocoder.search(query).code == ""
 
     arrivals = [r.at for r in standin.search_requests()]
     gaps = [later - earlier for earlier, later in itertools.pairwise(arrivals)]
-    assert len(gaps) == 2 and min(gaps) >= 0.28
-    assert time.monotonic() - started < 1.5
+    assert len(gaps) == 2 and min(gaps) >= 0.28  # the limiter spaces real requests
 
 
 def test_every_message_code_is_listed() -> None:
