@@ -33,6 +33,7 @@ from sqlalchemy.engine import Connection
 
 from itinerary import store as storage
 from itinerary.seed import SLUG_RE
+from itinerary.settings import utc_now
 
 # --- roles and actions ------------------------------------------------------------------------
 
@@ -90,10 +91,6 @@ Reason = Literal["ok", "bad_credentials", "locked", "disabled"]
 USERNAME_RE: Final = re.compile(r"^[a-z0-9][a-z0-9._-]{1,30}[a-z0-9]$")
 
 Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class AccountError(ValueError):

@@ -6,7 +6,6 @@ after any write (its own or another process's) and otherwise never queries twice
 
 from __future__ import annotations
 
-import os
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,12 +14,12 @@ from typing import Any
 
 import pandas as pd
 
+from itinerary import settings
 from itinerary import store as st_
 from itinerary.hours import open_mask
 from itinerary.routing import haversine_km
 from itinerary.store import Store
 
-HOME_CITY = os.environ.get("CITYPLUS_HOME_CITY", "shenzhen")
 SEARCH_FIELDS = ("name", "name_zh", "summary", "summary_zh", "district", "address")
 # Wheelchair filter: what each choice accepts (OSM's values).
 WHEELCHAIR_ACCEPTS = {"yes": ("yes",), "limited": ("yes", "limited")}
@@ -116,7 +115,7 @@ class Catalog:
 
         def build() -> pd.DataFrame:
             frame = self.store.frame(st_.cities)
-            frame["home"] = frame["id"] == HOME_CITY
+            frame["home"] = frame["id"] == settings.home_city()
             frame = frame.sort_values(["home", "name"], ascending=[False, True])
             return frame.drop(columns="home").set_index("id", drop=False)
 

@@ -16,7 +16,6 @@ Pages ask ``accounts.can`` before offering an action; the ``Curator`` asks again
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
@@ -30,8 +29,10 @@ from sqlalchemy.engine import Connection
 from itinerary import seed
 from itinerary import store as st_
 from itinerary.accounts import EDIT_CONTENT, MANAGE_CITIES, PUBLISH, Account, can
+from itinerary.cells import cell_text
 from itinerary.models import City, Itinerary, Landmark, Stop
 from itinerary.routing import haversine_km
+from itinerary.settings import utc_now
 
 LANDMARK: Final = "landmark"
 ITINERARY: Final = "itinerary"
@@ -127,10 +128,6 @@ class Conflict(Exception):
         super().__init__(text)
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 # --- snapshots: the whole record as JSON-able dicts -----------------------------------------------
 
 
@@ -217,19 +214,6 @@ def context_for(store: st_.Store, city_id: str) -> Context:
     )
 
 
-def _cell(value: Any) -> str:
-    """A form value as the text a CSV cell would hold."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):  # numpy floats too: their repr is "np.float64(...)"
-        return repr(float(value)) if math.isfinite(value) else str(value)
-    if isinstance(value, list | tuple | set | frozenset):
-        return ";".join(str(v) for v in value)
-    return str(value)
-
-
 def _parse_columns(
     spec_name: str, fields: Mapping[str, Any], prefix: str = ""
 ) -> tuple[dict[str, Any], dict[str, str]]:
@@ -238,7 +222,7 @@ def _parse_columns(
     for column in seed.SPEC_BY_NAME[spec_name].columns:
         if column.name not in fields and column.name in ("city_id", "itinerary_id", "position"):
             continue
-        cell = _cell(fields.get(column.name))
+        cell = cell_text(fields.get(column.name))
         if not cell.strip():
             if column.non_empty:
                 errors[prefix + column.name] = "must not be empty"

@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import icalendar
 import segno
 
+from itinerary.cells import guard_formula
 from itinerary.i18n import t
 from itinerary.models import LANGS
 
@@ -54,7 +55,6 @@ CSV_COLUMNS = (
 )
 # A spreadsheet evaluates a cell starting with one of these as a formula (OWASP "CSV injection");
 # the full-width forms are included because CJK input methods produce them.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 QR_ERROR = "m"
 QR_BORDER = 4
 
@@ -502,11 +502,6 @@ _NUMBER_ARRAY = re.compile(r"\[\n\s*(-?[0-9.eE+-]+(?:,\n\s*-?[0-9.eE+-]+)*)\n\s*
 
 
 # ---------------------------------------------------------------- CSV
-
-
-def guard_formula(text: str) -> str:
-    """A cell a spreadsheet shows as text: a leading apostrophe before = + - @ (and tab, CR)."""
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def to_csv(plan: ExportPlan) -> str:

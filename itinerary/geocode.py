@@ -42,7 +42,6 @@ import hashlib
 import json
 import logging
 import math
-import os
 import re
 import socket
 import threading
@@ -64,6 +63,8 @@ from geopy.geocoders import Nominatim
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from itinerary import settings
+from itinerary.settings import utc_now
 from itinerary.store import Store, geocode_cache
 
 __all__ = [
@@ -204,10 +205,6 @@ class MemoryCache:
 
 
 # --- database cache --------------------------------------------------------------------------
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -690,10 +687,7 @@ class _GeopyGeocoder(Protocol):
 
 def default_user_agent() -> str:
     """This app's User-Agent, with a contact (``CITYPLUS_CONTACT`` or the public URL) if set."""
-    contact = (
-        os.environ.get("CITYPLUS_CONTACT", "").strip() or os.environ.get("CITYPLUS_PUBLIC_URL", "").strip()
-    )
-    return f"{APP_NAME}/{APP_VERSION} (+{contact})" if contact else f"{APP_NAME}/{APP_VERSION}"
+    return settings.user_agent()
 
 
 def _no_retry_adapter() -> Callable[..., Any]:
@@ -742,18 +736,16 @@ class Geocoder:
         enabled: bool | None = None,
         client: _GeopyGeocoder | None = None,
     ) -> None:
-        domain = (domain or os.environ.get("CITYPLUS_NOMINATIM_DOMAIN", "") or DEFAULT_DOMAIN).strip()
+        domain = (domain or settings.nominatim_domain() or DEFAULT_DOMAIN).strip()
         if "://" in domain:  # a URL was given: take its scheme unless one is set explicitly
             parts = urlsplit(domain)
             scheme = scheme or parts.scheme
             domain = parts.netloc + parts.path
         self.domain = domain.strip("/")
-        self.scheme = (scheme or os.environ.get("CITYPLUS_NOMINATIM_SCHEME", "") or "https").strip().lower()
+        self.scheme = (scheme or settings.nominatim_scheme() or "https").strip().lower()
         if self.scheme not in ("http", "https"):
             raise ValueError(f"scheme must be http or https, not {self.scheme!r}")
-        self.user_agent = (
-            user_agent or os.environ.get("CITYPLUS_GEOCODER_USER_AGENT", "").strip() or default_user_agent()
-        ).strip()
+        self.user_agent = (user_agent or settings.geocoder_user_agent() or default_user_agent()).strip()
         if not self.user_agent or self.user_agent in _SAMPLE_AGENTS or self.user_agent.startswith("geopy/"):
             raise ValueError("Nominatim needs this application's own User-Agent, not geopy's or a sample")
         if timeout <= 0 or min_delay_seconds < 0 or cache_ttl_seconds <= 0:
@@ -762,7 +754,7 @@ class Geocoder:
         self.min_delay_seconds = float(min_delay_seconds)
         self.cache_ttl_seconds = float(cache_ttl_seconds)
         if enabled is None:
-            enabled = os.environ.get("CITYPLUS_GEOCODER", "").strip().lower() not in _OFF_VALUES
+            enabled = settings.geocoder_enabled()
         self.enabled = enabled
         self._clock = clock
         self._sleep = sleep

@@ -10,7 +10,6 @@ import html
 import itertools
 import json
 import math
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +21,8 @@ import pandas as pd
 from branca.element import CssLink, Element, JavascriptLink, MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
+
+from itinerary import settings
 
 # The URL prefix under which Streamlit serves ./static (server.enableStaticServing).
 STATIC_URL = "/app/static"
@@ -110,10 +111,8 @@ class TileConfig:
 
     @classmethod
     def from_env(cls) -> TileConfig:
-        url = os.environ.get("CITYPLUS_TILES") or OSM_TILES
-        attribution = os.environ.get("CITYPLUS_TILES_ATTRIBUTION") or (
-            OSM_ATTRIBUTION if url == OSM_TILES else "Map tiles"
-        )
+        url = settings.tiles_url() or OSM_TILES
+        attribution = settings.tiles_attribution() or (OSM_ATTRIBUTION if url == OSM_TILES else "Map tiles")
         return cls(url=url, attribution=attribution)
 
 

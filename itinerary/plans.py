@@ -6,7 +6,6 @@ rebuilds the same plan; unknown ids are dropped (the page says so).
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from itinerary import settings
 from itinerary.exports import ExportPlan, ExportStop
 from itinerary.models import MODES
 from itinerary.routing import (
@@ -70,9 +70,9 @@ def parse_mode(raw: str | None) -> str | None:
 def public_base_url(browser_url: str | None) -> str:
     """``CITYPLUS_PUBLIC_URL`` when set (a kiosk, or an app behind a proxy or below a path),
     else the scheme and host of the address the browser used."""
-    configured = os.environ.get("CITYPLUS_PUBLIC_URL", "").strip()
+    configured = settings.public_url()
     if configured:
-        return configured.rstrip("/")
+        return configured
     if not browser_url:
         return "http://localhost:8501"
     parts = urlsplit(browser_url)

@@ -10,7 +10,6 @@ to it, under a lock, so several processes may start on one new database at once.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -21,15 +20,17 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from itinerary import seed
+from itinerary import seed, settings
 from itinerary.models import City, Dataset, Itinerary, Landmark, Stop, Theme
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DB_PATH = PROJECT_ROOT / "var" / "cityplus.db"
-DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+PROJECT_ROOT, DEFAULT_DB_PATH, DEFAULT_DATA_DIR = (
+    settings.PROJECT_ROOT,
+    settings.DEFAULT_DB_PATH,
+    settings.DEFAULT_DATA_DIR,
+)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest revision in MIGRATIONS_DIR (a test checks). Known here so that a process starting on
 # an up-to-date database checks it with one query, without loading Alembic (about 0.4 s).
@@ -198,11 +199,11 @@ CONTENT_TABLES = (itinerary_stops, itineraries, landmarks, themes, cities)
 
 
 def default_db_url() -> str:
-    return os.environ.get("CITYPLUS_DB_URL") or f"sqlite:///{DEFAULT_DB_PATH}"
+    return settings.db_url()
 
 
 def default_data_dir() -> Path:
-    return Path(os.environ.get("CITYPLUS_DATA_DIR") or DEFAULT_DATA_DIR)
+    return settings.data_dir()
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

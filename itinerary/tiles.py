@@ -33,6 +33,8 @@ from pathlib import Path
 from typing import IO, Final
 from urllib.parse import urlsplit
 
+from itinerary import settings
+
 __all__ = [
     "FORBIDDEN_HOSTS",
     "BBox",
@@ -62,7 +64,7 @@ MAX_LATITUDE: Final = 85.0511287798066  # Web Mercator's limit: atan(sinh(pi)) i
 EARTH_RADIUS_KM: Final = 6371.0088  # mean radius (IUGG)
 SUBDOMAINS: Final = "abc"  # what ``{s}`` stands for, as in Leaflet's default
 STATIC_URL: Final = "/app/static"  # where Streamlit serves ./static (same as maps.STATIC_URL)
-PROJECT_ROOT: Final = Path(__file__).resolve().parents[1]
+PROJECT_ROOT: Final = settings.PROJECT_ROOT
 TILE_USAGE_POLICY: Final = "https://operations.osmfoundation.org/policies/tiles/"
 
 # Host name patterns (fnmatch, matched case-insensitively) of OpenStreetMap's public tile
@@ -250,11 +252,7 @@ def tile_url(url_template: str, z: int, x: int, y: int) -> str:
 
 def default_user_agent() -> str:
     """This app's User-Agent for tile servers, with ``CITYPLUS_CONTACT`` (or the public URL) if set."""
-    contact = (
-        os.environ.get("CITYPLUS_CONTACT", "").strip() or os.environ.get("CITYPLUS_PUBLIC_URL", "").strip()
-    )
-    agent = "CityPlus-Explorer/0.1 tile-prefetch"
-    return f"{agent} (+{contact})" if contact else agent
+    return settings.user_agent("tile-prefetch")
 
 
 class _RefuseForbiddenRedirects(urllib.request.HTTPRedirectHandler):

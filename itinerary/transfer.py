@@ -34,9 +34,10 @@ from typing import Any, Final
 
 import sqlalchemy as sa
 
-from itinerary import curation, seed
+from itinerary import curation, seed, settings
 from itinerary import store as st_
 from itinerary.accounts import IMPORT, MANAGE_CITIES, PUBLISH, Account, can
+from itinerary.cells import cell_text
 from itinerary.geocode import Geocoder, MessageCode
 from itinerary.models import City, Itinerary, Landmark, Stop, Theme
 
@@ -892,7 +893,7 @@ def apply(
     account: Account,
     *,
     progress: Progress | None = None,
-    clock: Callable[[], datetime] = curation.utc_now,
+    clock: Callable[[], datetime] = settings.utc_now,
 ) -> ImportSummary:
     """Write a previewed plan in one transaction, all or nothing.
 
@@ -965,26 +966,13 @@ class UnknownCity(LookupError):
     pass
 
 
-def _cell(value: Any) -> str:
-    """A value as its data-contract cell: floats that parse back identical, yes/no, ';' lists."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, list | tuple):
-        return ";".join(str(v) for v in value)
-    return str(value)
-
-
 def _csv_bytes(spec: str, records: Iterable[Any]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     names = seed.SPEC_BY_NAME[spec].column_names
     writer.writerow(names)
     for record in records:
-        writer.writerow([_cell(getattr(record, name)) for name in names])
+        writer.writerow([cell_text(getattr(record, name)) for name in names])
     # a BOM, so that spreadsheets open the Chinese text as UTF-8 (the seed reads it either way)
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 

@@ -1,13 +1,12 @@
 """Kiosk: an unattended attract loop for promotion events, touch use and QR hand-off to phones."""
 
-import os
 import time
 from datetime import time as time_of_day
 
 import folium
 import streamlit as st
 
-from itinerary import exports, maps
+from itinerary import exports, maps, settings
 from itinerary.catalog import localized, localized_value
 from itinerary.i18n import LANG_NAMES, LANGS, t
 from itinerary.plans import parse_hhmm, places_for, plan_days, public_base_url, share_url
@@ -16,8 +15,8 @@ from ui.mapview import city_base_map, show_map
 from ui.setup import now_in, set_query, setup_page
 from ui.text import md_escape
 
-INTERVAL_S = float(os.environ.get("CITYPLUS_KIOSK_INTERVAL", "8"))
-IDLE_S = float(os.environ.get("CITYPLUS_KIOSK_IDLE", "90"))
+INTERVAL_S = settings.kiosk_interval_seconds()
+IDLE_S = settings.kiosk_idle_seconds()
 MAP_HEIGHT = 620
 
 ctx = setup_page("nav.kiosk", pickers=False)

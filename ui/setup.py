@@ -7,7 +7,6 @@ the error page for bad content files, and the city and language pickers all happ
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from itinerary import seed, store
+from itinerary import seed, settings, store
 from itinerary.catalog import Catalog, localized_value
 from itinerary.i18n import LANG_NAMES, LANGS, t
 from ui.nav import PAGES
@@ -68,8 +67,7 @@ def get_catalog() -> Catalog:
 def now_in(timezone: str) -> datetime:
     """The current time in a city's time zone. ``CITYPLUS_NOW`` (ISO 8601 with offset) pins
     the clock for demos and tests of opening-hours features."""
-    pinned = os.environ.get("CITYPLUS_NOW")
-    now = datetime.fromisoformat(pinned) if pinned else datetime.now(UTC)
+    now = settings.pinned_now() or datetime.now(UTC)
     return now.astimezone(ZoneInfo(timezone))
 
 

@@ -42,7 +42,7 @@ def test_every_key_used_in_code_exists() -> None:
         root / "app.py",
         *root.glob("pages/*.py"),
         *root.glob("ui/*.py"),
-        *root.glob("itinerary/*.py"),
+        *root.glob("itinerary/**/*.py"),
     ]:
         used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z_.]+)["']""", path.read_text(encoding="utf-8")))
     assert used, "no t() calls found"

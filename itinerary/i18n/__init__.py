@@ -1,0 +1,36 @@
+"""UI strings in English and Chinese: ``t(key, lang, **values)``.
+
+The strings live in one module per area (``visitor``, ``staff``, ``problems``, ...); a key is
+defined in exactly one of them (importing this package fails otherwise). Content (names,
+summaries) is not here: it comes from the data with ``_zh`` columns that fall back to English
+(``catalog.localized``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from itinerary.i18n import problems, staff, visitor
+
+LANGS = ("en", "zh")
+LANG_NAMES = {"en": "English", "zh": "中文"}
+
+
+def _merge(*tables: Mapping[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    merged: dict[str, dict[str, str]] = {}
+    for table in tables:
+        twice = merged.keys() & table.keys()
+        if twice:
+            raise ValueError(f"i18n keys defined twice: {sorted(twice)}")
+        merged.update(table)
+    return merged
+
+
+STRINGS: dict[str, dict[str, str]] = _merge(visitor.STRINGS, staff.STRINGS, problems.STRINGS)
+
+
+def t(key: str, lang: str = "en", /, **values: object) -> str:
+    """The UI text ``key`` in ``lang`` (English if the language is unknown), formatted."""
+    entry = STRINGS[key]
+    text = entry.get(lang) or entry["en"]
+    return text.format(**values) if values else text
