@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install run test test-fast lint bench browser postgres constraints clean
+.PHONY: install run test test-fast lint bench browser axe a11y postgres constraints clean
 
 install: $(VENV)/.installed
 
@@ -24,6 +24,18 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null || \
 	  echo "Could not install Chromium: run 'apt-get install chromium fonts-noto-cjk' as root."; \
 	else echo "No apt-get: install Chromium at $(CHROMIUM) for the browser tests."; fi
+
+# axe-core from the npm registry (pinned in tools/axe/package.json and its lock file), for the
+# accessibility audit; never from a CDN.
+AXE_JS := tools/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE_JS)
+$(AXE_JS): tools/axe/package.json tools/axe/package-lock.json
+	cd tools/axe && npm ci --no-audit --no-fund --silent
+	touch $@
+
+# The accessibility audit (axe-core, WCAG 2.2 A and AA) of every page: prints figures.
+a11y: install browser axe
+	$(PY) -m bench.a11y
 
 # The PostgreSQL server the tests use (tests/conftest.py: CITYPLUS_TEST_PG_URL, default
 # postgresql+psycopg://postgres@127.0.0.1:5432/test, trust authentication). Started through

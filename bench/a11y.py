@@ -1,0 +1,166 @@
+"""Accessibility audit: axe-core's WCAG 2.2 A and AA rules on every page, in both languages.
+
+``python -m bench.a11y`` starts the app on the shipped data, opens each page view in headless
+Chromium at desktop (1280x900) and phone width (390x844), in English and in Chinese, runs
+axe-core in the page and inside every frame (the map is an iframe), and prints the violating
+elements per rule and per view; the report also lands in ``bench/out/a11y.md``. It prints
+figures and passes or fails nothing: the browser suite's own audit is what fails a build.
+
+axe-core comes from the npm registry through ``make axe`` (``tools/axe/package.json``, pinned),
+never from a CDN.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.servers import ROOT, start_server
+
+AXE_JS = ROOT / "tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+OUT = ROOT / "bench" / "out"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic"]
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
+VIEWS = {
+    "explore": "/?city=shenzhen",
+    "itineraries": "/itineraries?city=shenzhen",
+    "must-go": "/itineraries?city=shenzhen&itinerary=shenzhen-must-go",
+    "plan": "/plan?city=shenzhen&stops=ping-an-finance-center,huaqiang-north,oct-loft",
+    "kiosk": "/kiosk?city=shenzhen",
+    "curate": "/curate",
+}
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+@dataclass(frozen=True)
+class Finding:
+    view: str
+    size: str
+    lang: str
+    frame: str
+    rule: str
+    impact: str
+    nodes: int
+    example: str
+
+
+def _axe_in_frame(frame: Any, source: str) -> list[dict[str, Any]]:
+    frame.evaluate(source)  # defines window.axe in that frame
+    result = frame.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, iframes: false})"
+        ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length,"
+        " example: (v.nodes[0] || {}).target ? v.nodes[0].target.join(' ') : ''})))",
+        TAGS,
+    )
+    return list(result)
+
+
+def audit(base_url: str, *, sizes: list[str], langs: list[str], views: list[str]) -> list[Finding]:
+    from playwright.sync_api import sync_playwright
+
+    source = AXE_JS.read_text(encoding="utf-8")
+    findings: list[Finding] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        for size in sizes:
+            width, height = SIZES[size]
+            for lang in langs:
+                for view in views:
+                    page = browser.new_page(viewport={"width": width, "height": height})
+                    page.route("**/*", _local_only(base_url))
+                    sep = "&" if "?" in VIEWS[view] else "?"
+                    page.goto(f"{base_url}{VIEWS[view]}{sep}lang={lang}")
+                    page.wait_for_selector(IDLE, timeout=60_000)
+                    page.wait_for_timeout(2500)  # the map frame draws after the script run
+                    page.wait_for_selector(IDLE, timeout=60_000)
+                    for i, frame in enumerate(page.frames):
+                        name = "page" if i == 0 else f"frame {frame.name or i}"
+                        try:
+                            violations = _axe_in_frame(frame, source)
+                        except Exception as error:  # a frame that navigated away: say so, go on
+                            print(f"  {view} {size} {lang} {name}: not audited ({error})")
+                            continue
+                        for v in violations:
+                            findings.append(
+                                Finding(
+                                    view, size, lang, name, v["id"], v["impact"], v["nodes"], v["example"]
+                                )
+                            )
+                    page.close()
+        browser.close()
+    return findings
+
+
+def _local_only(base_url: str) -> Any:
+    def handle(route: Any) -> None:
+        if route.request.url.startswith(base_url) or route.request.url.startswith(
+            ("data:", "blob:", "about:")
+        ):
+            route.continue_()
+        else:  # tiles and anything else outside: refused, as on a machine without internet
+            route.abort()
+
+    return handle
+
+
+def report(findings: list[Finding]) -> str:
+    by_rule: Counter[str] = Counter()
+    by_view: Counter[str] = Counter()
+    for f in findings:
+        by_rule[f.rule] += f.nodes
+        by_view[f"{f.view} {f.size} {f.lang}"] += f.nodes
+    lines = [
+        f"violating elements: {sum(by_rule.values())} under {len(by_rule)} rules",
+        "",
+        "| rule | elements |",
+        "|---|---:|",
+    ]
+    lines += [f"| {rule} | {count} |" for rule, count in by_rule.most_common()]
+    lines += ["", "| view | elements |", "|---|---:|"]
+    lines += [f"| {view} | {count} |" for view, count in sorted(by_view.items())]
+    lines += [
+        "",
+        "| view | size | lang | frame | rule | impact | elements | example |",
+        "|---|---|---|---|---|---|---:|---|",
+    ]
+    lines += [
+        f"| {f.view} | {f.size} | {f.lang} | {f.frame} | {f.rule} | {f.impact} | {f.nodes} | `{f.example[:60]}` |"
+        for f in findings
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="desktop,phone")
+    parser.add_argument("--langs", default="en,zh")
+    parser.add_argument("--views", default=",".join(VIEWS))
+    args = parser.parse_args(argv)
+    if not AXE_JS.exists():
+        print(f"axe-core is missing at {AXE_JS}: run 'make axe'")
+        return 2
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        start_server(
+            "app.py", data_dir=ROOT / "data", db_path=Path(tmp) / "a11y.db", log=Path(tmp) / "server.log"
+        ) as server,
+    ):
+        findings = audit(
+            server.url, sizes=args.sizes.split(","), langs=args.langs.split(","), views=args.views.split(",")
+        )
+    text = report(findings)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "a11y.md").write_text(text, encoding="utf-8")
+    (OUT / "a11y.json").write_text(json.dumps([f.__dict__ for f in findings], indent=1), encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
