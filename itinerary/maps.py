@@ -23,6 +23,7 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from itinerary import settings
+from itinerary.i18n import t
 
 # The URL prefix under which Streamlit serves ./static (server.enableStaticServing).
 STATIC_URL = "/app/static"
@@ -46,6 +47,7 @@ VENDOR_CSS = {
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+_VIEWPORT_LOCK = re.compile(r",\s*maximum-scale=1\.0,\s*user-scalable=no")
 
 # folium asks for these, but nothing we draw uses them, so they are not vendored
 NOT_VENDORED = {"glyphicons_css", "awesome_rotate_css"}
@@ -116,6 +118,18 @@ class TileConfig:
         return cls(url=url, attribution=attribution)
 
 
+class ZoomableMap(folium.Map):  # type: ignore[misc]
+    """folium's map without its viewport lock: folium's page sets ``maximum-scale=1.0,
+    user-scalable=no``, which keeps a visitor on a phone from zooming the page (WCAG 1.4.4)."""
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
+        super().render(**kwargs)
+        header = self.get_root().header  # type: ignore[attr-defined]
+        own = header._children.get(self.get_name())
+        if own is not None:
+            header._children[self.get_name()] = _RawScript(_VIEWPORT_LOCK.sub("", own.render()))
+
+
 def base_map(
     *,
     center: tuple[float, float],
@@ -124,20 +138,25 @@ def base_map(
     legend: Sequence[ThemeStyle] = (),
     legend_title: str = "",
     links: bool = True,
+    lang: str = "en",
 ) -> folium.Map:
-    """The stable part of a page's map: view, tiles, legend. Changing layers go separately."""
-    fmap = folium.Map(
+    """The stable part of a page's map: view, tiles, legend, labelled controls. Changing layers
+    go separately. ``lang`` is the language of the controls and of the markers' names."""
+    fmap = ZoomableMap(
         location=list(center),
         zoom_start=zoom,
         tiles=None,
-        control_scale=True,
+        zoom_control=False,  # MapAccess adds it, labelled in the page's language
         prefer_canvas=False,
         # a kiosk shows no link that leads off the page; it shows the attribution as plain text
         attribution_control=links,
     )
+    attribution = tiles.attribution
+    if attribution == OSM_ATTRIBUTION:
+        attribution = attribution.replace(" contributors", " " + t("map.contributors", lang))
     folium.TileLayer(
         tiles=tiles.url,
-        attr=tiles.attribution,
+        attr=attribution,
         name="tiles",
         max_zoom=19,
         # when tiles cannot load (offline event hall), the map stays usable on a plain background
@@ -145,9 +164,81 @@ def base_map(
     ).add_to(fmap)
     # every style a layer may use lives here: layers sent apart from the base map carry no <style>
     fmap.get_root().header.add_child(folium.Element(f"<style>{MAP_CSS}{ROUTE_CSS}</style>"))  # type: ignore[attr-defined]
+    MapAccess(lang).add_to(fmap)
     if legend:
         Legend(legend, legend_title).add_to(fmap)
     return fmap
+
+
+class MapAccess(MacroElement):  # type: ignore[misc]
+    """The map for keyboards and screen readers, in the page's language.
+
+    - Zoom and scale controls labelled in ``lang`` (Leaflet's own are English).
+    - Every marker gets an accessible name when it is added: its ``ariaLabel`` option (route
+      stops), "name, theme" (landmark pins), "N places here" (clusters), else its tooltip.
+      Leaflet gives markers ``role="button"`` and a tab stop but no name.
+    - Enter or Space on a focused marker clicks it (Leaflet itself only opens a bound popup), so
+      a keyboard opens a landmark's card and zooms into a cluster like a tap does.
+    - A marker that does nothing (route arrows) leaves the tab order.
+    The hook is registered once per frame, before any layer is added.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function(){
+            var map = {{ this._parent.get_name() }};
+            window.cpMapText = {{ this.texts|tojson }};
+            L.control.zoom({zoomInTitle: cpMapText.zoom_in, zoomOutTitle: cpMapText.zoom_out}).addTo(map);
+            L.control.scale({imperial: cpMapText.imperial}).addTo(map);
+            var ac = map.attributionControl;
+            if (ac && typeof ac.options.prefix === "string") {
+                ac.setPrefix(ac.options.prefix.replace("A JavaScript library for interactive maps", cpMapText.leaflet));
+            }
+            if (L.Marker.prototype.cpNamed) { return; }
+            L.Marker.prototype.cpNamed = true;
+            function decode(html) { var d = document.createElement("textarea"); d.innerHTML = html; return d.value; }
+            function nameOf(m) {
+                var o = m.options, text = window.cpMapText || {};
+                if (o.ariaLabel) { return o.ariaLabel; }
+                if (m.getChildCount) { return (text.cluster || "{count}").replace("{count}", m.getChildCount()); }
+                if (o.landmarkName) {
+                    return (text.landmark || "{name}, {theme}").replace("{name}", o.landmarkName).replace("{theme}", o.themeLabel || "");
+                }
+                var tip = m.getTooltip && m.getTooltip();
+                return tip && typeof tip.getContent() === "string" ? tip.getContent() : "";
+            }
+            function name() {
+                var el = this.getElement();
+                if (!el) { return; }
+                var label = nameOf(this);
+                if (label) {
+                    el.setAttribute("aria-label", decode(label));
+                } else if (!this.options.interactive) {
+                    el.removeAttribute("role");
+                    el.removeAttribute("tabindex");
+                }
+            }
+            function press(e) {
+                var key = e.originalEvent && e.originalEvent.key;
+                if (key === "Enter" || key === " ") {
+                    e.originalEvent.preventDefault();
+                    this.fire("click", {latlng: this.getLatLng(), originalEvent: e.originalEvent}, true);
+                }
+            }
+            L.Marker.addInitHook(function () { this.on("add", name); this.on("keydown", press); });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self._name = "MapAccess"
+        self.texts: dict[str, str | bool] = {
+            key: t(f"map.{key}", lang) for key in ("zoom_in", "zoom_out", "leaflet", "cluster", "landmark")
+        }
+        self.texts["imperial"] = lang == "en"  # 中文 readers use metric only
 
 
 ROUTE_CSS = """
@@ -167,6 +258,7 @@ MAP_CSS = """
   display: flex; align-items: center; justify-content: center; border-radius: 50%;
   border: 2px solid #fff; box-shadow: 0 1px 4px rgba(0,0,0,.45); color: #fff; font-size: 13px; }
 .cp-pin.cp-selected { outline: 4px solid rgba(200,16,46,.55); }
+.leaflet-marker-icon:focus-visible, .leaflet-control a:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
 .cp-legend { background: rgba(255,255,255,.92); padding: 4px 8px; border-radius: 6px; line-height: 1.5;
   box-shadow: 0 1px 4px rgba(0,0,0,.3); font-size: 12px; display: grid; grid-template-columns: auto auto;
   column-gap: 10px; }
@@ -264,7 +356,8 @@ class LandmarkLayer(JSCSSMixin, MacroElement):  # type: ignore[misc]
             var markers = new Array(rows.length);
             for (var i = 0; i < rows.length; i++) {
                 var r = rows[i];
-                var m = L.marker([r[0], r[1]], {icon: icons[r[2]], landmarkId: r[4], keyboard: true});
+                var m = L.marker([r[0], r[1]], {icon: icons[r[2]], landmarkId: r[4], keyboard: true,
+                                                landmarkName: r[3], themeLabel: styles[r[2]][2]});
                 m.bindTooltip(r[3]);
                 m.on("add", markId);
                 markers[i] = m;
@@ -294,7 +387,7 @@ class LandmarkLayer(JSCSSMixin, MacroElement):  # type: ignore[misc]
         # the assets are MarkerCluster's, already pointed at static/vendor
         self.default_js = list(folium.plugins.MarkerCluster.default_js)
         self.default_css = list(folium.plugins.MarkerCluster.default_css)
-        self.styles = [[s.color, s.icon] for s in styles]
+        self.styles = [[s.color, s.icon, escape(s.label)] for s in styles]
         if rows_json is None:
             if frame is None or names is None:
                 raise ValueError("LandmarkLayer needs a frame and names, or rows_json")
@@ -413,9 +506,10 @@ class RouteStop:
 
 
 def route_group(
-    stops: Sequence[RouteStop], *, color: str = "#c8102e", name: str = "route"
+    stops: Sequence[RouteStop], *, color: str = "#c8102e", name: str = "route", lang: str = "en"
 ) -> folium.FeatureGroup:
-    """Numbered stops joined by a line with an arrow on each leg, pointing the way."""
+    """Numbered stops joined by a line with an arrow on each leg, pointing the way. Each stop's
+    marker is named "Stop N: name" in ``lang`` for screen readers; the arrows are decoration."""
     group = folium.FeatureGroup(name=name)
     if len(stops) >= 2:
         folium.PolyLine([(s.lat, s.lon) for s in stops], color=color, weight=4, opacity=0.85).add_to(group)
@@ -430,6 +524,7 @@ def route_group(
                 class_name="cp-marker",
             ),
             interactive=False,
+            keyboard=False,
         ).add_to(group)
     for number, stop in enumerate(stops, start=1):
         late = " cp-late" if stop.late else ""
@@ -443,6 +538,7 @@ def route_group(
                 class_name="cp-marker",
             ),
             tooltip=f"{number}. {escape(stop.label)}",
+            aria_label=escape(t("map.stop", lang, number=number, name=stop.label)),
             z_index_offset=1000,  # above the landmark pins and clusters
         ).add_to(group)
     return group

@@ -153,7 +153,8 @@ with map_col:
                 lid in flagged,
             )
             for lid in ids
-        ]
+        ],
+        lang=lang,
     )
     lats = [float(landmarks.loc[lid, "lat"]) for lid in ids]
     lons = [float(landmarks.loc[lid, "lon"]) for lid in ids]

@@ -126,7 +126,8 @@ def kiosk_view() -> None:
             [
                 maps.RouteStop(x, float(landmarks.loc[x, "lat"]), float(landmarks.loc[x, "lon"]), names[x])
                 for x in ids
-            ]
+            ],
+            lang=lang,
         )
         with map_col:
             lats = [float(landmarks.loc[x, "lat"]) for x in ids]

@@ -267,7 +267,9 @@ with map_col:
         for x in ids
     ]
     base = city_base_map(ctx, legend=styles)
-    show_map(base, [layer, maps.route_group(stops)], key=MAP_KEY, height=560, on_change=_on_map_click)
+    show_map(
+        base, [layer, maps.route_group(stops, lang=lang)], key=MAP_KEY, height=560, on_change=_on_map_click
+    )
     st.caption(t("plan.map_hint", lang))
 
 # --- take it along -------------------------------------------------------------------------------

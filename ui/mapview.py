@@ -64,6 +64,7 @@ def city_base_map(
         legend=legend,
         legend_title=t("explore.legend", ctx.lang) if legend else "",
         links=links,
+        lang=ctx.lang,
     )
 
 

@@ -411,7 +411,8 @@ def itineraries_section(staff: Staff, ctx: PageContext) -> None:
                             False,
                         )
                         for lid in ids
-                    ]
+                    ],
+                    lang=lang,
                 )
                 show_map(
                     city_base_map(ctx, links=False),

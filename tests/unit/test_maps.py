@@ -203,3 +203,55 @@ def test_template_syntax_in_data_neither_crashes_nor_runs(name: str) -> None:
     script += streamlit_folium._get_feature_group_string(pins, map=fmap, idx=1)
     assert "{#" not in script and "{{" not in script and "{%" not in script
     assert maps.escape(name) in script
+
+
+# --- the map for keyboards and screen readers (issue 10) ------------------------------------------
+
+
+def test_map_page_lets_a_phone_zoom() -> None:
+    html = str(maps.base_map(center=(0, 0), zoom=3, tiles=maps.TileConfig()).get_root().render())
+    viewport = re.findall(r'<meta name="viewport" content="([^"]*)"', html)
+    assert viewport and all("user-scalable=no" not in v and "maximum-scale" not in v for v in viewport)
+
+
+@pytest.mark.parametrize(
+    ("lang", "zoom_in", "cluster", "contributors"),
+    [
+        ("en", "Zoom in", "{count} places here", "OpenStreetMap</a> contributors"),
+        ("zh", "放大", "此处有 {count} 个地点", "OpenStreetMap</a> 贡献者"),
+    ],
+)
+def test_controls_and_marker_names_in_the_page_language(
+    lang: str, zoom_in: str, cluster: str, contributors: str
+) -> None:
+    html = str(maps.base_map(center=(0, 0), zoom=3, tiles=maps.TileConfig(), lang=lang).get_root().render())
+    texts = json.loads(re.search(r"window\.cpMapText = (\{.*?\});", html).group(1))  # type: ignore[union-attr]
+    assert texts["zoom_in"] == zoom_in and texts["cluster"].startswith(cluster)
+    assert texts["imperial"] is (lang == "en")
+    fmap = maps.base_map(center=(0, 0), zoom=3, tiles=maps.TileConfig(), lang=lang)
+    tiles = next(c for c in fmap._children.values() if isinstance(c, folium.TileLayer))
+    assert tiles.options["attribution"].endswith(contributors)
+    assert "L.Marker.addInitHook" in html and 'el.setAttribute("aria-label"' in html
+    assert "L.control.zoom({zoomInTitle: cpMapText.zoom_in" in html
+
+
+def test_landmark_pins_carry_their_name_and_theme_label() -> None:
+    frame = sample_frame("A & B")
+    layer = maps.LandmarkLayer(frame, styles=STYLES, names=frame["name"])
+    assert layer.styles[0] == ["#7b2ff7", "lightbulb", "Innovation"]
+    html = render(layer)
+    assert "landmarkName: r[3], themeLabel: styles[r[2]][2]" in html
+
+
+@pytest.mark.parametrize(("lang", "label"), [("en", "Stop 2: A &lt;b&gt;"), ("zh", "第 2 站：A &lt;b&gt;")])
+def test_route_stops_are_named_and_arrows_are_out_of_the_tab_order(lang: str, label: str) -> None:
+    route = maps.route_group(
+        [maps.RouteStop("a", 22.5, 114.0, "First"), maps.RouteStop("b", 22.6, 114.1, "A <b>")], lang=lang
+    )
+    fmap = maps.base_map(center=(22.5, 114.0), zoom=12, tiles=maps.TileConfig())
+    route.add_to(fmap)
+    html = str(fmap.get_root().render())
+    labels = [json.loads(f'"{m}"') for m in re.findall(r'"ariaLabel": "((?:[^"\\]|\\.)*)"', html)]
+    assert labels[1] == label
+    assert html.count('"keyboard": false') == 1  # the one arrow between the two stops
+    assert "A <b>" not in html
