@@ -25,6 +25,9 @@ import re
 import unicodedata
 from typing import Final
 
+import numpy as np
+import numpy.typing as npt
+
 from itinerary.routing.distance import EARTH_RADIUS_KM, haversine_km
 
 __all__ = [
@@ -126,26 +129,31 @@ def gcj02_offset_metres(lat: float, lon: float) -> float:
 # --- a box around a point ---------------------------------------------------------------------
 
 
-def bbox_around(lat: float, lon: float, *, radius_km: float = 50.0) -> BBox:
+def bbox_around(lat: npt.ArrayLike, lon: npt.ArrayLike, *, radius_km: float = 50.0) -> BBox:
     """``(south, west, north, east)`` reaching ``radius_km`` from a point, clamped to valid degrees.
 
-    The one box computation (geocoding near a city, a city's map tiles, imports): a spherical
-    approximation, good to a fraction of a percent for city-sized radii. Near a pole the box
-    spans every longitude. Raises ``ValueError`` for a point out of range or a radius not
-    above 0.
+    The one box computation (geocoding near a city, a city's map tiles, imports). Given arrays
+    of points (a city's landmarks), the box reaches ``radius_km`` beyond every one of them.
+    A spherical approximation, good to a fraction of a percent for city-sized radii; a box
+    reaching a pole spans every longitude. Raises ``ValueError`` for no points, a point out of
+    range, or a radius not above 0.
     """
-    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
-        raise ValueError(f"not a coordinate: {lat}, {lon}")
+    lats = np.atleast_1d(np.asarray(lat, dtype=float))
+    lons = np.atleast_1d(np.asarray(lon, dtype=float))
+    if lats.size == 0 or lats.shape != lons.shape:
+        raise ValueError(f"need as many longitudes as latitudes, at least one: {lat!r}, {lon!r}")
+    if not (np.all(np.abs(lats) <= 90.0) and np.all(np.abs(lons) <= 180.0)):  # NaN fails too
+        raise ValueError(f"not a coordinate: {lat!r}, {lon!r}")
     if not radius_km > 0:
         raise ValueError(f"radius_km must be positive, not {radius_km}")
     d_lat = math.degrees(radius_km / EARTH_RADIUS_KM)
-    cos_lat = math.cos(math.radians(lat))
-    d_lon = 180.0 if cos_lat < 1e-9 else min(d_lat / cos_lat, 180.0)
+    cos_lat = np.cos(np.radians(lats))
+    d_lon = np.where(cos_lat < 1e-9, 180.0, np.minimum(d_lat / np.maximum(cos_lat, 1e-9), 180.0))
     return (
-        max(lat - d_lat, -90.0),
-        max(lon - d_lon, -180.0),
-        min(lat + d_lat, 90.0),
-        min(lon + d_lon, 180.0),
+        max(float(lats.min()) - d_lat, -90.0),
+        max(float((lons - d_lon).min()), -180.0),
+        min(float(lats.max()) + d_lat, 90.0),
+        min(float((lons + d_lon).max()), 180.0),
     )
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from itinerary import settings
 from itinerary.exports import ExportPlan, ExportStop
+from itinerary.geodesy import BBox, bbox_around
 from itinerary.models import MODES
 from itinerary.routing import (
     Place,
@@ -113,6 +114,55 @@ def places_for(
             )
         )
     return places
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """A start point that is not a landmark: where (a ``Place`` without dwell) and its label."""
+
+    place: Place
+    label: str
+
+
+_ORIGIN_NAME_CHARS = 80  # a label, not a letter: links stay short enough for a QR code
+
+
+def parse_origin(raw: str | None, name: str | None = None) -> Origin | None:
+    """The start point a plan link carries: ``origin=lat,lon`` and an optional ``origin_name``.
+
+    ``None`` when there is none or it is not two numbers in range (the link then plans from the
+    first stop). The label is the name, else the coordinates.
+    """
+    try:
+        lat_text, lon_text = (raw or "").split(",")
+        lat, lon = float(lat_text), float(lon_text)
+    except ValueError:
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return Origin(Place(ORIGIN_ID, lat, lon, 0.0), name or f"{lat:.5f}, {lon:.5f}")
+
+
+def origin_params(lat: float, lon: float, label: str) -> dict[str, str]:
+    """The link parameters of a start point, which ``parse_origin`` reads back."""
+    return {"origin": f"{lat:.6f},{lon:.6f}", "origin_name": label[:_ORIGIN_NAME_CHARS]}
+
+
+# How far past the city's landmarks an address search still looks: about 0.1 degree of
+# latitude, so a hotel just outside the landmarks' area is found, a neighbouring city is not.
+SEARCH_MARGIN_KM = 11.2
+
+
+def search_box(city: Mapping[str, Any], landmarks: pd.DataFrame) -> BBox:
+    """Where a visitor's address search looks: ``SEARCH_MARGIN_KM`` past each of the city's
+    landmarks (rows of ``Catalog.landmarks``), or around its centre when it has none."""
+    if landmarks.empty:
+        return bbox_around(float(city["lat"]), float(city["lon"]), radius_km=SEARCH_MARGIN_KM)
+    return bbox_around(
+        landmarks["lat"].to_numpy(dtype=float),
+        landmarks["lon"].to_numpy(dtype=float),
+        radius_km=SEARCH_MARGIN_KM,
+    )
 
 
 def start_at(day: date, at: time, timezone: str) -> datetime:

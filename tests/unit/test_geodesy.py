@@ -183,10 +183,33 @@ def test_bbox_around_defaults_to_a_city_sized_box() -> None:
     assert south < 22.543 < north and west < 114.058 < east
 
 
+def test_bbox_around_points_reaches_past_every_one() -> None:
+    # two Shenzhen landmarks (data/landmarks.csv): the box is the union of the box around each
+    points = [(22.5364, 114.0505), (22.4818, 113.9118)]
+    union = bbox_around([p[0] for p in points], [p[1] for p in points], radius_km=5.0)
+    boxes = [bbox_around(lat, lon, radius_km=5.0) for lat, lon in points]
+    assert union == (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+    assert bbox_around([22.5364], [114.0505], radius_km=5.0) == boxes[0]
+
+
 @pytest.mark.parametrize(
     ("lat", "lon", "radius_km"),
-    [(22.5, 114.0, 0.0), (22.5, 114.0, -1.0), (91.0, 0.0, 5.0), (0.0, 181.0, 5.0), (math.nan, 0.0, 5.0)],
+    [
+        ([], [], 5.0),
+        ([22.5, 22.6], [114.0], 5.0),
+        ([22.5, 95.0], [114.0, 114.0], 5.0),
+        (22.5, 114.0, 0.0),
+        (22.5, 114.0, -1.0),
+        (91.0, 0.0, 5.0),
+        (0.0, 181.0, 5.0),
+        (math.nan, 0.0, 5.0),
+    ],
 )
-def test_bbox_around_rejects(lat: float, lon: float, radius_km: float) -> None:
+def test_bbox_around_rejects(lat: float | list[float], lon: float | list[float], radius_km: float) -> None:
     with pytest.raises(ValueError):
         bbox_around(lat, lon, radius_km=radius_km)
