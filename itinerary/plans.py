@@ -53,11 +53,13 @@ def split_known(ids: Iterable[str], known: Iterable[str]) -> tuple[list[str], li
 
 
 def parse_hhmm(raw: str | None) -> time | None:
+    """``start=HH:MM`` (24-hour, leading zero optional), or ``None``."""
     match = _TIME.match((raw or "").strip())
     return time(int(match.group(1)), int(match.group(2))) if match else None
 
 
 def parse_day(raw: str | None) -> date | None:
+    """``date=YYYY-MM-DD``, or ``None`` (also for impossible days like 02-30)."""
     try:
         return date.fromisoformat((raw or "").strip())
     except ValueError:
@@ -65,6 +67,7 @@ def parse_day(raw: str | None) -> date | None:
 
 
 def parse_mode(raw: str | None) -> str | None:
+    """``mode=`` when it is one of ``MODES``, else ``None``."""
     return raw if raw in MODES else None
 
 
@@ -166,6 +169,7 @@ def search_box(city: Mapping[str, Any], landmarks: pd.DataFrame) -> BBox:
 
 
 def start_at(day: date, at: time, timezone: str) -> datetime:
+    """The aware start of a plan: ``at`` on ``day`` in the city's time zone."""
     return datetime.combine(day, at, tzinfo=ZoneInfo(timezone))
 
 
@@ -184,6 +188,8 @@ def plan_days(
 
 @dataclass(frozen=True)
 class Optimised:
+    """The outcome of ``optimise_order``, in landmark ids, for the page to report."""
+
     ids: list[str]  # landmark ids in the new order (the origin, if any, is not among them)
     late: list[str]  # stops that cannot be made while open on that day
     exact: bool
@@ -231,6 +237,8 @@ def optimise_order(
 
 @dataclass(frozen=True)
 class Fitted:
+    """The outcome of ``fit_to_budget``: the stops kept, in order, and those dropped."""
+
     ids: list[str]
     dropped: list[str]
     fits: bool  # False when even the must-see stops do not fit the budget

@@ -76,6 +76,7 @@ def _as_utc(value: datetime) -> datetime:
 
 
 def sha256_hex(text: str) -> str:
+    """The hex SHA-256 of a key: the ``geocode_cache`` primary key (keys can be long)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -55,6 +55,7 @@ def classify_error(error: BaseException) -> MessageCode:
 
 
 def backoff_seconds(error: BaseException) -> float:
+    """How long to leave a server alone after its 429: its Retry-After, else 30 s, capped."""
     retry_after = next(
         (e.retry_after for e in _chain(error) if isinstance(e, GeocoderRateLimited) and e.retry_after), None
     )

@@ -56,6 +56,7 @@ def _text(value: Any) -> str:
 
 
 def finite_float(value: Any) -> float | None:
+    """``value`` as a finite float, or ``None`` (missing, text, NaN, infinite)."""
     try:
         number = float(value)
     except (TypeError, ValueError):

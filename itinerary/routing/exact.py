@@ -39,6 +39,7 @@ def held_karp(pb: Problem) -> tuple[FloatArray, npt.NDArray[np.int8]]:
 
 
 def hk_path(pb: Problem, parent: npt.NDArray[np.int8], mask: int, last: int) -> list[int]:
+    """The path that ``held_karp``'s table stores for the free nodes in ``mask`` ending at ``last``."""
     nodes: list[int] = []
     j = last
     while j >= 0:
@@ -48,6 +49,7 @@ def hk_path(pb: Problem, parent: npt.NDArray[np.int8], mask: int, last: int) -> 
 
 
 def exact_travel(pb: Problem) -> list[int]:
+    """The path of least travel through every free node (Held-Karp; windows ignored)."""
     if not pb.free:
         return [pb.s, pb.t]
     dp, parent = held_karp(pb)

@@ -139,6 +139,8 @@ _MAX_KICKS = 400
 
 
 def heuristic_travel(pb: Problem, *, rng: np.random.Generator, deadline: float, clock: Clock) -> IntArray:
+    """A short path through every free node: nearest neighbour, descent, then kicks and descents
+    until they stop helping or ``deadline`` (windows ignored)."""
     best = _local_search(pb, _nearest_neighbour(pb))
     best_cost = path_cost(pb.m, best)
     if len(pb.free) < 4:  # one move reaches every order of 3 stops: the descent is exact

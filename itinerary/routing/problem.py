@@ -50,6 +50,7 @@ def build_problem(
     windows: Sequence[Sequence[Window]] | None,
     dwell: Sequence[float] | None,
 ) -> Problem:
+    """Check the caller's matrix and options and reduce them to a path from ``s`` to ``t``."""
     d = np.asarray(matrix, dtype=float)
     if d.ndim != 2 or d.shape[0] != d.shape[1]:
         raise ValueError(f"the matrix must be square, not of shape {d.shape}")
@@ -95,6 +96,7 @@ def build_problem(
 
 
 def path_cost(m: FloatArray, path: Sequence[int] | IntArray) -> float:
+    """Travel along ``path`` over matrix ``m``."""
     p = np.asarray(path, dtype=np.intp)
     return float(m[p[:-1], p[1:]].sum())
 
@@ -132,5 +134,6 @@ def evaluate(pb: Problem, path: Sequence[int], t0: float) -> tuple[int, float, l
 
 
 def order_key(pb: Problem, path: Sequence[int], t0: float) -> float:
+    """What the solvers minimise: window violations first (``big`` each), then travel."""
     viol, travel, _late, _arr = evaluate(pb, path, t0)
     return viol * pb.big + travel

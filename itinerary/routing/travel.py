@@ -70,6 +70,7 @@ def profiles_for(city_id: str) -> dict[str, ModeProfile]:
 
 
 def mode_profile(mode: str, profiles: Mapping[str, ModeProfile]) -> ModeProfile:
+    """The profile of ``mode``; ``ValueError`` naming the known modes if there is none."""
     try:
         return profiles[mode]
     except KeyError:
