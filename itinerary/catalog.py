@@ -187,6 +187,17 @@ class Catalog:
         return self._cached(("stops", itinerary_id), build)
 
 
+def order_itineraries(itineraries: pd.DataFrame) -> pd.DataFrame:
+    """A city's itineraries (rows of ``Catalog.itineraries``) in the order visitors see them, on
+    the Itineraries page and the kiosk alike: featured first, then general ones (no theme, like
+    the inclusive must-go route) before themed ones, then by title."""
+    general = itineraries["theme_id"].fillna("") == ""
+    ordered = itineraries.assign(_general=general).sort_values(
+        ["featured", "_general", "title"], ascending=[False, False, True], kind="stable"
+    )
+    return ordered.drop(columns="_general")
+
+
 # A click on a pin reports the pin's position; anything further than this is not a pin.
 CLICK_TOLERANCE_M = 30.0
 

@@ -12,31 +12,41 @@ inverse: ``gcj02_to_wgs84`` inverts it by fixed-point iteration to about a milli
 common one-step approximation (subtract the offset computed at the GCJ-02 point) is off by up to
 a few metres.
 
-Typed coordinates are parsed by ``itinerary.geocode.parse_coordinates`` (decimal, DMS, N/S/E/W,
-full-width digits, 北纬/东经); ``parse_coordinate_pair`` here is the same function.
+Also the other plain geometry on degrees that several modules need: typed coordinates parsed
+by ``parse_coordinates`` (decimal, DMS, N/S/E/W, full-width digits, 北纬/东经; the geocoder and
+the staff page both use it, ``parse_coordinate_pair`` is the same function), and the one box
+around a point, ``bbox_around`` (geocoding near a city, map tiles for a city, imports).
 """
 
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from typing import Final
 
-from itinerary.geocode import parse_coordinates
+import numpy as np
+import numpy.typing as npt
+
+from itinerary.routing.distance import EARTH_RADIUS_KM, haversine_km
 
 __all__ = [
+    "BBox",
+    "bbox_around",
     "gcj02_offset_metres",
     "gcj02_to_wgs84",
     "outside_china",
     "parse_coordinate_pair",
+    "parse_coordinates",
     "wgs84_to_gcj02",
 ]
+
+BBox = tuple[float, float, float, float]  # (south, west, north, east): min lat, min lon, max lat, max lon
 
 _A: Final = 6378245.0  # Krasovsky 1940 semi-major axis (metres), as the GCJ-02 formula uses
 _EE: Final = 0.00669342162296594323  # Krasovsky 1940 first eccentricity squared
 _TOLERANCE_DEG: Final = 1e-10  # about 0.01 mm: the inversion stops once the forward image matches
 _MAX_ITERATIONS: Final = 30  # it converges in 3-5 (the offset varies slowly with position)
-
-parse_coordinate_pair = parse_coordinates  # "(lat, lon) | None" from typed text; one parser only
 
 
 def outside_china(lat: float, lon: float) -> bool:
@@ -113,11 +123,106 @@ def gcj02_offset_metres(lat: float, lon: float) -> float:
     Handy for the staff page ("this will move the point by about 540 m").
     """
     g_lat, g_lon = wgs84_to_gcj02(lat, lon)
-    return _haversine_m(lat, lon, g_lat, g_lon)
+    return float(haversine_km(lat, lon, g_lat, g_lon)) * 1000.0
 
 
-def _haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371008.8 * math.asin(min(1.0, math.sqrt(h)))
+# --- a box around a point ---------------------------------------------------------------------
+
+
+def bbox_around(lat: npt.ArrayLike, lon: npt.ArrayLike, *, radius_km: float = 50.0) -> BBox:
+    """``(south, west, north, east)`` reaching ``radius_km`` from a point, clamped to valid degrees.
+
+    The one box computation (geocoding near a city, a city's map tiles, imports). Given arrays
+    of points (a city's landmarks), the box reaches ``radius_km`` beyond every one of them.
+    A spherical approximation, good to a fraction of a percent for city-sized radii; a box
+    reaching a pole spans every longitude. Raises ``ValueError`` for no points, a point out of
+    range, or a radius not above 0.
+    """
+    lats = np.atleast_1d(np.asarray(lat, dtype=float))
+    lons = np.atleast_1d(np.asarray(lon, dtype=float))
+    if lats.size == 0 or lats.shape != lons.shape:
+        raise ValueError(f"need as many longitudes as latitudes, at least one: {lat!r}, {lon!r}")
+    if not (np.all(np.abs(lats) <= 90.0) and np.all(np.abs(lons) <= 180.0)):  # NaN fails too
+        raise ValueError(f"not a coordinate: {lat!r}, {lon!r}")
+    if not radius_km > 0:
+        raise ValueError(f"radius_km must be positive, not {radius_km}")
+    d_lat = math.degrees(radius_km / EARTH_RADIUS_KM)
+    cos_lat = np.cos(np.radians(lats))
+    d_lon = np.where(cos_lat < 1e-9, 180.0, np.minimum(d_lat / np.maximum(cos_lat, 1e-9), 180.0))
+    return (
+        max(float(lats.min()) - d_lat, -90.0),
+        max(float((lons - d_lon).min()), -180.0),
+        min(float(lats.max()) + d_lat, 90.0),
+        min(float((lons + d_lon).max()), 180.0),
+    )
+
+
+# --- typed coordinates ------------------------------------------------------------------------
+
+_CJK_COORDS: Final = (("北纬", "N"), ("南纬", "S"), ("东经", "E"), ("西经", "W"), ("度", "°"), ("分", "'"))
+_COORD = (
+    r"(?P<{p}h1>[NSEW])?\s*"
+    r"(?P<{p}deg>[+-]?\d+(?:\.\d+)?)\s*(?:[°º˚])?\s*"
+    r"(?:(?P<{p}min>\d+(?:\.\d+)?)\s*['′’]\s*)?"
+    r"(?:(?P<{p}sec>\d+(?:\.\d+)?)\s*(?:\"|″|”|''|′′|秒)\s*)?"
+    r"(?P<{p}h2>[NSEW])?"
+)
+_COORD_MARK = re.compile(r"[.°º˚'′’\"″”秒NSEW]", re.IGNORECASE)
+_PAIR = re.compile(
+    rf"^\s*{_COORD.format(p='a')}\s*(?:[,;/]\s*|\s+){_COORD.format(p='b')}\s*$",
+    re.IGNORECASE,
+)
+
+
+def _coordinate(match: re.Match[str], p: str) -> tuple[float, str]:
+    """Signed decimal degrees and hemisphere letter ("" if none) of one half of a pair."""
+    h1, h2 = match[f"{p}h1"], match[f"{p}h2"]
+    if h1 and h2:
+        raise ValueError("two hemisphere letters on one coordinate")
+    hemisphere = (h1 or h2 or "").upper()
+    deg_text, minutes, seconds = match[f"{p}deg"], match[f"{p}min"], match[f"{p}sec"]
+    if (minutes or seconds) and ("." in deg_text or not minutes):
+        raise ValueError("minutes and seconds need whole degrees and minutes")
+    value = abs(float(deg_text))
+    for part, scale in ((minutes, 60.0), (seconds, 3600.0)):
+        if part:
+            if float(part) >= 60:
+                raise ValueError("minutes and seconds must be below 60")
+            value += float(part) / scale
+    negative = deg_text.startswith("-")
+    if negative and hemisphere in ("S", "W"):
+        raise ValueError("a minus sign and an S/W letter together are ambiguous")
+    if negative or hemisphere in ("S", "W"):
+        value = -value
+    return value, hemisphere
+
+
+def parse_coordinates(text: str) -> tuple[float, float] | None:
+    """``(lat, lon)`` from typed coordinates, or ``None`` when the text is not a coordinate pair.
+
+    Accepts "22.5431, 114.0579", "22.5431 114.0579", "22.5431N 114.0579E", "N 22.5431, E 114.0579",
+    "22°32'35\\"N 114°03'28\\"E", full-width digits, and "北纬22.5431 东经114.0579"; two bare
+    integers are not taken as coordinates. Without letters the order is latitude, longitude. Raises ``ValueError`` when the text is shaped like
+    coordinates but is not valid (out of range, contradictory letters).
+    """
+    folded = unicodedata.normalize("NFKC", text).strip()
+    for chinese, ascii_form in _CJK_COORDS:
+        folded = folded.replace(chinese, ascii_form)
+    match = _PAIR.match(folded)
+    if match is None or not _COORD_MARK.search(folded):
+        return None  # two bare integers ("7 11") are more likely a name than a place at sea
+    a, a_hem = _coordinate(match, "a")
+    b, b_hem = _coordinate(match, "b")
+    if a_hem in ("E", "W") or b_hem in ("N", "S"):
+        (a, a_hem), (b, b_hem) = (b, b_hem), (a, a_hem)  # given as longitude, latitude
+    if a_hem in ("E", "W") or b_hem in ("N", "S"):
+        raise ValueError("both coordinates name the same axis")
+    lat, lon = a, b
+    if not (math.isfinite(lat) and -90 <= lat <= 90):
+        raise ValueError(f"latitude {lat} is outside -90..90")
+    if not (math.isfinite(lon) and -180 <= lon <= 180):
+        raise ValueError(f"longitude {lon} is outside -180..180")
+    return lat, lon
+
+
+parse_coordinate_pair = parse_coordinates  # "(lat, lon) | None" from typed text; one parser only

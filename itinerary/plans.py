@@ -18,6 +18,7 @@ import pandas as pd
 
 from itinerary import settings
 from itinerary.exports import ExportPlan, ExportStop
+from itinerary.geodesy import BBox, bbox_around
 from itinerary.models import MODES
 from itinerary.routing import (
     Place,
@@ -52,11 +53,13 @@ def split_known(ids: Iterable[str], known: Iterable[str]) -> tuple[list[str], li
 
 
 def parse_hhmm(raw: str | None) -> time | None:
+    """``start=HH:MM`` (24-hour, leading zero optional), or ``None``."""
     match = _TIME.match((raw or "").strip())
     return time(int(match.group(1)), int(match.group(2))) if match else None
 
 
 def parse_day(raw: str | None) -> date | None:
+    """``date=YYYY-MM-DD``, or ``None`` (also for impossible days like 02-30)."""
     try:
         return date.fromisoformat((raw or "").strip())
     except ValueError:
@@ -64,6 +67,7 @@ def parse_day(raw: str | None) -> date | None:
 
 
 def parse_mode(raw: str | None) -> str | None:
+    """``mode=`` when it is one of ``MODES``, else ``None``."""
     return raw if raw in MODES else None
 
 
@@ -115,7 +119,57 @@ def places_for(
     return places
 
 
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """A start point that is not a landmark: where (a ``Place`` without dwell) and its label."""
+
+    place: Place
+    label: str
+
+
+_ORIGIN_NAME_CHARS = 80  # a label, not a letter: links stay short enough for a QR code
+
+
+def parse_origin(raw: str | None, name: str | None = None) -> Origin | None:
+    """The start point a plan link carries: ``origin=lat,lon`` and an optional ``origin_name``.
+
+    ``None`` when there is none or it is not two numbers in range (the link then plans from the
+    first stop). The label is the name, else the coordinates.
+    """
+    try:
+        lat_text, lon_text = (raw or "").split(",")
+        lat, lon = float(lat_text), float(lon_text)
+    except ValueError:
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return Origin(Place(ORIGIN_ID, lat, lon, 0.0), name or f"{lat:.5f}, {lon:.5f}")
+
+
+def origin_params(lat: float, lon: float, label: str) -> dict[str, str]:
+    """The link parameters of a start point, which ``parse_origin`` reads back."""
+    return {"origin": f"{lat:.6f},{lon:.6f}", "origin_name": label[:_ORIGIN_NAME_CHARS]}
+
+
+# How far past the city's landmarks an address search still looks: about 0.1 degree of
+# latitude, so a hotel just outside the landmarks' area is found, a neighbouring city is not.
+SEARCH_MARGIN_KM = 11.2
+
+
+def search_box(city: Mapping[str, Any], landmarks: pd.DataFrame) -> BBox:
+    """Where a visitor's address search looks: ``SEARCH_MARGIN_KM`` past each of the city's
+    landmarks (rows of ``Catalog.landmarks``), or around its centre when it has none."""
+    if landmarks.empty:
+        return bbox_around(float(city["lat"]), float(city["lon"]), radius_km=SEARCH_MARGIN_KM)
+    return bbox_around(
+        landmarks["lat"].to_numpy(dtype=float),
+        landmarks["lon"].to_numpy(dtype=float),
+        radius_km=SEARCH_MARGIN_KM,
+    )
+
+
 def start_at(day: date, at: time, timezone: str) -> datetime:
+    """The aware start of a plan: ``at`` on ``day`` in the city's time zone."""
     return datetime.combine(day, at, tzinfo=ZoneInfo(timezone))
 
 
@@ -134,6 +188,8 @@ def plan_days(
 
 @dataclass(frozen=True)
 class Optimised:
+    """The outcome of ``optimise_order``, in landmark ids, for the page to report."""
+
     ids: list[str]  # landmark ids in the new order (the origin, if any, is not among them)
     late: list[str]  # stops that cannot be made while open on that day
     exact: bool
@@ -181,6 +237,8 @@ def optimise_order(
 
 @dataclass(frozen=True)
 class Fitted:
+    """The outcome of ``fit_to_budget``: the stops kept, in order, and those dropped."""
+
     ids: list[str]
     dropped: list[str]
     fits: bool  # False when even the must-see stops do not fit the budget

@@ -5,7 +5,7 @@ from datetime import date, time
 import streamlit as st
 
 from itinerary import maps
-from itinerary.catalog import localized, localized_value
+from itinerary.catalog import localized, localized_value, order_itineraries
 from itinerary.i18n import t
 from itinerary.plans import parse_hhmm, places_for, plan_days
 from itinerary.routing import profiles_for
@@ -58,10 +58,7 @@ if itineraries.empty:
 
 # --- the list of itineraries ------------------------------------------------------------------
 if not chosen:
-    # general itineraries (the inclusive must-go one) before themed ones, featured first
-    order = itineraries.assign(general=itineraries["theme_id"] == "").sort_values(
-        ["featured", "general", "title"], ascending=[False, False, True]
-    )
+    order = order_itineraries(itineraries)
     columns = st.columns(2)
     for i, (iid, it) in enumerate(order.iterrows()):
         days = schedule_of(str(iid), str(it["mode"]), parse_hhmm(it["start_time"]) or time(9), today)

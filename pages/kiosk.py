@@ -7,7 +7,7 @@ import folium
 import streamlit as st
 
 from itinerary import exports, maps, settings
-from itinerary.catalog import localized, localized_value
+from itinerary.catalog import localized, localized_value, order_itineraries
 from itinerary.i18n import LANG_NAMES, LANGS, t
 from itinerary.plans import parse_hhmm, places_for, plan_days, public_base_url, share_url
 from ui.kiosk import KIOSK_CSS, attract_sequence
@@ -164,7 +164,7 @@ def kiosk_view() -> None:
             )
 
     # touch controls: a theme (its route) or a route
-    routes = itineraries.sort_values(["featured"], ascending=False)
+    routes = order_itineraries(itineraries)
     st.markdown(
         f"<p class='cp-kiosk-label'>{maps.escape(t('kiosk.routes', lang))}</p>", unsafe_allow_html=True
     )

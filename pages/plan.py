@@ -1,7 +1,6 @@
 """Plan my route: choose, order and time your own stops, then take the plan along."""
 
 from datetime import time
-from functools import partial
 
 import folium
 import streamlit as st
@@ -15,10 +14,13 @@ from itinerary.plans import (
     export_plan,
     fit_to_budget,
     optimise_order,
+    origin_params,
     parse_id_list,
+    parse_origin,
     places_for,
     plan_days,
     public_base_url,
+    search_box,
     share_url,
     split_known,
 )
@@ -27,7 +29,7 @@ from ui.mapview import city_base_map, clicked_point, show_map
 from ui.setup import now_in, set_query, setup_page, show_notices
 from ui.text import md_escape
 from ui.timeline import render_timeline
-from ui.trip import read_trip_params, trip_controls
+from ui.trip import export_files, read_trip_params, trip_controls
 
 MAP_KEY = "plan_map"
 
@@ -47,16 +49,9 @@ link_mode, link_start, link_day = read_trip_params(ctx)
 mode = link_mode or "transit"
 start = link_start or time(9)
 day = link_day or now_in(ctx.timezone).date()
-origin: Place | None = None
-origin_label = ""
-try:
-    lat_s, lon_s = st.query_params.get("origin", "").split(",")
-    lat, lon = float(lat_s), float(lon_s)
-    if -90 <= lat <= 90 and -180 <= lon <= 180:
-        origin_label = st.query_params.get("origin_name", "") or f"{lat:.5f}, {lon:.5f}"
-        origin = Place(ORIGIN_ID, lat, lon, 0.0)
-except ValueError:
-    pass
+start_point = parse_origin(st.query_params.get("origin"), st.query_params.get("origin_name"))
+origin = start_point.place if start_point else None
+origin_label = start_point.label if start_point else ""
 st.session_state.update(plan_mode=mode, plan_start=start, plan_date=day)
 must: set[str] = st.session_state.setdefault("plan_must", set())
 
@@ -133,7 +128,7 @@ def _fit() -> None:
 
 
 def _use_origin(lat: float, lon: float, label: str) -> None:
-    set_query(origin=f"{lat:.6f},{lon:.6f}", origin_name=label[:80])
+    set_query(**origin_params(lat, lon, label))
 
 
 def _clear_origin() -> None:
@@ -216,15 +211,8 @@ with side_col:
             st.button(t("plan.clear_origin", lang), on_click=_clear_origin, key="plan_clear_origin")
         query = st.text_input(t("plan.address", lang), key="plan_address")
         if st.button(t("plan.find", lang), key="plan_find") and query.strip():
-            lats, lons = landmarks["lat"], landmarks["lon"]
-            bbox = (
-                float(lats.min()) - 0.1,
-                float(lons.min()) - 0.1,
-                float(lats.max()) + 0.1,
-                float(lons.max()) + 0.1,
-            )
             st.session_state["plan_geo"] = geocoder().search(
-                query, city_bbox=bbox, language=lang, landmarks=landmarks
+                query, city_bbox=search_box(ctx.city, landmarks), language=lang, landmarks=landmarks
             )
         outcome = st.session_state.get("plan_geo")
         if outcome is not None:
@@ -323,20 +311,12 @@ if ids:
     with files_col:
         st.code(link, language=None)
         base_name = f"cityplus-{ctx.city_id}-{day.isoformat()}"
-        for key, make, ext, mime in (
-            ("gpx", exports.to_gpx, "gpx", "application/gpx+xml"),
-            ("ics", exports.to_ics, "ics", "text/calendar"),
-            ("geojson", exports.to_geojson, "geojson", "application/geo+json"),
-            ("csv", exports.csv_bytes, "csv", "text/csv"),
-            ("kml", exports.to_kml, "kml", "application/vnd.google-earth.kml+xml"),
-            ("html", exports.to_print_html, "html", "text/html"),
-        ):
-            # the file is made when it is asked for, not on every rerun; a download reruns nothing
+        for ext, mime, content in export_files(plan):
             st.download_button(
-                t(f"plan.dl.{key}", lang),
-                partial(make, plan),
+                t(f"plan.dl.{ext}", lang),
+                content,
                 f"{base_name}.{ext}",
                 mime,
-                key=f"dl_{key}",
-                on_click="ignore",
+                key=f"dl_{ext}",
+                on_click="ignore",  # a download reruns nothing
             )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from itinerary.catalog import Catalog
+from itinerary.catalog import Catalog, order_itineraries
 
 # Full screen for a touch display: no sidebar, header, toolbar or scrollbars; type readable from
 # 2 m; touch targets of at least 64 px; columns stack on a portrait screen.
@@ -39,12 +39,9 @@ Step = tuple[str, str, int, int]  # itinerary id, landmark id, stop number, stop
 
 
 def attract_sequence(catalog: Catalog, city_id: str) -> list[Step]:
-    """Stops of the city's featured itineraries (general ones first), in their order."""
-    its = catalog.itineraries(city_id)
+    """Stops of the city's featured itineraries (all when none is), in the visitors' order."""
+    its = order_itineraries(catalog.itineraries(city_id))
     featured = its[its["featured"]] if its["featured"].any() else its
-    featured = featured.assign(general=featured["theme_id"] == "").sort_values(
-        ["general", "title"], ascending=[False, True]
-    )
     steps: list[Step] = []
     for iid in featured["id"]:
         ids = list(catalog.stops(iid)["landmark_id"])

@@ -1,4 +1,5 @@
-"""Trip settings shared by Itineraries and Plan my route: mode, start time and date."""
+"""Trip settings shared by Itineraries and Plan my route: mode, start time and date; the files
+a plan is taken along in."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import date, time
 
 import streamlit as st
 
+from itinerary import exports
 from itinerary.i18n import t
 from itinerary.models import MODES
 from itinerary.plans import parse_day, parse_hhmm, parse_mode
@@ -44,3 +46,11 @@ def trip_controls(prefix: str, lang: str, *, on_change: Callable[[], None]) -> N
     )
     c2.time_input(t("itin.start", lang), key=f"{prefix}_start", on_change=on_change, step=900)
     c3.date_input(t("itin.date", lang), key=f"{prefix}_date", on_change=on_change)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def export_files(plan: exports.ExportPlan) -> tuple[tuple[str, str, str | bytes], ...]:
+    """``exports.all_exports`` of a plan (extension, MIME type, content), kept per plan: every
+    format is built when the plan changes (about 0.1 s, mostly the calendar), not on every
+    rerun of the page."""
+    return exports.all_exports(plan)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -10,7 +11,16 @@ import pandas as pd
 import pytest
 
 from itinerary import store
-from itinerary.catalog import Catalog, LandmarkFilter, filter_landmarks, localized, localized_value
+from itinerary.catalog import (
+    Catalog,
+    LandmarkFilter,
+    filter_landmarks,
+    localized,
+    localized_value,
+    order_itineraries,
+)
+from itinerary.seed import load_dir
+from tests.conftest import DATA
 from tests.unit.test_seed import edit_cell
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -137,3 +147,42 @@ def test_cache_refreshes_after_a_write(catalog: Catalog, mini_dir: Path) -> None
 
 def test_districts(catalog: Catalog) -> None:
     assert catalog.districts("shenzhen") == ["Futian", "Luohu", "Nanshan"]
+
+
+def itinerary_frame(city_id: str) -> pd.DataFrame:
+    """The real itineraries of a city (data/), as ``Catalog.itineraries`` indexes them."""
+    rows = [dataclasses.asdict(it) for it in load_dir(DATA).itineraries if it.city_id == city_id]
+    return pd.DataFrame(rows).set_index("id", drop=False)
+
+
+def test_order_itineraries_featured_then_general_then_title() -> None:
+    frame = itinerary_frame("shenzhen").sample(frac=1.0, random_state=3)  # any order in
+    assert list(order_itineraries(frame)["id"]) == [
+        "shenzhen-must-go",  # featured, no theme: "Inclusive experience: 8 must-go places"
+        "shenzhen-green",  # featured, themed, by title: "Green Shenzhen", "Innovation City", "Taste of"
+        "shenzhen-innovation",
+        "shenzhen-food",
+        "shenzhen-qianhai",  # not featured
+    ]
+    assert list(order_itineraries(frame).columns) == list(frame.columns)  # nothing added
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ([], []),
+        ([("b", "", False, "B"), ("a", "", False, "A")], ["a", "b"]),  # none featured: by title
+        ([("t", "food", True, "A"), ("g", "", True, "Z"), ("n", "", False, "A")], ["g", "t", "n"]),
+        ([("x", "food", False, "Same"), ("y", "food", False, "Same")], ["x", "y"]),  # ties keep their order
+    ],
+)
+def test_order_itineraries_table(rows: list[tuple[str, str, bool, str]], expected: list[str]) -> None:
+    frame = pd.DataFrame(rows, columns=["id", "theme_id", "featured", "title"]).set_index("id", drop=False)
+    assert list(order_itineraries(frame)["id"]) == expected
+
+
+def test_catalog_itineraries_in_visitor_order(catalog: Catalog) -> None:
+    assert list(order_itineraries(catalog.itineraries("shenzhen", include_drafts=True))["id"]) == [
+        "shenzhen-mini",
+        "shenzhen-hidden",
+    ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 import re
 import socket
 import threading
@@ -29,6 +30,7 @@ from itinerary.geocode import (
     match_landmarks,
     parse_coordinates,
 )
+from itinerary.routing import EARTH_RADIUS_KM
 from tests.conftest import DATA
 from tests.nominatim_standin import NominatimStandin
 
@@ -546,8 +548,10 @@ def test_constructor_wins_over_env_for_the_server(
 
 
 def test_every_environment_variable_is_documented() -> None:
-    source = Path(geocode.__file__).read_text(encoding="utf-8")
-    # the module reads its settings through itinerary.settings, one function per variable
+    # every module of the package; it reads its settings through itinerary.settings, one
+    # function per variable, and documents them in the package docstring
+    package = Path(geocode.__file__).parent
+    source = "".join(path.read_text(encoding="utf-8") for path in sorted(package.glob("*.py")))
     names = {
         "nominatim_domain": "CITYPLUS_NOMINATIM_DOMAIN",
         "nominatim_scheme": "CITYPLUS_NOMINATIM_SCHEME",
@@ -605,7 +609,8 @@ def test_address_search_finds_and_biases_to_the_city(standin: NominatimStandin, 
     [request] = standin.search_requests()
     west, south, east, north = (float(v) for v in request.params["viewbox"].split(","))
     assert south < 22.543 < north and west < 114.058 < east
-    assert north - south == pytest.approx(2 * 50 / 111.32, abs=1e-5)
+    # 50 km of latitude on the mean Earth radius (the one box, itinerary.geodesy.bbox_around)
+    assert north - south == pytest.approx(2 * math.degrees(50 / EARTH_RADIUS_KM), abs=1e-5)
     assert (request.params["bounded"], request.params["accept-language"], request.params["countrycodes"]) == (
         "1",
         "zh",

@@ -1,4 +1,5 @@
-"""GCJ-02 <-> WGS84: published reference pairs, round trips, and no shift outside China."""
+"""GCJ-02 <-> WGS84 (published reference pairs, round trips, no shift outside China), the one box
+around a point, and the coordinate parser being the geocoder's."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ import math
 
 import pytest
 
+from itinerary import geodesy
 from itinerary.geocode import parse_coordinates
 from itinerary.geodesy import (
+    bbox_around,
     gcj02_offset_metres,
     gcj02_to_wgs84,
     outside_china,
@@ -137,7 +140,7 @@ def test_edges_of_the_rectangle_do_not_crash() -> None:
 
 
 def test_parse_coordinate_pair_is_the_geocoder_parser() -> None:
-    assert parse_coordinate_pair is parse_coordinates
+    assert parse_coordinate_pair is parse_coordinates is geodesy.parse_coordinates
     assert parse_coordinate_pair("22.5431, 114.0579") == (22.5431, 114.0579)
     assert parse_coordinate_pair("北纬22.5431 东经114.0579") == (22.5431, 114.0579)
     assert parse_coordinate_pair("Shenzhen Bay Hotel") is None
@@ -149,3 +152,64 @@ def test_paste_from_a_chinese_app_then_convert() -> None:
     parsed = parse_coordinate_pair(gcj_text)
     assert parsed is not None
     assert metres(gcj02_to_wgs84(*parsed), (22.543847, 113.912316)) < 0.01
+
+
+# --- the one box around a point -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "radius_km", "expected"),
+    [
+        # 15 km is 15 / 6371.0088 rad = 0.13490 deg of latitude; / cos(22.543 deg) = 0.14606 deg of longitude
+        (22.543, 114.058, 15.0, (22.40810, 113.91194, 22.67790, 114.20406)),
+        (0.0, 0.0, 111.195, (-1.0, -1.0, 1.0, 1.0)),  # one degree at the equator
+        (0.0, 179.9, 111.195, (-1.0, 178.9, 1.0, 180.0)),  # clamped at the antimeridian
+        (
+            89.5,
+            10.0,
+            111.195,
+            (88.5, -104.59293, 90.0, 124.59293),
+        ),  # clamped at the pole; 1 deg / cos(89.5 deg)
+        (-90.0, 0.0, 10.0, (-90.0, -180.0, -89.91007, 180.0)),  # at the pole itself
+    ],
+)
+def test_bbox_around(lat: float, lon: float, radius_km: float, expected: tuple[float, ...]) -> None:
+    assert bbox_around(lat, lon, radius_km=radius_km) == pytest.approx(expected, abs=1e-5)
+
+
+def test_bbox_around_defaults_to_a_city_sized_box() -> None:
+    south, west, north, east = bbox_around(22.543, 114.058)
+    assert north - south == pytest.approx(2 * math.degrees(50 / 6371.0088))
+    assert south < 22.543 < north and west < 114.058 < east
+
+
+def test_bbox_around_points_reaches_past_every_one() -> None:
+    # two Shenzhen landmarks (data/landmarks.csv): the box is the union of the box around each
+    points = [(22.5364, 114.0505), (22.4818, 113.9118)]
+    union = bbox_around([p[0] for p in points], [p[1] for p in points], radius_km=5.0)
+    boxes = [bbox_around(lat, lon, radius_km=5.0) for lat, lon in points]
+    assert union == (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+    assert bbox_around([22.5364], [114.0505], radius_km=5.0) == boxes[0]
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "radius_km"),
+    [
+        ([], [], 5.0),
+        ([22.5, 22.6], [114.0], 5.0),
+        ([22.5, 95.0], [114.0, 114.0], 5.0),
+        (22.5, 114.0, 0.0),
+        (22.5, 114.0, -1.0),
+        (91.0, 0.0, 5.0),
+        (0.0, 181.0, 5.0),
+        (math.nan, 0.0, 5.0),
+    ],
+)
+def test_bbox_around_rejects(lat: float | list[float], lon: float | list[float], radius_km: float) -> None:
+    with pytest.raises(ValueError):
+        bbox_around(lat, lon, radius_km=radius_km)
