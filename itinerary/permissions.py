@@ -57,7 +57,7 @@ class Account:
     cities: frozenset[str] = frozenset()  # city ids, or {ALL_CITIES}; admins have every city anyway
     disabled: bool = False
     created_at: datetime | None = None
-    locked_until: datetime | None = None
+    locked_until: datetime | None = None  # the latest sign-in lock on the name still running, if any
 
     @property
     def all_cities(self) -> bool:
