@@ -46,6 +46,7 @@ SETTINGS: Final = (
     Setting("CITYPLUS_GEOCODER", "on", "`off` disables address look-ups"),
     Setting("CITYPLUS_KIOSK_INTERVAL", "`8`", "seconds between steps of the kiosk's attract loop"),
     Setting("CITYPLUS_KIOSK_IDLE", "`90`", "seconds without a touch before the kiosk resets"),
+    Setting("CITYPLUS_TRUSTED_PROXIES", "`0`", "reverse proxies in front of the app (sign-in throttling)"),
 )
 NAMES: Final = frozenset(s.name for s in SETTINGS)
 
@@ -134,6 +135,12 @@ def kiosk_interval_seconds() -> float:
 
 def kiosk_idle_seconds() -> float:
     return _seconds("CITYPLUS_KIOSK_IDLE", 90.0)
+
+
+def trusted_proxies() -> int:
+    """How many reverse proxies in front of the app append to ``X-Forwarded-For`` (0: ignore it)."""
+    text = _raw("CITYPLUS_TRUSTED_PROXIES")
+    return int(text) if text.isdigit() else 0
 
 
 def utc_now() -> datetime:

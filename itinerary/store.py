@@ -34,7 +34,7 @@ PROJECT_ROOT, DEFAULT_DB_PATH, DEFAULT_DATA_DIR = (
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest revision in MIGRATIONS_DIR (a test checks). Known here so that a process starting on
 # an up-to-date database checks it with one query, without loading Alembic (about 0.4 s).
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"
 # PostgreSQL advisory lock around migrations: this key ("CP+") and a hash of the schema name
 MIGRATION_LOCK_KEY = 0x43502B
 
@@ -192,6 +192,19 @@ sessions = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),  # absolute lifetime
     sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),  # for the idle timeout
+)
+
+# Failed sign-ins (itinerary/signin.py), shared by every process: one row per client
+# (username ""), per client and user name, and per user name from any client (client "").
+# Names need not exist: an unknown name is counted like a real one, so nothing tells them apart.
+signin_throttle = sa.Table(
+    "signin_throttle",
+    metadata,
+    sa.Column("client", sa.String(128), primary_key=True),
+    sa.Column("username", sa.String(64), primary_key=True),
+    sa.Column("failed_count", sa.Integer, nullable=False),  # failures, each within WINDOW of the last
+    sa.Column("last_failed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
 )
 
 # Deleting in this order and inserting in the reverse keeps foreign keys satisfied.

@@ -1,4 +1,5 @@
-"""Offline map tiles for the kiosk: tile math, a polite tile fetcher, ``python -m itinerary tiles``.
+"""Offline map tiles for the kiosk: tile math, a polite tile fetcher (``python -m itinerary tiles``
+is ``itinerary.cli.tiles``).
 
 At promotion events the kiosk runs with the network cable pulled, so its map tiles come from
 ``CITYPLUS_TILES`` pointing at ``./static/tiles`` (served by Streamlit at ``/app/static/tiles``).
@@ -13,14 +14,12 @@ https://wiki.openstreetmap.org/wiki/Slippy_map_tilenames
 
 from __future__ import annotations
 
-import argparse
 import email.utils
 import fnmatch
 import http.client
 import math
 import os
 import re
-import sys
 import tempfile
 import time
 import urllib.error
@@ -42,17 +41,18 @@ __all__ = [
     "TileServerRefused",
     "check_server",
     "city_bbox",
-    "configure_parser",
     "count_tiles",
+    "counts_by_zoom",
     "default_user_agent",
     "fill_tiles",
-    "main",
     "parse_zooms",
-    "run",
+    "tile_path",
+    "tile_present",
     "tile_range",
     "tile_url",
     "tiles_env_value",
     "tiles_for_bbox",
+    "too_many_message",
 ]
 
 BBox = tuple[float, float, float, float]  # (south, west, north, east): min lat, min lon, max lat, max lon
@@ -146,7 +146,7 @@ def tiles_for_bbox(bbox: BBox, zooms: Iterable[int]) -> Iterator[Tile]:
                 yield zoom, x, y
 
 
-def _counts_by_zoom(bbox: BBox, zooms: Iterable[int]) -> dict[int, int]:
+def counts_by_zoom(bbox: BBox, zooms: Iterable[int]) -> dict[int, int]:
     counts = {}
     for zoom in _zoom_list(zooms):
         x_min, x_max, y_min, y_max = tile_range(*bbox, zoom)
@@ -156,7 +156,7 @@ def _counts_by_zoom(bbox: BBox, zooms: Iterable[int]) -> dict[int, int]:
 
 def count_tiles(bbox: BBox, zooms: Iterable[int]) -> int:
     """How many tiles ``tiles_for_bbox`` yields, without listing them."""
-    return sum(_counts_by_zoom(bbox, zooms).values())
+    return sum(counts_by_zoom(bbox, zooms).values())
 
 
 def city_bbox(lat: float, lon: float, radius_km: float) -> BBox:
@@ -345,7 +345,7 @@ def _retry_after_seconds(headers: Message | None) -> float:
     return min(max(seconds, 0.0), _RETRY_AFTER_MAX)
 
 
-def _tile_path(out_dir: Path, z: int, x: int, y: int) -> Path:
+def tile_path(out_dir: Path, z: int, x: int, y: int) -> Path:
     return out_dir / str(z) / str(x) / f"{y}.png"
 
 
@@ -364,14 +364,14 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def _present(path: Path) -> bool:
+def tile_present(path: Path) -> bool:
     try:
         return path.stat().st_size > 0
     except OSError:
         return False
 
 
-def _too_many(counts: Mapping[int, int], max_tiles: int) -> str:
+def too_many_message(counts: Mapping[int, int], max_tiles: int) -> str:
     total = sum(counts.values())
     zooms = sorted(counts)
     fitting, running = [], 0
@@ -389,6 +389,31 @@ def _too_many(counts: Mapping[int, int], max_tiles: int) -> str:
         f"{total} tiles exceed max_tiles={max_tiles} (zoom {zooms[-1]} alone: {counts[zooms[-1]]}). "
         f"Narrow the zoom range ({hint}) or the radius; raise max_tiles only if the server's terms allow it."
     )
+
+
+def _attempt(fetch: Fetch, pacer: _Pacer, url: str) -> tuple[bytes | None, str, bool]:
+    """One tile, retried once after a 429: (data, failure reason, whether the failure says the
+    server is unreachable or refusing)."""
+    for retried in (False, True):
+        pacer.wait()
+        try:
+            data = fetch(url)
+        except urllib.error.HTTPError as exc:
+            if exc.code == 429:
+                pacer.hold_off(_retry_after_seconds(exc.headers))
+                if not retried:
+                    continue
+                return None, "HTTP 429 Too Many Requests (again after waiting)", True
+            return None, f"HTTP {exc.code} {exc.reason}", False
+        except (OSError, http.client.HTTPException) as exc:
+            reason = getattr(exc, "reason", None) or exc
+            return None, f"network error: {reason}", True
+        if len(data) > _MAX_TILE_BYTES:
+            return None, f"larger than {_MAX_TILE_BYTES} bytes", False
+        if not data.startswith(_IMAGE_SIGNATURES) and not (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
+            return None, f"not an image (starts with {data[:16]!r})", False
+        return data, "", False
+    raise AssertionError("unreachable")
 
 
 def fill_tiles(
@@ -424,10 +449,10 @@ def fill_tiles(
     check_server(url_template)
     if not rate_per_second > 0:
         raise ValueError(f"rate_per_second must be positive, not {rate_per_second}")
-    counts = _counts_by_zoom(bbox, zooms)
+    counts = counts_by_zoom(bbox, zooms)
     total = sum(counts.values())
     if total > max_tiles:
-        raise ValueError(_too_many(counts, max_tiles))
+        raise ValueError(too_many_message(counts, max_tiles))
     if fetch is None:
         fetch = _urllib_fetch(user_agent=user_agent or default_user_agent(), timeout=timeout)
     out = Path(out_dir)
@@ -436,36 +461,13 @@ def fill_tiles(
     start = clock()
     in_a_row = 0  # tiles in a row that found the server unreachable or rate limiting
 
-    def attempt(url: str) -> tuple[bytes | None, str, bool]:
-        """(data, failure reason, whether the failure says the server is unreachable/refusing)."""
-        for retried in (False, True):
-            pacer.wait()
-            try:
-                data = fetch(url)
-            except urllib.error.HTTPError as exc:
-                if exc.code == 429:
-                    pacer.hold_off(_retry_after_seconds(exc.headers))
-                    if not retried:
-                        continue
-                    return None, "HTTP 429 Too Many Requests (again after waiting)", True
-                return None, f"HTTP {exc.code} {exc.reason}", False
-            except (OSError, http.client.HTTPException) as exc:
-                reason = getattr(exc, "reason", None) or exc
-                return None, f"network error: {reason}", True
-            if len(data) > _MAX_TILE_BYTES:
-                return None, f"larger than {_MAX_TILE_BYTES} bytes", False
-            if not data.startswith(_IMAGE_SIGNATURES) and not (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
-                return None, f"not an image (starts with {data[:16]!r})", False
-            return data, "", False
-        raise AssertionError("unreachable")
-
     # the zooms from counts: ``zooms`` may have been a one-shot iterator
     for done, (z, x, y) in enumerate(tiles_for_bbox(bbox, counts), start=1):
-        path = _tile_path(out, z, x, y)
-        if _present(path):
+        path = tile_path(out, z, x, y)
+        if tile_present(path):
             report.skipped_existing += 1
         else:
-            data, reason, server_trouble = attempt(tile_url(url_template, z, x, y))
+            data, reason, server_trouble = _attempt(fetch, pacer, tile_url(url_template, z, x, y))
             if data is not None:
                 _write_atomically(path, data)
                 report.fetched += 1
@@ -502,162 +504,3 @@ def tiles_env_value(out_dir: Path | str, *, static_dirs: Sequence[Path] | None =
         prefix = f"{STATIC_URL}/{rel.as_posix()}" if rel.parts else STATIC_URL
         return f"{prefix}/{{z}}/{{x}}/{{y}}.png"
     return None
-
-
-def _zooms_arg(text: str) -> tuple[int, ...]:
-    try:
-        return parse_zooms(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _center_arg(text: str) -> tuple[float, float]:
-    try:
-        lat_text, lon_text = text.split(",")
-        lat, lon = float(lat_text), float(lon_text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"--center takes LAT,LON (e.g. 22.543,114.058), not {text!r}"
-        ) from None
-    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
-        raise argparse.ArgumentTypeError(f"not a coordinate: {text!r}")
-    return lat, lon
-
-
-def configure_parser(parser: argparse.ArgumentParser) -> None:
-    """The arguments of ``python -m itinerary tiles`` (for a subcommand parser too)."""
-    parser.add_argument("city_id", metavar="CITY_ID", help="the city whose area to fill, e.g. shenzhen")
-    parser.add_argument("--zooms", required=True, type=_zooms_arg, help="zoom levels, e.g. 10-15")
-    parser.add_argument("--radius-km", type=float, default=15.0, help="area around the centre (default 15)")
-    parser.add_argument(
-        "--server",
-        required=True,
-        metavar="URL_TEMPLATE",
-        help="a tile server that allows bulk downloads, e.g. https://tiles.example.org/{z}/{x}/{y}.png",
-    )
-    parser.add_argument("--out", default="static/tiles", help="folder to fill (default static/tiles)")
-    parser.add_argument("--center", type=_center_arg, metavar="LAT,LON", help="default: the city's centre")
-    parser.add_argument("--db-url", help="content database for the city's centre (default $CITYPLUS_DB_URL)")
-    parser.add_argument("--rate", type=float, default=2.0, help="requests per second at most (default 2)")
-    parser.add_argument("--max-tiles", type=int, default=50_000, help="refuse larger fills (default 50000)")
-    parser.add_argument("--dry-run", action="store_true", help="print the tile count and stop")
-
-
-def _city_center(city_id: str, db_url: str | None) -> tuple[float, float] | str:
-    """The city's centre from the content database, or an error message."""
-    from itinerary import store  # only here: the tile math and fetcher need no database
-
-    cities = store.open_store(db_url).dataset().cities
-    for city in cities:
-        if city.id == city_id:
-            return city.lat, city.lon
-    known = ", ".join(c.id for c in cities) or "none: run `python -m itinerary seed` first"
-    return f"unknown city {city_id!r} (known: {known}); or pass --center LAT,LON"
-
-
-def _duration(seconds: float) -> str:
-    minutes = round(seconds / 60)
-    if minutes < 2:
-        return f"about {seconds:.0f} s"
-    return f"about {minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"about {minutes} min"
-
-
-def _progress_printer(stream: IO[str]) -> Callable[[int, int], None]:
-    def show(done: int, total: int) -> None:
-        if done == total or done % max(1, total // 20) == 0:
-            print(f"  {done}/{total} tiles", file=stream, flush=True)
-
-    return show
-
-
-def run(args: argparse.Namespace) -> int:
-    """``python -m itinerary tiles``: 0 done, 1 some tiles failed, 2 refused or bad arguments."""
-    if args.center is not None:
-        center = args.center
-    else:
-        found = _city_center(args.city_id, args.db_url)
-        if isinstance(found, str):
-            print(f"error: {found}", file=sys.stderr)
-            return 2
-        center = found
-    try:
-        check_server(args.server)
-        if not args.rate > 0:
-            raise ValueError(f"--rate must be positive, not {args.rate:g}")
-        bbox = city_bbox(center[0], center[1], args.radius_km)
-        counts = _counts_by_zoom(bbox, args.zooms)
-    except ValueError as exc:
-        print(f"refused: {exc}", file=sys.stderr)
-        return 2
-    total = sum(counts.values())
-    per_zoom = ", ".join(f"z{z}: {n}" for z, n in counts.items())
-    print(
-        f"{args.city_id}: {total} tiles within {args.radius_km:g} km of {center[0]:.5f},{center[1]:.5f} "
-        f"({per_zoom})"
-    )
-    if args.dry_run:
-        present = sum(_present(_tile_path(Path(args.out), *t)) for t in tiles_for_bbox(bbox, args.zooms))
-        missing = total - present
-        print(
-            f"{present} already in {args.out}, {missing} to fetch: {_duration(missing / args.rate)} at {args.rate:g}/s"
-        )
-        if total > args.max_tiles:
-            print(f"refused: {_too_many(counts, args.max_tiles)}", file=sys.stderr)
-            return 2
-        return 0
-    try:
-        report = fill_tiles(
-            args.server,
-            bbox,
-            args.zooms,
-            args.out,
-            rate_per_second=args.rate,
-            max_tiles=args.max_tiles,
-            progress=_progress_printer(sys.stderr),
-        )
-    except ValueError as exc:  # TileServerRefused too (a redirect to a forbidden server)
-        print(f"refused: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted: the tiles written so far are kept; run again to resume", file=sys.stderr)
-        return 130
-    except OSError as exc:  # network errors are recorded per tile; this is the disk
-        print(f"error: could not write tiles to {args.out}: {exc}", file=sys.stderr)
-        return 1
-    print(
-        f"fetched {report.fetched}, already present {report.skipped_existing}, "
-        f"failed {len(report.failed)}, in {report.elapsed:.1f} s"
-    )
-    for z, x, y, reason in report.failed[:10]:
-        print(f"  failed {z}/{x}/{y}: {reason}")
-    if len(report.failed) > 10:
-        print(f"  ... and {len(report.failed) - 10} more; run again to retry them")
-    if report.aborted:
-        print(f"{report.aborted}; {report.not_attempted} tiles not attempted, run again to resume")
-    env_value = tiles_env_value(args.out)
-    if env_value is not None:
-        print(f"CITYPLUS_TILES={env_value}")
-        print("Set CITYPLUS_TILES_ATTRIBUTION to the attribution your tile server's terms require.")
-    else:
-        print(
-            f"Streamlit serves only ./static (at {STATIC_URL}): put {args.out} under it for CITYPLUS_TILES."
-        )
-    return 0 if report.ok else 1
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point; ``argv`` are the arguments after ``tiles`` (CITY_ID first)."""
-    parser = argparse.ArgumentParser(
-        prog="python -m itinerary tiles",
-        description="Fill a folder with map tiles for a city's area, for kiosks without network.",
-    )
-    configure_parser(parser)
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse exits 2 on bad arguments, 0 for --help
-        return exc.code if isinstance(exc.code, int) else 2
-    return run(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

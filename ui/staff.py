@@ -17,6 +17,7 @@ import streamlit as st
 
 from itinerary import accounts as acc
 from itinerary import curation as cu
+from itinerary import settings
 from itinerary.catalog import localized_value
 from itinerary.geocode import Geocoder
 from itinerary.i18n import t
@@ -43,24 +44,30 @@ class Staff:
         return acc.can(self.account, action, city_id=self.city_id)
 
 
+def _client() -> str:
+    """Who is signing in, for the throttle: the connection's address, or behind
+    ``CITYPLUS_TRUSTED_PROXIES`` reverse proxies the one they forward (``acc.client_key``)."""
+    return acc.client_key(
+        st.context.ip_address, st.context.headers, trusted_proxies=settings.trusted_proxies()
+    )
+
+
 def _sign_in(accounts: acc.AccountStore, lang: str) -> None:
     username = st.session_state.get("signin_user", "")
     password = st.session_state.get("signin_password", "")
     st.session_state["signin_password"] = ""  # never kept in the session
-    result = accounts.authenticate(username, password)
+    result = accounts.authenticate(username, password, client=_client())
     if result.ok and result.account is not None:
         st.session_state[TOKEN_KEY] = accounts.start_session(result.account)
         st.session_state.pop("signin_message", None)
         return
-    if result.reason == acc.LOCKED:
-        minutes = max(1, round(result.retry_after_seconds / 60))
-        st.session_state["signin_message"] = t("cur.signin.locked", lang, minutes=minutes)
-    elif result.reason == acc.DISABLED:
+    if result.reason == acc.DISABLED:  # only said to someone who knows the password
         st.session_state["signin_message"] = t("cur.signin.disabled", lang)
-    else:
-        # slow down guessing: the answer comes after a delay that grows with each failure
-        time.sleep(result.retry_after_seconds)
-        st.session_state["signin_message"] = t("cur.signin.bad", lang)
+        return
+    # One answer for a wrong name, a wrong password and a lock, after a delay that grows with
+    # each failure in a row: it slows guessing and, counted alike for every name, tells nothing.
+    time.sleep(result.retry_after_seconds)
+    st.session_state["signin_message"] = t("cur.signin.bad", lang)
 
 
 def clear_staff_state() -> None:
@@ -102,6 +109,9 @@ def require_staff(ctx: PageContext) -> tuple[acc.Account, acc.AccountStore]:
     st.session_state.pop(TOKEN_KEY, None)
     if had_token:  # ended or expired: nothing of that session may show to whoever signs in next
         clear_staff_state()
+    if not st.session_state.get("signin_purged"):  # once per browser session: one cheap DELETE
+        accounts.purge_expired()
+        st.session_state["signin_purged"] = True
     _, middle, _ = st.columns([1, 2, 1])  # a narrow form on wide screens; stacked on phones
     with middle:
         st.title(t("cur.signin.title", lang), anchor=False)

@@ -1,4 +1,4 @@
-"""Staff (admins): accounts: add an editor or admin, disable and enable, set a password."""
+"""Staff (admins): accounts: add an editor or admin, disable and enable, unlock, set a password."""
 
 from __future__ import annotations
 
@@ -48,6 +48,15 @@ def _toggle(staff: Staff, username: str, enable: bool) -> None:
     )
 
 
+def _unlock(staff: Staff, username: str) -> None:
+    try:
+        staff.accounts.unlock(username)
+    except acc.AccountError as error:
+        st.session_state["acc_msg"] = ("error", error.problems)
+        return
+    st.session_state["acc_msg"] = ("success", [t("cur.acc.unlocked", staff.lang, user=username)])
+
+
 def _set_password(staff: Staff) -> None:
     s = st.session_state
     try:
@@ -78,6 +87,7 @@ def accounts_section(staff: Staff, ctx: PageContext) -> None:
                     t(f"cur.role.{a.role}", lang),
                     t("cur.acc.all_cities", lang) if a.all_cities else ", ".join(sorted(a.cities)),
                     t("cur.acc.yes", lang) if a.disabled else "",
+                    f"{a.locked_until:%Y-%m-%d %H:%M} UTC" if a.locked_until else "",
                 )
                 for a in people
             ],
@@ -86,6 +96,7 @@ def accounts_section(staff: Staff, ctx: PageContext) -> None:
                 t("cur.acc.role", lang),
                 t("cur.acc.cities", lang),
                 t("cur.acc.is_disabled", lang),
+                t("cur.acc.locked_until", lang),
             ],
         ),
         hide_index=True,
@@ -150,6 +161,13 @@ def accounts_section(staff: Staff, ctx: PageContext) -> None:
                     on_click=guarded(_toggle),
                     args=(staff, chosen.username, False),
                     key="acc_disable",
+                )
+            if chosen.locked_until is not None:
+                st.button(
+                    t("cur.acc.unlock", lang),
+                    on_click=guarded(_unlock),
+                    args=(staff, chosen.username),
+                    key="acc_unlock",
                 )
             st.text_input(
                 t("cur.acc.new_password", lang),

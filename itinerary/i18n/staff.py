@@ -10,27 +10,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "cur.section.transfer": {"en": "Import / export", "zh": "导入 / 导出"},
     "cur.section.changes": {"en": "Recent changes", "zh": "最近更改"},
     "cur.section.accounts": {"en": "Accounts", "zh": "账号"},
-    "cur.signin.title": {"en": "Staff sign-in", "zh": "工作人员登录"},
-    "cur.signin.user": {"en": "User name", "zh": "用户名"},
-    "cur.signin.password": {"en": "Password", "zh": "密码"},
-    "cur.signin.submit": {"en": "Sign in", "zh": "登录"},
-    "cur.signin.bad": {"en": "Wrong user name or password.", "zh": "用户名或密码错误。"},
-    "cur.signin.locked": {
-        "en": "Too many failed sign-ins: this account is locked for about {minutes} min.",
-        "zh": "登录失败次数过多：此账号已锁定约 {minutes} 分钟。",
-    },
-    "cur.signin.disabled": {
-        "en": "This account is disabled. Ask an admin.",
-        "zh": "此账号已停用，请联系管理员。",
-    },
-    "cur.signin.expired": {
-        "en": "Your session ended. Please sign in again.",
-        "zh": "会话已结束，请重新登录。",
-    },
-    "cur.signin.no_accounts": {
-        "en": "No staff accounts yet. An operator creates the first admin on the server:",
-        "zh": "尚无工作人员账号。请运维人员在服务器上创建第一个管理员：",
-    },
     "cur.signed_in": {"en": "Signed in as {user} ({role})", "zh": "已登录：{user}（{role}）"},
     "cur.sign_out": {"en": "Sign out", "zh": "退出登录"},
     "cur.to_explore": {"en": "Open the visitor site", "zh": "打开访客页面"},

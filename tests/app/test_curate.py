@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from itinerary import accounts as acc
 from itinerary import curation as cu
 from itinerary import geodesy, store
+from itinerary.settings import utc_now
 from tests.app.conftest import AppFactory
 from tests.nominatim_standin import NominatimStandin
 
@@ -69,6 +70,56 @@ def test_wrong_password_is_refused_without_saying_which(make_app: AppFactory) ->
     assert [t.value for t in at.title] == ["Staff sign-in"]
     at = sign_in(at, "nobody", "not the password at all")
     assert "Wrong user name or password" in errors(at)
+
+
+def lock_from_everywhere(db: store.Store, username: str) -> None:
+    """What 100 failed sign-ins from many clients leave: the name locked for every client."""
+    with db.engine.begin() as conn:
+        conn.execute(
+            store.signin_throttle.insert().values(
+                client="",
+                username=username,
+                failed_count=100,
+                last_failed_at=utc_now(),
+                locked_until=utc_now() + timedelta(minutes=5),
+            )
+        )
+
+
+def test_a_locked_account_gets_the_answer_of_a_wrong_name_and_an_admin_unlocks_it(
+    make_app: AppFactory, db: store.Store
+) -> None:
+    lock_from_everywhere(db, "eddie")
+    at = sign_in(curate(make_app), "eddie")  # the right password
+    assert [t.value for t in at.title] == ["Staff sign-in"]
+    locked = errors(at)
+    at = sign_in(curate(make_app), "nobody")
+    assert errors(at) == locked and "Wrong user name or password" in locked
+    assert "locked" not in locked.lower()
+
+    at = curate(make_app, "ada")
+    at.button_group[0].set_value("accounts").run()
+    at.selectbox(key="acc_pw_user").set_value("eddie").run()
+    at = at.button(key="acc_unlock").click().run()
+    assert not at.exception
+    assert "of eddie unlocked" in " ".join(s.value for s in at.success)
+    assert "acc_unlock" not in {b.key for b in at.button}  # nothing left to unlock
+    at = curate(make_app, "eddie")
+    assert [t.value for t in at.title] == ["Curate content"]
+
+
+def test_opening_the_sign_in_form_deletes_ended_sessions(make_app: AppFactory, db: store.Store) -> None:
+    """On the old code nothing called purge_expired: ended sessions stayed in the table."""
+    yesterday = utc_now() - timedelta(days=1)
+    earlier = acc.AccountStore(db, clock=lambda: yesterday)
+    eddie = earlier.get("eddie")
+    assert eddie is not None
+    earlier.start_session(eddie)
+    with db.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(store.sessions)).scalar_one() == 1
+    curate(make_app)
+    with db.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(store.sessions)).scalar_one() == 0
 
 
 @pytest.mark.usefixtures("db")

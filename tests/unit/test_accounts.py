@@ -7,10 +7,12 @@ import io
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
+import argon2
 import pytest
 import sqlalchemy as sa
 from argon2 import PasswordHasher, Type
@@ -44,6 +46,11 @@ class CountingHasher(PasswordHasher):
     def __init__(self, **params: Any) -> None:
         super().__init__(**{"time_cost": 1, "memory_cost": 8, "parallelism": 1, **params})
         self.verifications = 0
+        self.hashes = 0
+
+    def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
+        self.hashes += 1
+        return super().hash(password, salt=salt)
 
     def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
         self.verifications += 1
@@ -322,26 +329,40 @@ def test_success_returns_the_account(accounts: AccountStore) -> None:
     assert accounts.authenticate("  EDDIE", GOOD) == acc.SignInResult(True, added, acc.OK, 0.0)
 
 
-def test_five_failures_lock_for_fifteen_minutes(accounts: AccountStore, clock: FakeClock) -> None:
+STRANGER, OWNER = "203.0.113.9", "198.51.100.7"  # two clients (documentation addresses)
+
+
+def test_five_failures_lock_that_client_out_of_the_name_for_fifteen_minutes(
+    accounts: AccountStore, clock: FakeClock
+) -> None:
     accounts.add("eddie", GOOD, EDITOR, ["shenzhen"])
-    results = [accounts.authenticate("eddie", f"wrong password {i}") for i in range(5)]
+    results = [accounts.authenticate("eddie", f"wrong password {i}", client=STRANGER) for i in range(5)]
     assert [(r.ok, r.account, r.reason, r.retry_after_seconds) for r in results] == [
         (False, None, "bad_credentials", 0.5),
         (False, None, "bad_credentials", 1.0),
         (False, None, "bad_credentials", 2.0),
         (False, None, "bad_credentials", 4.0),
-        (False, None, "locked", 900.0),
+        (False, None, "bad_credentials", 8.0),  # locked now, and it says nothing more
     ]
     clock.advance(minutes=5)
-    assert accounts.authenticate("eddie", GOOD) == acc.SignInResult(False, None, acc.LOCKED, 600.0)
-    assert accounts.authenticate("eddie", "wrong again").retry_after_seconds == 600.0  # not extended
+    locked = acc.SignInResult(False, None, acc.BAD_CREDENTIALS, 8.0)
+    assert accounts.authenticate("eddie", GOOD, client=STRANGER) == locked  # even the right password
+    assert accounts.authenticate("eddie", "wrong again", client=STRANGER) == locked
     listed = accounts.get("eddie")
-    assert listed is not None and listed.locked_until == clock.now + timedelta(minutes=10)
+    assert listed is not None and listed.locked_until == clock.now + timedelta(minutes=10)  # not extended
     clock.advance(minutes=10)
-    result = accounts.authenticate("eddie", GOOD)
+    result = accounts.authenticate("eddie", GOOD, client=STRANGER)
     assert result.ok and result.account is not None and result.account.locked_until is None
     # the count started afresh
-    assert accounts.authenticate("eddie", "wrong").retry_after_seconds == 0.5
+    assert accounts.authenticate("eddie", "wrong", client=STRANGER).retry_after_seconds == 0.5
+
+
+def throttle_row(db: store.Store, client: str, username: str) -> dict[str, Any]:
+    rows = [
+        r for r in stored(db, store.signin_throttle) if (r["client"], r["username"]) == (client, username)
+    ]
+    assert len(rows) == 1, rows
+    return rows[0]
 
 
 def test_a_lock_that_ran_out_counts_failures_afresh(
@@ -352,10 +373,19 @@ def test_a_lock_that_ran_out_counts_failures_afresh(
         accounts.authenticate("eddie", "wrong")
     clock.advance(minutes=15)
     assert accounts.authenticate("eddie", "wrong") == acc.SignInResult(False, None, acc.BAD_CREDENTIALS, 0.5)
-    row = stored(db, store.accounts)[0]
+    row = throttle_row(db, "local", "eddie")
     assert (row["failed_count"], row["locked_until"]) == (1, None)
     failed_at = row["last_failed_at"]  # SQLite keeps UTC without the zone, PostgreSQL a timestamptz
     assert (failed_at if failed_at.tzinfo else failed_at.replace(tzinfo=UTC)) == clock.now
+
+
+def test_failures_after_a_quiet_window_count_afresh(accounts: AccountStore, clock: FakeClock) -> None:
+    accounts.add("eddie", GOOD, EDITOR, ["shenzhen"])
+    for _ in range(4):
+        accounts.authenticate("eddie", "wrong")
+        clock.advance(minutes=16)  # one guess every 16 minutes never reaches five in a window
+    assert accounts.authenticate("eddie", "wrong").retry_after_seconds == 0.5
+    assert accounts.authenticate("eddie", GOOD).ok
 
 
 def test_success_resets_the_count(accounts: AccountStore) -> None:
@@ -373,7 +403,7 @@ def test_failures_count_per_account(accounts: AccountStore) -> None:
     accounts.add("erin", GOOD, EDITOR, ["seattle"])
     for _ in range(5):
         accounts.authenticate("eddie", "wrong")
-    assert accounts.authenticate("eddie", GOOD).reason == acc.LOCKED
+    assert not accounts.authenticate("eddie", GOOD).ok
     assert accounts.authenticate("erin", GOOD).ok
 
 
@@ -405,6 +435,154 @@ def test_set_password_lifts_a_lock(accounts: AccountStore) -> None:
         accounts.authenticate("eddie", "wrong")
     accounts.set_password("eddie", OTHER)
     assert accounts.authenticate("eddie", OTHER).ok
+
+
+# --- a sign-in that leaks nothing (issue 15, defect 5) ------------------------------------------
+
+
+def five_guesses_then(accounts: AccountStore, name: str, last: str) -> list[acc.SignInResult]:
+    return [*(accounts.authenticate(name, f"guess {i}") for i in range(5)), accounts.authenticate(name, last)]
+
+
+@pytest.mark.parametrize("last", [GOOD, "one more guess"])
+def test_five_guesses_do_not_tell_whether_a_name_exists(
+    accounts: AccountStore, hasher: CountingHasher, last: str
+) -> None:
+    """A real name (then locked) and an unknown one answer alike, after the same hashing work.
+
+    On the old code the fifth guess said "locked" for real names only, and a locked account
+    was answered without verifying the password.
+    """
+    accounts.add("eddie", GOOD, EDITOR, ["shenzhen"])
+    hasher.verifications = 0
+    real = five_guesses_then(accounts, "eddie", last)
+    assert hasher.verifications == 6  # one per attempt, locked or not
+    unknown = five_guesses_then(accounts, "mallory", last)
+    assert hasher.verifications == 12
+    assert real == unknown
+    assert {r.reason for r in real} == {acc.BAD_CREDENTIALS} and not any(r.ok or r.account for r in real)
+
+
+def test_unknown_names_cost_one_verification_with_the_same_parameters(db: store.Store) -> None:
+    """Pages make a new AccountStore on every run: an unknown name must not cost a hash too."""
+    AccountStore(db, hasher=CountingHasher()).add("eddie", GOOD, EDITOR, ["shenzhen"])
+    fresh = CountingHasher()
+    accounts = AccountStore(db, hasher=fresh)
+    fresh.hashes = fresh.verifications = 0
+    assert not accounts.authenticate("mallory", GOOD).ok
+    assert (fresh.hashes, fresh.verifications) == (0, 1)
+    dummy = acc._dummy_hash(fresh)
+    made = argon2.extract_parameters(dummy)
+    assert (made.type, made.time_cost, made.memory_cost, made.parallelism, made.hash_len) == (
+        fresh.type,
+        fresh.time_cost,
+        fresh.memory_cost,
+        fresh.parallelism,
+        fresh.hash_len,
+    )
+
+
+def test_a_stranger_cannot_lock_the_owner_out(accounts: AccountStore) -> None:
+    accounts.add("eddie", GOOD, EDITOR, ["shenzhen"])
+    accounts.add("erin", GOOD, EDITOR, ["seattle"])
+    for i in range(30):
+        accounts.authenticate("eddie", f"guess {i}", client=STRANGER)
+    assert not accounts.authenticate("eddie", GOOD, client=STRANGER).ok
+    assert accounts.authenticate("eddie", GOOD, client=OWNER).ok
+    # and the stranger's client, past 20 failures on any names, is refused for every name
+    assert not accounts.authenticate("erin", GOOD, client=STRANGER).ok
+    assert accounts.authenticate("erin", GOOD, client=OWNER).ok
+
+
+def test_guessing_many_names_from_one_client_locks_that_client(
+    accounts: AccountStore, clock: FakeClock
+) -> None:
+    accounts.add("eddie", GOOD, EDITOR, ["shenzhen"])
+    for i in range(20):  # four guesses at each of five names: no single name reaches five
+        accounts.authenticate(f"name{i % 5}", "guess", client=STRANGER)
+    assert not accounts.authenticate("eddie", GOOD, client=STRANGER).ok
+    clock.advance(minutes=15)
+    assert accounts.authenticate("eddie", GOOD, client=STRANGER).ok
+
+
+def test_many_clients_lock_a_name_for_five_minutes_only(accounts: AccountStore, clock: FakeClock) -> None:
+    accounts.add("eddie", GOOD, EDITOR, ["shenzhen"])
+    for i in range(100):  # 20 clients, each below its own limits
+        accounts.authenticate("eddie", "guess", client=f"192.0.2.{i // 5}")
+    assert not accounts.authenticate("eddie", GOOD, client=OWNER).ok
+    clock.advance(minutes=5)
+    assert accounts.authenticate("eddie", GOOD, client=OWNER).ok
+
+
+def test_an_admin_unlocks_an_account_for_every_client(accounts: AccountStore, db: store.Store) -> None:
+    accounts.add("eddie", GOOD, EDITOR, ["shenzhen"])
+    for i in range(100):
+        accounts.authenticate("eddie", "guess", client=f"192.0.2.{i // 5}")
+    locked = accounts.get("eddie")
+    assert locked is not None and locked.locked_until is not None
+    assert [a.locked_until is not None for a in accounts.list()] == [True]
+    accounts.unlock("EDDIE")
+    assert accounts.get("eddie") == replace(locked, locked_until=None)
+    assert accounts.authenticate("eddie", GOOD, client="192.0.2.0").ok
+    assert accounts.authenticate("eddie", GOOD, client=OWNER).ok
+    with pytest.raises(AccountError, match="no user 'nobody'"):
+        accounts.unlock("nobody")
+
+
+def test_failures_are_shared_by_every_process(db: store.Store, db_url: str, clock: FakeClock) -> None:
+    """Two stores on one database (as two processes would have) count into the same rows."""
+    first = AccountStore(db, clock=clock, hasher=CountingHasher())
+    second = AccountStore(store.open_store(db_url), clock=clock, hasher=CountingHasher())
+    first.add("eddie", GOOD, EDITOR, ["shenzhen"])
+    for i in range(5):
+        (first if i % 2 else second).authenticate("eddie", "guess", client=STRANGER)
+    assert not first.authenticate("eddie", GOOD, client=STRANGER).ok
+    assert not second.authenticate("eddie", GOOD, client=STRANGER).ok
+
+
+@pytest.mark.parametrize(
+    ("ip", "headers", "proxies", "key"),
+    [
+        (None, {}, 0, "local"),  # Streamlit gives no address for localhost
+        ("198.51.100.7", {}, 0, "198.51.100.7"),
+        ("198.51.100.7", {"X-Forwarded-For": "203.0.113.9"}, 0, "198.51.100.7"),  # no proxy: ignored
+        ("10.0.0.2", {"X-Forwarded-For": "203.0.113.9"}, 1, "203.0.113.9"),
+        ("10.0.0.2", {"x-forwarded-for": "6.6.6.6, 203.0.113.9"}, 1, "203.0.113.9"),  # left: made up
+        ("10.0.0.2", {"X-Forwarded-For": "6.6.6.6, 203.0.113.9, 10.0.0.3"}, 2, "203.0.113.9"),
+        ("10.0.0.2", {}, 1, "10.0.0.2"),
+        ("x" * 300, {}, 0, "x" * 128),
+    ],
+)
+def test_client_key(ip: str | None, headers: dict[str, str], proxies: int, key: str) -> None:
+    assert acc.client_key(ip, headers, trusted_proxies=proxies) == key
+
+
+# --- expired sessions are purged (issue 15, defect 8) ---------------------------------------------
+
+
+def test_signing_in_deletes_expired_sessions(
+    accounts: AccountStore, db: store.Store, clock: FakeClock
+) -> None:
+    """On the old code nothing called purge_expired: ended sessions stayed in the table."""
+    eddie = accounts.add("eddie", GOOD, EDITOR, ["shenzhen"])
+    accounts.add("erin", GOOD, EDITOR, ["seattle"])
+    accounts.start_session(eddie)
+    clock.advance(hours=9)
+    assert len(stored(db, store.sessions)) == 1
+    assert accounts.authenticate("erin", GOOD).ok
+    assert stored(db, store.sessions) == []
+
+
+def test_purging_deletes_failure_counts_gone_quiet(
+    accounts: AccountStore, db: store.Store, clock: FakeClock
+) -> None:
+    accounts.authenticate("mallory", "guess", client=STRANGER)
+    clock.advance(minutes=14)
+    accounts.purge_expired()
+    assert len(stored(db, store.signin_throttle)) == 3  # per pair, per client, per name
+    clock.advance(minutes=2)
+    accounts.purge_expired()
+    assert stored(db, store.signin_throttle) == []
 
 
 # --- sessions ---------------------------------------------------------------------------------
@@ -682,3 +860,29 @@ def test_cli_refusals_exit_2(
     assert "$argon2" not in captured.out + captured.err
     assert [a.username for a in accounts.list()] == ["ada"]
     assert accounts.authenticate("ada", GOOD).ok  # nothing changed
+
+
+@pytest.mark.usefixtures("cheap_cli")
+def test_cli_unlock(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    accounts = AccountStore(store.open_store(db_url), hasher=CountingHasher())
+    accounts.add("eddie", GOOD, EDITOR, ["shenzhen"])
+    for _ in range(5):
+        accounts.authenticate("eddie", "guess", client=STRANGER)
+    assert main("list", "--db-url", db_url) == 0
+    assert "locked until" in capsys.readouterr().out
+    assert main("unlock", "Eddie", "--db-url", db_url) == 0
+    assert capsys.readouterr().out == "unlocked 'eddie': failed sign-ins from every client are forgotten\n"
+    assert accounts.authenticate("eddie", GOOD, client=STRANGER).ok
+    assert main("unlock", "nobody", "--db-url", db_url) == 2
+    assert capsys.readouterr().err == "error: no user 'nobody'\n"
+
+
+def test_every_command_lives_in_the_cli_package() -> None:
+    """``python -m itinerary`` only dispatches (issue 16): each command is a module of itinerary.cli."""
+    from itinerary import cli as commands
+
+    assert list(commands.COMMANDS) == ["validate", "seed", "import", "export", "tiles", "user"]
+    for module in commands.COMMANDS.values():
+        assert module.__name__.startswith("itinerary.cli.")
+        assert callable(module.configure) and callable(module.run) and module.HELP
+    assert cli.main is commands.main

@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 
 from itinerary import maps, seed, store, tiles
+from itinerary.cli import tiles as tiles_cli
 from itinerary.tiles import FillReport, TileServerRefused
 from tests.conftest import MINI, ROOT
 
@@ -628,7 +629,7 @@ def test_main_dry_run_prints_the_count_and_fetches_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "tiles"
-    code = tiles.main(
+    code = tiles_cli.main(
         [
             *("shenzhen", "--center", "22.543,114.058", "--zooms", "10-15", "--radius-km", "15"),
             *("--server", "http://127.0.0.1:9/{z}/{x}/{y}.png", "--out", str(out), "--dry-run"),
@@ -642,19 +643,33 @@ def test_main_dry_run_prints_the_count_and_fetches_nothing(
     assert not out.exists()
 
 
+def test_python_m_itinerary_tiles_is_the_same_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from itinerary.__main__ import main
+
+    argv = ["shenzhen", "--center", "22.543,114.058", "--zooms", "10-11", "--radius-km", "15"]
+    argv += ["--server", "http://127.0.0.1:9/{z}/{x}/{y}.png", "--out", str(tmp_path / "t"), "--dry-run"]
+    assert tiles_cli.main(argv) == 0
+    alone = capsys.readouterr().out
+    assert main(["tiles", *argv]) == 0
+    assert capsys.readouterr().out == alone
+    assert "shenzhen: 8 tiles" in alone
+
+
 def test_main_fills_the_folder_and_names_the_setting(
     standin: TileStandin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
     argv = ["shenzhen", "--center", "22.543,114.058", "--zooms", "12-14", "--radius-km", "1"]
     argv += ["--server", standin.template, "--out", "static/tiles", "--rate", "50"]
-    assert tiles.main(argv) == 0
+    assert tiles_cli.main(argv) == 0
     printed = capsys.readouterr().out
     assert files_under(tmp_path / "static/tiles") == EXPECTED_FILES
     assert "fetched 4, already present 0, failed 0" in printed
     assert "CITYPLUS_TILES=/app/static/tiles/{z}/{x}/{y}.png" in printed
 
-    assert tiles.main([*argv, "--dry-run"]) == 0
+    assert tiles_cli.main([*argv, "--dry-run"]) == 0
     assert "4 already in static/tiles, 0 to fetch: about 0 s at 50/s" in capsys.readouterr().out
     assert len(standin.requests) == 4
 
@@ -665,7 +680,7 @@ def test_main_exits_1_when_tiles_failed(
     standin.scripted["/14/13383/7138.png"] = [Reply(404)]
     argv = ["x", "--center", "22.543,114.058", "--zooms", "12-14", "--radius-km", "1"]
     argv += ["--server", standin.template, "--out", str(tmp_path), "--rate", "50"]
-    assert tiles.main(argv) == 1
+    assert tiles_cli.main(argv) == 1
     printed = capsys.readouterr().out
     assert "failed 1" in printed and "failed 14/13383/7138: HTTP 404 Not Found" in printed
     assert "Streamlit serves only ./static" in printed
@@ -700,7 +715,7 @@ def test_main_refuses_with_exit_code_2(
         str(tmp_path / "t"),
         *extra,
     ]
-    assert tiles.main(argv) == 2
+    assert tiles_cli.main(argv) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "t").exists()
 
@@ -739,7 +754,7 @@ def test_main_refuses_with_exit_code_2(
     ],
 )
 def test_main_bad_arguments_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
-    assert tiles.main(argv) == 2
+    assert tiles_cli.main(argv) == 2
     assert "error" in capsys.readouterr().err
 
 
@@ -749,11 +764,11 @@ def test_main_finds_the_city_centre_in_the_database(
     store.open_store(sqlite_url).replace_all(seed.load_dir(MINI))
     common = ["--zooms", "12", "--radius-km", "1", "--db-url", sqlite_url, "--dry-run"]
     common += ["--server", "https://tiles.example.org/{z}/{x}/{y}.png", "--out", str(tmp_path / "t")]
-    assert tiles.main(["seattle", *common]) == 0
+    assert tiles_cli.main(["seattle", *common]) == 0
     # x = (180 - 122.3321 -+ 0.0133) / 360 * 4096 = 655.98 .. 656.28: two tiles side by side
     assert "seattle: 2 tiles within 1 km of 47.60620,-122.33210 (z12: 2)" in capsys.readouterr().out
 
-    assert tiles.main(["atlantis", *common]) == 2
+    assert tiles_cli.main(["atlantis", *common]) == 2
     err = capsys.readouterr().err
     assert "unknown city 'atlantis'" in err and "seattle" in err and "--center" in err
 
