@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import IO, Final
 from urllib.parse import urlsplit
 
-from itinerary import settings
+from itinerary import geodesy, settings
 
 __all__ = [
     "FORBIDDEN_HOSTS",
@@ -61,7 +61,7 @@ Fetch = Callable[[str], bytes]
 
 MAX_ZOOM: Final = 22
 MAX_LATITUDE: Final = 85.0511287798066  # Web Mercator's limit: atan(sinh(pi)) in degrees
-EARTH_RADIUS_KM: Final = 6371.0088  # mean radius (IUGG)
+EARTH_RADIUS_KM: Final = geodesy.EARTH_RADIUS_KM
 SUBDOMAINS: Final = "abc"  # what ``{s}`` stands for, as in Leaflet's default
 STATIC_URL: Final = "/app/static"  # where Streamlit serves ./static (same as maps.STATIC_URL)
 PROJECT_ROOT: Final = settings.PROJECT_ROOT
@@ -160,23 +160,10 @@ def count_tiles(bbox: BBox, zooms: Iterable[int]) -> int:
 
 
 def city_bbox(lat: float, lon: float, radius_km: float) -> BBox:
-    """The box ``radius_km`` around a centre, as ``(south, west, north, east)``, clipped to the map.
-
-    Spherical approximation: good to a fraction of a tile for city-sized radii.
-    """
-    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
-        raise ValueError(f"not a coordinate: {lat}, {lon}")
-    if not radius_km > 0:
-        raise ValueError(f"radius_km must be positive, not {radius_km}")
-    dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
-    cos_lat = math.cos(math.radians(lat))
-    dlon = 180.0 if cos_lat < 1e-9 else min(dlat / cos_lat, 180.0)
-    return (
-        max(lat - dlat, -MAX_LATITUDE),
-        max(lon - dlon, -180.0),
-        min(lat + dlat, MAX_LATITUDE),
-        min(lon + dlon, 180.0),
-    )
+    """The box ``radius_km`` around a centre, as ``(south, west, north, east)``, clipped to the
+    latitudes Web Mercator tiles cover (``geodesy.bbox_around`` is the one box computation)."""
+    south, west, north, east = geodesy.bbox_around(lat, lon, radius_km=radius_km)
+    return (max(south, -MAX_LATITUDE), west, min(north, MAX_LATITUDE), east)
 
 
 def parse_zooms(text: str) -> tuple[int, ...]:

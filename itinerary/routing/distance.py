@@ -5,20 +5,9 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from itinerary.routing.aliases import ArrayLike
+from itinerary.geodesy import EARTH_RADIUS_KM, haversine_km
 
-EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG), what haversine approximations use
-
-
-def haversine_km(
-    lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike
-) -> npt.NDArray[np.float64]:
-    """Great-circle distance in km; arguments broadcast like numpy arrays."""
-    p1, p2 = np.radians(np.asarray(lat1, dtype=float)), np.radians(np.asarray(lat2, dtype=float))
-    dphi = p2 - p1
-    dlmb = np.radians(np.asarray(lon2, dtype=float) - np.asarray(lon1, dtype=float))
-    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))))
+__all__ = ["EARTH_RADIUS_KM", "distance_matrix_km", "haversine_km"]
 
 
 def distance_matrix_km(lats: npt.ArrayLike, lons: npt.ArrayLike) -> npt.NDArray[np.float64]:
