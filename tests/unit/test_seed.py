@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -221,6 +222,20 @@ def test_a_parser_error_is_a_value_error_with_the_english_text() -> None:
         parse("x")
     assert isinstance(info.value, seed.CellError)
     assert (info.value.code, info.value.text("zh")) == ("not_a_number", "'x' 不是十进制数字")
+
+
+def test_text_passed_along_keeps_its_code() -> None:
+    # the editor keeps str(error) per field; the importer copies a problem to its own file name
+    parse = seed.SPEC_BY_NAME["cities.csv"].columns[0].parse  # id
+    with pytest.raises(ValueError) as info:
+        parse("Shen Zhen")
+    reason = str(info.value)
+    assert reason == "'Shen Zhen' is not a lowercase slug (letters, digits, single hyphens)"
+    assert reason.text("zh") == "'Shen Zhen' 不是小写标识（仅限字母、数字和单个连字符）"  # type: ignore[attr-defined]
+    copied = seed.Problem("upload/cities.csv", 2, "id", reason)
+    assert copied.code == "not_a_slug" and copied.text("zh") == reason.text("zh")  # type: ignore[attr-defined]
+    assert pickle.loads(pickle.dumps(reason)).text("zh") == reason.text("zh")  # type: ignore[attr-defined]
+    assert f"{reason}" == reason and type(f"id: {reason}") is str
 
 
 def test_every_problem_is_reported_at_once(mini_dir: Path) -> None:
