@@ -7,7 +7,6 @@ the section then draws, in parts: loading, the form, the actions, the preview an
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -29,6 +28,7 @@ from ui.staff import (
     Staff,
     attempt,
     conflict_panel,
+    duplicate_reason,
     field_error,
     guarded,
     show_history,
@@ -41,7 +41,6 @@ from ui.text import md_escape
 
 NEW = "__new__"
 FIELDS = cu.LANDMARK_FIELDS  # id, city_id, name, ... status
-TEXT_FIELDS = ("name", "name_zh", "district", "address", "opening_hours", "price", "website")
 MAP_KEY = "lm_map"
 STATUS_CHOICES = ("draft", "published", "archived")  # in the order of a landmark's life
 
@@ -386,22 +385,6 @@ def _detail_fields(staff: Staff, errors: dict[str, Any], lang: str) -> None:
     with c3:
         st.text_input(t("cur.f.website", lang), key=_key("website"))
         field_error(errors, "website", lang)
-
-
-_METRES_AWAY = re.compile(r"^(\d+) m away$")
-
-
-def duplicate_reason(reason: str, lang: str) -> str:
-    """Why ``curation.likely_duplicates`` thinks two landmarks are one, in ``lang``.
-
-    It answers in English words ("same name", "12 m away"); a code ("same_name", "nearby"
-    with the metres) is read the same way. Anything else is shown as given."""
-    if reason in ("same name", "same_name"):
-        return t("cur.lm.dup.same_name", lang)
-    metres = _METRES_AWAY.match(reason)
-    if metres:
-        return t("cur.lm.dup.nearby", lang, metres=int(metres.group(1)))
-    return reason
 
 
 def _duplicate_warnings(shown: _Loaded, lat: float, lon: float, lang: str) -> None:
