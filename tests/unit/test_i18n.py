@@ -73,26 +73,34 @@ def _is_prefix(value: object) -> bool:
     return isinstance(value, str) and bool(PREFIX_RE.match(value)) and value.split(".")[0] in NAMESPACES
 
 
+def strings_in(source: str) -> tuple[set[str], set[str]]:
+    """(every string constant, every key prefix a key is built from) in Python source."""
+    tree = ast.parse(source)
+    constants: set[str] = set()
+    prefixes: set[str] = set()
+    parts = {id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for part in node.values}
+    for node in ast.walk(tree):  # breadth first: an f-string before its pieces
+        if id(node) in parts:
+            continue  # a piece of an f-string, not a string of its own
+        if isinstance(node, ast.JoinedStr | ast.BinOp):  # f"mode.{m}" or "mode." + m
+            first = node.values[0] if isinstance(node, ast.JoinedStr) else node.left
+            if isinstance(first, ast.Constant) and _is_prefix(first.value):
+                prefixes.add(first.value)
+                parts.add(id(first))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            constants.add(node.value)
+    return constants, prefixes
+
+
 @cache
 def code_strings() -> tuple[frozenset[str], frozenset[str]]:
-    """(every string constant, every key prefix an f-string starts with) in the scanned code."""
+    """(every string constant, every key prefix a key is built from) in the scanned code."""
     constants: set[str] = set()
     prefixes: set[str] = set()
     for path in scanned_files():
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        in_fstrings = {
-            id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for part in node.values
-        }
-        for node in ast.walk(tree):
-            if id(node) in in_fstrings:
-                continue  # a piece of an f-string, not a string of its own
-            if isinstance(node, ast.JoinedStr | ast.BinOp):  # f"mode.{m}" or "mode." + m
-                first = node.values[0] if isinstance(node, ast.JoinedStr) else node.left
-                if isinstance(first, ast.Constant) and _is_prefix(first.value):
-                    prefixes.add(first.value)
-                    in_fstrings.add(id(first))
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-                constants.add(node.value)
+        found = strings_in(path.read_text(encoding="utf-8"))
+        constants |= found[0]
+        prefixes |= found[1]
     return frozenset(constants), frozenset(prefixes)
 
 
@@ -131,6 +139,18 @@ def test_t_formats_and_falls_back() -> None:
     assert t("cur.hist.restore", "en", version=8) == "Restore version 8"
     assert t("cur.hist.restore", "zh", version=8) == "恢复到版本 8"
     assert t("cur.hist.restore", "fr", version=2) == "Restore version 2"
+
+
+def test_the_scan_reads_keys_wherever_they_stand() -> None:
+    constants, prefixes = strings_in(
+        'st.info(t("cur.saved", lang))\n'
+        's["lm_msg"] = ("info", "cur.lm.geocoded")\n'
+        'label = t(f"mode.{m}", lang) + t("problem." + code, lang)\n'
+        'other = f"lm_f_{name}" + f"{n}. cur.x"\n'
+    )
+    assert {"cur.saved", "info", "cur.lm.geocoded", "lm_msg"} <= constants
+    assert "mode." not in constants and "problem." not in constants  # prefixes, not keys
+    assert prefixes == {"mode.", "problem."}  # a session-state key is no i18n prefix
 
 
 def test_the_scan_sees_the_code() -> None:
