@@ -170,6 +170,8 @@ def _bool(value: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Column:
+    """One column of a data-contract file: its name, its cell parser and whether it may be left out."""
+
     name: str
     parse: Callable[[str], Any] = _text
     required: bool = False  # the column must be present in the header
@@ -179,6 +181,8 @@ class Column:
 
 @dataclass(frozen=True, slots=True)
 class FileSpec:
+    """One data-contract file: its name and columns (in the order the files write them)."""
+
     name: str
     columns: tuple[Column, ...]
     optional_file: bool = False
