@@ -7,8 +7,9 @@ opens ``/curate`` directly runs the page without ``app.py``, so nothing may rely
 from __future__ import annotations
 
 import functools
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -183,8 +184,9 @@ def changes_table(changes: list[cu.FieldChange], lang: str) -> pd.DataFrame:
 
 
 def show_conflict(conflict: cu.Conflict, lang: str, *, kept_input: bool = True) -> None:
+    """Who saved the item since it was opened, and what they changed."""
     if conflict.current_version is None or conflict.base_version is None:
-        st.error(md_escape(str(conflict)))
+        st.error(md_escape(message_text(conflict, lang)))
         return
     when = conflict.at.strftime("%Y-%m-%d %H:%M UTC") if conflict.at else ""
     key = "cur.conflict" if kept_input else "cur.conflict_other"
@@ -193,9 +195,36 @@ def show_conflict(conflict: cu.Conflict, lang: str, *, kept_input: bool = True) 
         st.dataframe(changes_table(conflict.changes, lang), hide_index=True, width="stretch")
 
 
-def field_error(errors: dict[str, str], name: str) -> None:
+def message_text(message: Any, lang: str) -> str:
+    """A message from the domain in ``lang``: a coded one (``seed.Problem``, ``seed.CellError``,
+    anything with ``text(lang)``) in that language; plain text as the domain wrote it."""
+    text = getattr(message, "text", None)
+    return str(text(lang)) if callable(text) else str(message)
+
+
+_METRES_AWAY = re.compile(r"^(\d+) m away$")
+
+
+def duplicate_reason(reason: Any, lang: str) -> str:
+    """Why ``curation.likely_duplicates`` thinks two landmarks are one, in ``lang``.
+
+    It answers in English words ("same name", "12 m away"), read here into their strings; a
+    coded message (with ``text(lang)``) or the code "same_name" works too. Anything else is
+    shown as given."""
+    if callable(getattr(reason, "text", None)):
+        return message_text(reason, lang)
+    if reason in ("same name", "same_name"):
+        return t("cur.lm.dup.same_name", lang)
+    metres = _METRES_AWAY.match(str(reason))
+    if metres:
+        return t("cur.lm.dup.nearby", lang, metres=int(metres.group(1)))
+    return str(reason)
+
+
+def field_error(errors: Mapping[str, Any], name: str, lang: str) -> None:
+    """The refusal of field ``name`` under it, in red, if it has one."""
     if name in errors:
-        st.markdown(f":red[{md_escape(errors[name])}]")
+        st.markdown(f":red[{md_escape(message_text(errors[name], lang))}]")
 
 
 def show_history(
@@ -239,13 +268,16 @@ def show_history(
 
 # --- one editor action: a write, its conflict or refusal, and the message after it -----------
 # An editor keeps its state under a prefix ("lm", "it"): <prefix>_msg is (kind, i18n key) or
-# ("error_text", text); <prefix>_conflict and <prefix>_conflict_action the refused action.
+# ("refusal", the refused write's error); <prefix>_conflict and <prefix>_conflict_action the
+# refused action. Messages are kept as keys and errors, not text: a language switch translates them.
 
 
-def refusal(error: Exception) -> str:
+def refusal(error: Exception, lang: str) -> str:
     """A refused save's reasons as plain text (``FieldErrors`` carry one per field)."""
     reasons = getattr(error, "errors", None)
-    return "; ".join(reasons.values()) if isinstance(reasons, dict) else str(error)
+    if isinstance(reasons, dict):
+        return "; ".join(message_text(reason, lang) for reason in reasons.values())
+    return message_text(error, lang)
 
 
 def start_action(prefix: str) -> None:
@@ -262,7 +294,7 @@ def attempt(prefix: str, action: str, write: Callable[[], T]) -> T | None:
         st.session_state[f"{prefix}_conflict"] = conflict  # the form keeps the editor's input
         st.session_state[f"{prefix}_conflict_action"] = action
     except (cu.FieldErrors, PermissionError) as error:
-        st.session_state[f"{prefix}_msg"] = ("error_text", refusal(error))
+        st.session_state[f"{prefix}_msg"] = ("refusal", error)
     return None
 
 
@@ -272,8 +304,8 @@ def show_message(prefix: str, lang: str) -> None:
     if not msg:
         return
     kind, key = msg
-    if kind == "error_text":
-        st.error(md_escape(key))
+    if kind == "refusal":
+        st.error(md_escape(refusal(key, lang)))
     else:
         getattr(st, kind)(t(key, lang))
 

@@ -1,8 +1,13 @@
 """Staff: create, edit and archive a city's landmarks; position by address, map click or typed
-coordinates (with GCJ-02 conversion); duplicate warnings; the visitor card as a preview."""
+coordinates (with GCJ-02 conversion); duplicate warnings; the visitor card as a preview.
+
+The callbacks (``_load``, ``_save``, ``_archive``, ...) change the session state before a run;
+the section then draws, in parts: loading, the form, the actions, the preview and history.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -23,6 +28,7 @@ from ui.staff import (
     Staff,
     attempt,
     conflict_panel,
+    duplicate_reason,
     field_error,
     guarded,
     show_history,
@@ -35,8 +41,8 @@ from ui.text import md_escape
 
 NEW = "__new__"
 FIELDS = cu.LANDMARK_FIELDS  # id, city_id, name, ... status
-TEXT_FIELDS = ("name", "name_zh", "district", "address", "opening_hours", "price", "website")
 MAP_KEY = "lm_map"
+STATUS_CHOICES = ("draft", "published", "archived")  # in the order of a landmark's life
 
 
 def _key(name: str) -> str:
@@ -191,22 +197,34 @@ def _restore(staff: Staff, ctx: PageContext, landmark_id: str, version: int) -> 
     st.session_state["lm_msg"] = ("success", "cur.restored")
 
 
-def landmarks_section(staff: Staff, ctx: PageContext) -> None:
-    lang = ctx.lang
-    catalog = ctx.catalog
-    all_landmarks = catalog.landmarks(staff.city_id, include_drafts=True)
-    themes = catalog.themes()
-    theme_labels = localized(themes, "label", lang)
-    names = localized(all_landmarks, "name", lang)
+# --- the section, in parts: loading, the form, the preview, the actions ----------------------
 
-    options = [NEW, *all_landmarks.index]
+
+@dataclass(frozen=True)
+class _Loaded:
+    """What the section shows: the city's landmarks (drafts too), themes, the one in the form."""
+
+    landmarks: pd.DataFrame
+    themes: pd.DataFrame
+    theme_labels: pd.Series
+    names: pd.Series
+    picked: str  # a landmark id, or NEW
+    is_new: bool
+
+
+def _load_section(staff: Staff, ctx: PageContext) -> _Loaded:
+    """Loading: the landmark picker, and the picked landmark in the form (once per pick)."""
+    lang = ctx.lang
+    landmarks = ctx.catalog.landmarks(staff.city_id, include_drafts=True)
+    names = localized(landmarks, "name", lang)
+    options = [NEW, *landmarks.index]
     if st.session_state.get("lm_pick") not in options:
-        st.session_state["lm_pick"] = NEW if all_landmarks.empty else str(all_landmarks.index[0])
+        st.session_state["lm_pick"] = NEW if landmarks.empty else str(landmarks.index[0])
 
     def label(lid: str) -> str:
         if lid == NEW:
             return t("cur.lm.new", lang)
-        status = str(all_landmarks.loc[lid, "status"])
+        status = str(landmarks.loc[lid, "status"])
         return f"{names[lid]} · {t(f'cur.status.{status}', lang)}"
 
     st.selectbox(
@@ -219,208 +237,250 @@ def landmarks_section(staff: Staff, ctx: PageContext) -> None:
     )
     if st.session_state.get("lm_loaded") != st.session_state["lm_pick"] or _key("id") not in st.session_state:
         _load(staff, ctx, st.session_state["lm_pick"])
-    picked = st.session_state["lm_pick"]
-    is_new = st.session_state.get("lm_base") is None
+    themes = ctx.catalog.themes()
+    return _Loaded(
+        landmarks=landmarks,
+        themes=themes,
+        theme_labels=localized(themes, "label", lang),
+        names=names,
+        picked=st.session_state["lm_pick"],
+        is_new=st.session_state.get("lm_base") is None,
+    )
 
+
+def _validate(staff: Staff, is_new: bool) -> tuple[dict[str, Any], cu.Landmark | None]:
+    """The form checked as a save would check it: (errors per field, the landmark if valid).
+
+    Errors show once a save was tried, or at once for an existing landmark."""
+    try:
+        return {}, cu.parse_landmark(_form_values(), staff_context(staff), new=is_new)
+    except cu.FieldErrors as found:
+        return (dict(found.errors) if st.session_state.get("lm_tried") or not is_new else {}), None
+    except (TypeError, ValueError):
+        return {}, None
+
+
+def _text_fields(shown: _Loaded, errors: dict[str, Any], lang: str) -> None:
+    """The form, first part: id, names, themes, district and address."""
+    st.text_input(
+        t("cur.f.id", lang), key=_key("id"), disabled=not shown.is_new, help=t("cur.f.id_help", lang)
+    )
+    field_error(errors, "id", lang)
+    c1, c2 = st.columns(2)
+    with c1:
+        st.text_input(t("cur.f.name", lang), key=_key("name"))
+        field_error(errors, "name", lang)
+    with c2:
+        st.text_input(t("cur.f.name_zh", lang), key=_key("name_zh"))
+        field_error(errors, "name_zh", lang)
+    st.multiselect(
+        t("col.themes", lang),
+        list(shown.themes.index),
+        format_func=lambda tid: str(shown.theme_labels.get(tid, tid)),
+        key=_key("themes"),
+    )
+    field_error(errors, "themes", lang)
+    c1, c2 = st.columns(2)
+    with c1:
+        st.text_input(t("col.district", lang), key=_key("district"))
+    with c2:
+        st.text_input(t("cur.f.address", lang), key=_key("address"))
+
+
+def _position_fields(staff: Staff, ctx: PageContext, errors: dict[str, Any]) -> tuple[float, float]:
+    """The form, the position: by address, map click or typed coordinates; returns (lat, lon)."""
+    lang = ctx.lang
+    c1, c2, c3, c4 = st.columns([2, 2, 2, 2], vertical_alignment="bottom")
+    with c1:
+        st.number_input(
+            t("cur.f.lat", lang), key=_key("lat"), format="%.6f", step=0.0001, min_value=-90.0, max_value=90.0
+        )
+    with c2:
+        st.number_input(
+            t("cur.f.lon", lang),
+            key=_key("lon"),
+            format="%.6f",
+            step=0.0001,
+            min_value=-180.0,
+            max_value=180.0,
+        )
+    with c3:
+        st.button(
+            t("cur.lm.geocode", lang),
+            on_click=guarded(_on_geocode),
+            args=(staff, ctx),
+            key="lm_geocode",
+            icon=":material/travel_explore:",
+            width="stretch",
+        )
+    with c4:
+        st.button(
+            t("cur.lm.gcj", lang),
+            on_click=_on_convert,
+            key="lm_gcj",
+            help=t("cur.lm.gcj_help", lang),
+            icon=":material/swap_horiz:",
+            width="stretch",
+        )
+    field_error(errors, "lat", lang)
+    field_error(errors, "lon", lang)
+    for k, result in enumerate((st.session_state.get("lm_geo") or [])[:5]):
+        st.button(
+            t("cur.lm.use_result", lang, place=md_escape(result.label[:120])),
+            key=f"lm_geo_{k}",
+            on_click=_use_geo,
+            args=(result.lat, result.lon),
+        )
+    lat = float(st.session_state[_key("lat")])
+    lon = float(st.session_state[_key("lon")])
+    # the city's published pins for orientation, and a ring where the form puts this landmark
+    pins = landmark_layer(ctx.catalog, staff.city_id, lang, LandmarkFilter())
+    maps.highlight_marker(lat, lon, t("cur.lm.here", lang)).add_to(pins)
+    st.caption(t("cur.lm.map_help", lang))
+    loaded = st.session_state.get("lm_snapshot") or {}
+    show_map(
+        city_base_map(ctx, links=False),
+        [pins],
+        key=MAP_KEY,
+        height=380,
+        # centred on the landmark as loaded: picking another one moves the map, a click does not
+        center=(float(loaded.get("lat", lat)), float(loaded.get("lon", lon))),
+        returned_objects=("last_clicked",),
+        on_change=_on_map_click,
+    )
+    return lat, lon
+
+
+def _detail_fields(staff: Staff, errors: dict[str, Any], lang: str) -> None:
+    """The form, the rest: summaries, visit time, access, status, hours, price, website."""
+    st.text_area(t("cur.f.summary", lang), key=_key("summary"), height=90)
+    st.text_area(t("cur.f.summary_zh", lang), key=_key("summary_zh"), height=90)
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        st.number_input(t("col.visit", lang), key=_key("visit_minutes"), min_value=0, max_value=1440, step=5)
+        field_error(errors, "visit_minutes", lang)
+    with c2:
+        st.selectbox(
+            t("col.wheelchair", lang),
+            WHEELCHAIR,
+            key=_key("wheelchair"),
+            format_func=lambda w: t(f"wheelchair.{w}", lang),
+        )
+    with c3:
+        st.selectbox(
+            t("cur.f.status", lang),
+            STATUS_CHOICES,
+            key=_key("status"),
+            format_func=lambda s: t(f"cur.status.{s}", lang),
+            disabled=not staff.can(PUBLISH),
+        )
+        field_error(errors, "status", lang)
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        st.text_input(t("col.hours", lang), key=_key("opening_hours"), help=t("cur.f.hours_help", lang))
+        field_error(errors, "opening_hours", lang)
+    with c2:
+        st.text_input(t("col.price", lang), key=_key("price"), help=t("cur.f.price_help", lang))
+        field_error(errors, "price", lang)
+    with c3:
+        st.text_input(t("cur.f.website", lang), key=_key("website"))
+        field_error(errors, "website", lang)
+
+
+def _duplicate_warnings(shown: _Loaded, lat: float, lon: float, lang: str) -> None:
+    """Landmarks that are probably this one: the same name, or within a few metres."""
+    others = shown.landmarks[shown.landmarks["status"] != "archived"]
+    dupes = cu.likely_duplicates(
+        others.to_dict("records"),
+        name=str(st.session_state.get(_key("name")) or ""),
+        name_zh=str(st.session_state.get(_key("name_zh")) or ""),
+        lat=lat,
+        lon=lon,
+        exclude_id=str(st.session_state.get(_key("id")) or "") if not shown.is_new else "",
+    )
+    for dupe_id, dupe_name, reason in dupes:
+        st.warning(
+            t(
+                "cur.lm.duplicate",
+                lang,
+                name=md_escape(dupe_name),
+                id=dupe_id,
+                reason=md_escape(duplicate_reason(reason, lang)),
+            ),
+            icon=":material/content_copy:",
+        )
+
+
+def _actions(staff: Staff, ctx: PageContext, shown: _Loaded) -> None:
+    """The actions: save (for an editor of the city) and archive (for a saved landmark)."""
+    lang = ctx.lang
+    c1, c2 = st.columns(2)
+    c1.button(
+        t("cur.save", lang),
+        type="primary",
+        on_click=guarded(_save),
+        args=(staff, ctx),
+        key="lm_save",
+        disabled=not staff.can(EDIT_CONTENT),
+        icon=":material/save:",
+    )
+    if not shown.is_new and st.session_state.get(_key("status")) != "archived":
+        c2.button(
+            t("cur.archive", lang),
+            on_click=guarded(_archive),
+            args=(staff, shown.picked),
+            key="lm_archive",
+            icon=":material/archive:",
+        )
+
+
+def _preview(ctx: PageContext, shown: _Loaded, draft: cu.Landmark | None) -> None:
+    """The preview: the visitor's card of the landmark as the form stands, once it is valid."""
+    lang = ctx.lang
+    st.markdown(f"**{t('cur.preview', lang)}**")
+    with st.container(border=True):
+        if draft is None:
+            st.caption(t("cur.preview_invalid", lang))
+            return
+        landmark_card(
+            _draft_row(draft), themes=shown.themes, timezone=ctx.timezone, now=now_in(ctx.timezone), lang=lang
+        )
+
+
+def _history(staff: Staff, ctx: PageContext, shown: _Loaded) -> None:
+    """Every saved version of the landmark, each with a restore button."""
+    if shown.is_new:
+        return
+    with st.expander(t("cur.hist.title", ctx.lang), icon=":material/history:"):
+        show_history(
+            staff.curator.history(cu.LANDMARK, shown.picked),
+            current_version=int(st.session_state["lm_base"]),
+            lang=ctx.lang,
+            can_restore=staff.can(EDIT_CONTENT),
+            on_restore=partial(guarded(_restore), staff, ctx, shown.picked),
+            key="lm_hist",
+        )
+
+
+def landmarks_section(staff: Staff, ctx: PageContext) -> None:
+    """The landmark editor: pick or start one, edit it with live checks, see the visitor's card."""
+    lang = ctx.lang
+    shown = _load_section(staff, ctx)
     show_message("lm", lang)
     conflict_panel(
         "lm",
         lang,
-        reload=partial(_load, staff, ctx, picked),
+        reload=partial(_load, staff, ctx, shown.picked),
         overwrite=partial(guarded(_save), staff, ctx, overwrite=True),
     )
-
-    # live validation once a save was tried (or for an existing landmark): errors under each field
-    errors: dict[str, str] = {}
-    draft: cu.Landmark | None = None
-    try:
-        draft = cu.parse_landmark(_form_values(), staff_context(staff), new=is_new)
-    except cu.FieldErrors as found:
-        if st.session_state.get("lm_tried") or not is_new:
-            errors = found.errors
-    except (TypeError, ValueError):
-        pass
-
+    errors, draft = _validate(staff, shown.is_new)
     form_col, side_col = st.columns([3, 2], gap="large")
     with form_col:
-        st.text_input(t("cur.f.id", lang), key=_key("id"), disabled=not is_new, help=t("cur.f.id_help", lang))
-        field_error(errors, "id")
-        c1, c2 = st.columns(2)
-        with c1:
-            st.text_input(t("cur.f.name", lang), key=_key("name"))
-            field_error(errors, "name")
-        with c2:
-            st.text_input(t("cur.f.name_zh", lang), key=_key("name_zh"))
-            field_error(errors, "name_zh")
-        st.multiselect(
-            t("col.themes", lang),
-            list(themes.index),
-            format_func=lambda tid: str(theme_labels.get(tid, tid)),
-            key=_key("themes"),
-        )
-        field_error(errors, "themes")
-        c1, c2 = st.columns(2)
-        with c1:
-            st.text_input(t("col.district", lang), key=_key("district"))
-        with c2:
-            st.text_input(t("cur.f.address", lang), key=_key("address"))
-        # position: address, map click, typed coordinates
-        c1, c2, c3, c4 = st.columns([2, 2, 2, 2], vertical_alignment="bottom")
-        with c1:
-            st.number_input(
-                t("cur.f.lat", lang),
-                key=_key("lat"),
-                format="%.6f",
-                step=0.0001,
-                min_value=-90.0,
-                max_value=90.0,
-            )
-        with c2:
-            st.number_input(
-                t("cur.f.lon", lang),
-                key=_key("lon"),
-                format="%.6f",
-                step=0.0001,
-                min_value=-180.0,
-                max_value=180.0,
-            )
-        with c3:
-            st.button(
-                t("cur.lm.geocode", lang),
-                on_click=guarded(_on_geocode),
-                args=(staff, ctx),
-                key="lm_geocode",
-                icon=":material/travel_explore:",
-                width="stretch",
-            )
-        with c4:
-            st.button(
-                t("cur.lm.gcj", lang),
-                on_click=_on_convert,
-                key="lm_gcj",
-                help=t("cur.lm.gcj_help", lang),
-                icon=":material/swap_horiz:",
-                width="stretch",
-            )
-        field_error(errors, "lat")
-        field_error(errors, "lon")
-        for k, result in enumerate((st.session_state.get("lm_geo") or [])[:5]):
-            st.button(
-                f"{t('cur.lm.use_result', lang)}: {md_escape(result.label[:120])}",
-                key=f"lm_geo_{k}",
-                on_click=_use_geo,
-                args=(result.lat, result.lon),
-            )
-        lat = float(st.session_state[_key("lat")])
-        lon = float(st.session_state[_key("lon")])
-        base = city_base_map(ctx, links=False)
-        # the city's published pins for orientation, and a ring where the form puts this landmark
-        pins = landmark_layer(ctx.catalog, staff.city_id, lang, LandmarkFilter())
-        maps.highlight_marker(lat, lon, t("cur.lm.here", lang)).add_to(pins)
-        st.caption(t("cur.lm.map_help", lang))
-        loaded = st.session_state.get("lm_snapshot") or {}
-        show_map(
-            base,
-            [pins],
-            key=MAP_KEY,
-            height=380,
-            # centred on the landmark as loaded: picking another one moves the map, a click does not
-            center=(float(loaded.get("lat", lat)), float(loaded.get("lon", lon))),
-            returned_objects=("last_clicked",),
-            on_change=_on_map_click,
-        )
-
-        st.text_area(t("cur.f.summary", lang), key=_key("summary"), height=90)
-        st.text_area(t("cur.f.summary_zh", lang), key=_key("summary_zh"), height=90)
-        c1, c2, c3 = st.columns(3)
-        with c1:
-            st.number_input(
-                t("col.visit", lang), key=_key("visit_minutes"), min_value=0, max_value=1440, step=5
-            )
-            field_error(errors, "visit_minutes")
-        with c2:
-            st.selectbox(
-                t("col.wheelchair", lang),
-                WHEELCHAIR,
-                key=_key("wheelchair"),
-                format_func=lambda w: t(f"wheelchair.{w}", lang),
-            )
-        with c3:
-            status_options = ["draft", "published", "archived"]
-            st.selectbox(
-                t("cur.f.status", lang),
-                status_options,
-                key=_key("status"),
-                format_func=lambda s: t(f"cur.status.{s}", lang),
-                disabled=not staff.can(PUBLISH),
-            )
-            field_error(errors, "status")
-        c1, c2, c3 = st.columns(3)
-        with c1:
-            st.text_input(t("col.hours", lang), key=_key("opening_hours"), help=t("cur.f.hours_help", lang))
-            field_error(errors, "opening_hours")
-        with c2:
-            st.text_input(t("col.price", lang), key=_key("price"), help=t("cur.f.price_help", lang))
-            field_error(errors, "price")
-        with c3:
-            st.text_input(t("cur.f.website", lang), key=_key("website"))
-            field_error(errors, "website")
-
-        # duplicates: same name, or a landmark within 30 m
-        others = all_landmarks[all_landmarks["status"] != "archived"]
-        dupes = cu.likely_duplicates(
-            others.to_dict("records"),
-            name=str(st.session_state.get(_key("name")) or ""),
-            name_zh=str(st.session_state.get(_key("name_zh")) or ""),
-            lat=lat,
-            lon=lon,
-            exclude_id=str(st.session_state.get(_key("id")) or "") if not is_new else "",
-        )
-        for dupe_id, dupe_name, reason in dupes:
-            st.warning(
-                t("cur.lm.duplicate", lang, name=md_escape(dupe_name), id=dupe_id, reason=reason),
-                icon=":material/content_copy:",
-            )
-
-        c1, c2 = st.columns(2)
-        c1.button(
-            t("cur.save", lang),
-            type="primary",
-            on_click=guarded(_save),
-            args=(staff, ctx),
-            key="lm_save",
-            disabled=not staff.can(EDIT_CONTENT),
-            icon=":material/save:",
-        )
-        if not is_new and st.session_state.get(_key("status")) != "archived":
-            c2.button(
-                t("cur.archive", lang),
-                on_click=guarded(_archive),
-                args=(staff, picked),
-                key="lm_archive",
-                icon=":material/archive:",
-            )
-
+        _text_fields(shown, errors, lang)
+        lat, lon = _position_fields(staff, ctx, errors)
+        _detail_fields(staff, errors, lang)
+        _duplicate_warnings(shown, lat, lon, lang)
+        _actions(staff, ctx, shown)
     with side_col:
-        st.markdown(f"**{t('cur.preview', lang)}**")
-        with st.container(border=True):
-            if draft is not None:
-                landmark_card(
-                    _draft_row(draft),
-                    themes=themes,
-                    timezone=ctx.timezone,
-                    now=now_in(ctx.timezone),
-                    lang=lang,
-                )
-            else:
-                st.caption(t("cur.preview_invalid", lang))
-        if not is_new:
-            with st.expander(t("cur.hist.title", lang), icon=":material/history:"):
-                show_history(
-                    staff.curator.history(cu.LANDMARK, picked),
-                    current_version=int(st.session_state["lm_base"]),
-                    lang=lang,
-                    can_restore=staff.can(EDIT_CONTENT),
-                    on_restore=partial(guarded(_restore), staff, ctx, picked),
-                    key="lm_hist",
-                )
+        _preview(ctx, shown, draft)
+        _history(staff, ctx, shown)

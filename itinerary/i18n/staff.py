@@ -94,7 +94,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "已按地址设置位置，请在地图上核对。",
     },
     "cur.lm.no_address": {"en": "Type an address first.", "zh": "请先输入地址。"},
-    "cur.lm.use_result": {"en": "Use", "zh": "使用"},
+    "cur.lm.use_result": {"en": "Use: {place}", "zh": "使用：{place}"},
     "cur.lm.gcj": {"en": "From GCJ-02", "zh": "从 GCJ-02 转换"},
     "cur.lm.gcj_help": {
         "en": "Coordinates copied from Amap, Tencent or Baidu-in-GCJ mode are shifted by about 500 m: convert them once to WGS84.",
@@ -115,6 +115,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Possible duplicate: {name} ({id}), {reason}.",
         "zh": "可能重复：{name}（{id}），{reason}。",
     },
+    "cur.lm.dup.same_name": {"en": "same name", "zh": "名称相同"},
+    "cur.lm.dup.nearby": {"en": "{metres} m away", "zh": "相距 {metres} 米"},
     "cur.it.pick": {"en": "Itinerary", "zh": "行程"},
     "cur.it.new": {"en": "+ New itinerary", "zh": "+ 新建行程"},
     "cur.it.stops": {"en": "Stops", "zh": "站点"},
@@ -238,6 +240,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "cur.tr.where": {"en": "Where", "zh": "位置"},
     "cur.tr.new": {"en": "(new)", "zh": "（新增）"},
     "cur.tr.found": {"en": "Found", "zh": "找到"},
+    "cur.tr.position": {"en": "lat, lon", "zh": "纬度，经度"},
     "cur.tr.geocoded": {"en": "Positions found from addresses: check them", "zh": "按地址找到的位置：请核对"},
     "cur.tr.nothing": {
         "en": "Nothing to import: the files match the database.",

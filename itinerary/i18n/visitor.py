@@ -4,10 +4,6 @@ from __future__ import annotations
 
 STRINGS: dict[str, dict[str, str]] = {
     "app.title": {"en": "CityPlus Explorer", "zh": "城市+ 探索"},
-    "app.tagline": {
-        "en": "Landmarks and itineraries of {city}",
-        "zh": "{city}的地标与行程",
-    },
     "picker.city": {"en": "City", "zh": "城市"},
     "picker.language": {"en": "Language", "zh": "语言"},
     "nav.explore": {"en": "Explore", "zh": "探索"},
@@ -15,9 +11,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "nav.plan": {"en": "Plan my route", "zh": "规划我的路线"},
     "nav.kiosk": {"en": "Kiosk", "zh": "展台"},
     "nav.curate": {"en": "Curate", "zh": "内容管理"},
-    "home.landmarks": {"en": "Landmarks ({count})", "zh": "地标（{count}）"},
-    "home.itineraries": {"en": "Itineraries ({count})", "zh": "行程（{count}）"},
-    "home.stops": {"en": "{count} stops", "zh": "{count} 站"},
     "col.name": {"en": "Name", "zh": "名称"},
     "col.district": {"en": "District", "zh": "区域"},
     "col.themes": {"en": "Themes", "zh": "主题"},
@@ -172,8 +165,6 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "plan.map_hint": {"en": "Click a pin to add it to your route.", "zh": "点击地图上的标记即可加入路线。"},
     "plan.start_point": {"en": "Start from", "zh": "出发地点"},
-    "plan.start_first": {"en": "The first stop", "zh": "第一站"},
-    "plan.start_address": {"en": "An address or hotel", "zh": "地址或酒店"},
     "plan.address": {"en": "Address, hotel or coordinates", "zh": "地址、酒店或坐标"},
     "plan.find": {"en": "Find", "zh": "查找"},
     "plan.use_start": {"en": "Start here", "zh": "从这里出发"},
@@ -230,7 +221,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "plan.dl.html": {"en": "Printable page", "zh": "打印版页面"},
     "kiosk.welcome": {"en": "Discover {city}", "zh": "发现{city}"},
     "kiosk.touch": {"en": "Touch a theme or a route to start", "zh": "轻触主题或路线开始探索"},
-    "kiosk.themes": {"en": "Themes", "zh": "主题"},
     "kiosk.routes": {"en": "Routes", "zh": "路线"},
     "kiosk.stop_of": {"en": "Stop {n} of {total} · {route}", "zh": "第 {n} 站，共 {total} 站 · {route}"},
     "kiosk.take": {"en": "Take it with you", "zh": "扫码带走"},
@@ -242,10 +232,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "kiosk.idle_note": {
         "en": "Returns to the tour after {seconds} s without a touch.",
         "zh": "{seconds} 秒无操作后自动返回导览。",
-    },
-    "kiosk.no_theme_route": {
-        "en": "No route for this theme yet: here are its places.",
-        "zh": "该主题暂无路线，以下是相关地点。",
     },
     "kiosk.attribution": {
         "en": "Map data © OpenStreetMap contributors",

@@ -530,3 +530,97 @@ def test_an_admin_adds_a_city_and_an_editor_cannot_manage_cities(
     # the new city is at once one the admin can curate, and one an editor can be given
     assert "Liège" in at.selectbox(key="cur_city").options
     acc.AccountStore(db).add("lea", PASSWORD, acc.EDITOR, ["liege"])
+
+
+# --- the staff pages in Chinese ----------------------------------------------------------------
+
+
+def warnings(at: AppTest) -> str:
+    return " ".join(w.value for w in at.warning)
+
+
+@pytest.mark.usefixtures("db")
+def test_the_landmark_editor_reads_in_chinese(make_app: AppFactory) -> None:
+    at = curate(make_app, "eddie", lang="zh")
+    assert [t.value for t in at.title] == ["内容管理"]
+    assert at.button_group[0].options == ["地标", "行程", "导入 / 导出", "最近更改"]
+    at.selectbox(key="lm_pick").set_value("__new__").run()
+    assert at.text_input(key="lm_f_name").label == "名称（英文）"
+    assert at.button(key="lm_save").label == "保存"
+    at.text_input(key="lm_f_id").set_value("Bad Id")
+    at.number_input(key="lm_f_visit_minutes").set_value(2)
+    at = at.button(key="lm_save").click().run()
+    assert "未保存：请修正标红的字段。" in errors(at)
+    # the cell checks' reasons in Chinese, with the values as typed
+    text = markdown(at)
+    assert "'Bad Id' 不是小写标识" in text and "2 超出范围（5 至 1440）" in text
+    assert "is not a lowercase slug" not in text and "out of range" not in text
+
+
+@pytest.mark.usefixtures("db")
+def test_the_duplicate_warning_is_chinese_through_and_through(make_app: AppFactory) -> None:
+    at = curate(make_app, "eddie", lang="zh")
+    at.selectbox(key="lm_pick").set_value("__new__").run()
+    at = at.text_input(key="lm_f_name").set_value("oct  LOFT").run()
+    assert "可能重复：OCT Loft（oct-loft），名称相同。" in warnings(at)
+    # a different name a few metres away: the distance in Chinese too
+    at.text_input(key="lm_f_name").set_value("Creative park gate")
+    at.number_input(key="lm_f_lat").set_value(22.5403)
+    at = at.number_input(key="lm_f_lon").set_value(113.9987).run()
+    assert "可能重复：OCT Loft（oct-loft），相距 11 米。" in warnings(at), warnings(at)
+    assert "m away" not in warnings(at) and "same name" not in warnings(at)
+
+
+@pytest.mark.usefixtures("db")
+def test_the_duplicate_reason_stays_english_in_english(make_app: AppFactory) -> None:
+    at = curate(make_app, "eddie")
+    at.selectbox(key="lm_pick").set_value("__new__").run()
+    at.number_input(key="lm_f_lat").set_value(22.5403)
+    at = at.number_input(key="lm_f_lon").set_value(113.9987).run()
+    assert "Possible duplicate: OCT Loft (oct-loft), 11 m away." in warnings(at), warnings(at)
+
+
+def test_the_city_editor_reads_in_chinese(make_app: AppFactory, db: store.Store) -> None:
+    at = curate(make_app, "ada", lang="zh")
+    at.button_group[0].set_value("cities").run()
+    at.selectbox(key="city_pick").set_value("__new__").run()
+    assert at.text_input(key="city_f_timezone").label == "时区（IANA）"
+    at.text_input(key="city_f_id").set_value("liege")
+    at.text_input(key="city_f_name").set_value("Liège")
+    at.text_input(key="city_f_timezone").set_value("Europe/Nowhere")
+    at = at.button(key="city_save").click().run()
+    assert "未保存：请修正标红的字段。" in errors(at)
+    assert "'Europe/Nowhere' 不是 IANA 时区（例如 Asia/Shanghai）" in markdown(at)
+    with pytest.raises(cu.NotFound):
+        cu.Curator(db).city("liege")
+
+
+@pytest.mark.usefixtures("db")
+def test_a_message_follows_the_language_switch(make_app: AppFactory) -> None:
+    at = curate(make_app, "eddie")
+    at.selectbox(key="lm_pick").set_value("__new__").run()
+    at.text_input(key="lm_f_id").set_value("Bad Id")
+    at = at.button(key="lm_save").click().run()
+    assert "Nothing was saved" in errors(at)
+    at.query_params["lang"] = "zh"
+    at = at.run()
+    assert "未保存：请修正标红的字段。" in errors(at) and "'Bad Id' 不是小写标识" in markdown(at)
+
+
+def test_import_problems_read_in_chinese(db: store.Store) -> None:
+    from itinerary import transfer
+    from ui.staff_transfer import problem_report
+
+    ada = acc.AccountStore(db).get("ada")
+    assert ada is not None
+    bad = (
+        "id,name,name_zh,country,lat,lon,zoom,timezone\n"
+        "Shen Zhen,Shenzhen,深圳,China,north,114.05,12,Asia/Shanghai\n"
+    ).encode()
+    plan = transfer.preview(db, transfer.read_upload("cities.csv", bad), ada)
+    assert not plan.ok
+    english = problem_report(plan.problems, "en").splitlines()
+    chinese = problem_report(plan.problems, "zh").splitlines()
+    assert english == [str(p) for p in plan.problems]  # the report as the importer writes it
+    assert "cities.csv:2: id: 'Shen Zhen' 不是小写标识（仅限字母、数字和单个连字符）" in chinese
+    assert "cities.csv:2: lat: 'north' 不是十进制数字" in chinese

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -125,6 +126,24 @@ def test_bad_cell_is_reported_with_file_line_column(
     assert any(p.startswith(expected) for p in problems), problems
 
 
+@pytest.mark.parametrize(("file", "row_id", "column", "value", "expected"), CELL_CASES)
+def test_bad_cell_is_a_code_that_reads_in_chinese(
+    mini_dir: Path, file: str, row_id: str, column: str, value: str, expected: str
+) -> None:
+    edit_cell(mini_dir, file, row_id, column, value)
+    with pytest.raises(seed.ValidationError) as info:
+        seed.load_dir(mini_dir)
+    [problem] = [p for p in info.value.problems if str(p).startswith(expected)]
+    assert problem.code and problem.text("en") == problem.message
+    assert has_chinese(problem.text("zh")), problem.text("zh")
+    place = f"{problem.file}:{problem.line}: {problem.column}: "
+    assert problem.located("zh") == place + problem.text("zh") and str(problem) == place + problem.message
+
+
+def has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
 STOP_CASES = [
     ("landmark_id", "no-such-place", "itinerary_stops.csv:3: landmark_id: unknown landmark 'no-such-place'"),
     ("landmark_id", "space-needle", "itinerary_stops.csv:3: landmark_id: landmark 'space-needle' is in"),
@@ -148,6 +167,75 @@ def test_bad_stop_is_reported(mini_dir: Path, column: str, value: str, expected:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     problems = problems_of(mini_dir)
     assert any(p.startswith(expected) for p in problems), problems
+
+
+@pytest.mark.parametrize(("column", "value", "expected"), STOP_CASES)
+def test_bad_stop_reads_in_chinese(mini_dir: Path, column: str, value: str, expected: str) -> None:
+    path = mini_dir / "itinerary_stops.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    cells = lines[2].split(",")
+    cells[header.index(column)] = value
+    lines[2] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(seed.ValidationError) as info:
+        seed.load_dir(mini_dir)
+    [problem] = [p for p in info.value.problems if str(p).startswith(expected)]
+    assert problem.code and has_chinese(problem.text("zh")), problem
+
+
+def test_a_problem_is_a_code_with_its_values(mini_dir: Path) -> None:
+    edit_cell(mini_dir, "cities.csv", "shenzhen", "lat", "north")
+    with pytest.raises(seed.ValidationError) as info:
+        seed.load_dir(mini_dir)
+    [problem] = info.value.problems
+    assert (problem.code, dict(problem.values)) == ("not_a_number", {"value": "north"})
+    assert problem.message == "'north' is not a decimal number"
+    assert problem.text("zh") == "'north' 不是十进制数字"
+    assert info.value.report() == "cities.csv:2: lat: 'north' is not a decimal number"
+    assert info.value.report("zh") == "cities.csv:2: lat: 'north' 不是十进制数字"
+
+
+def test_a_cross_file_problem_reads_in_chinese_with_its_values(mini_dir: Path) -> None:
+    edit_cell(mini_dir, "landmarks.csv", "space-needle", "lon", "122.3493")
+    with pytest.raises(seed.ValidationError) as info:
+        seed.load_dir(mini_dir)
+    [problem] = info.value.problems
+    assert problem.code == "too_far" and problem.values["city"] == "Seattle"
+    assert problem.message.startswith("(47.6205, 122.3493) is ") and "km from Seattle" in problem.message
+    assert problem.text("zh").startswith("(47.6205, 122.3493) 距离Seattle ")
+
+
+def test_a_problem_made_the_old_way_still_works() -> None:
+    # other modules (the importer) make problems from their own text
+    problem = seed.Problem("upload.zip", 0, "-", "file is larger than 10 MB")
+    assert problem.code == "" and problem.values == {}
+    assert problem.text("zh") == problem.text("en") == "file is larger than 10 MB"
+    assert str(problem) == problem.located("zh") == "upload.zip:0: -: file is larger than 10 MB"
+    assert sorted([problem, seed.Problem("a.csv", 1, "-", "x")])[0].file == "a.csv"
+
+
+def test_a_parser_error_is_a_value_error_with_the_english_text() -> None:
+    # the editor's own checks catch ValueError and show str(error)
+    parse = seed.SPEC_BY_NAME["landmarks.csv"].columns[4].parse  # lat
+    with pytest.raises(ValueError, match=r"^'x' is not a decimal number$") as info:
+        parse("x")
+    assert isinstance(info.value, seed.CellError)
+    assert (info.value.code, info.value.text("zh")) == ("not_a_number", "'x' 不是十进制数字")
+
+
+def test_text_passed_along_keeps_its_code() -> None:
+    # the editor keeps str(error) per field; the importer copies a problem to its own file name
+    parse = seed.SPEC_BY_NAME["cities.csv"].columns[0].parse  # id
+    with pytest.raises(ValueError) as info:
+        parse("Shen Zhen")
+    reason = str(info.value)
+    assert reason == "'Shen Zhen' is not a lowercase slug (letters, digits, single hyphens)"
+    assert reason.text("zh") == "'Shen Zhen' 不是小写标识（仅限字母、数字和单个连字符）"  # type: ignore[attr-defined]
+    copied = seed.Problem("upload/cities.csv", 2, "id", reason)
+    assert copied.code == "not_a_slug" and copied.text("zh") == reason.text("zh")  # type: ignore[attr-defined]
+    assert pickle.loads(pickle.dumps(reason)).text("zh") == reason.text("zh")  # type: ignore[attr-defined]
+    assert f"{reason}" == reason and type(f"id: {reason}") is str
 
 
 def test_every_problem_is_reported_at_once(mini_dir: Path) -> None:

@@ -1,0 +1,280 @@
+"""The data contract's columns: each file's columns, and the parser of each kind of cell.
+
+A parser takes the cell's text and returns its value, or raises ``CellError`` with a problem
+code and the values of its message (``itinerary.validation``). The data files, the staff
+editor and the importer all validate through these parsers (``SPECS``).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import zoneinfo
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import opening_hours
+
+from itinerary.models import MODES, STATUSES, WHEELCHAIR
+from itinerary.validation import CellError
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+ICON_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+PRICE_RE = re.compile(r"^(free|[A-Z]{3} \d+(?:\.\d{1,2})?(?:-\d+(?:\.\d{1,2})?)?)$")
+URL_RE = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
+# A landmark further than this from its city's centre is almost surely a typo, swapped
+# lat/lon or a wrong sign; the largest city areas we promote span well under this.
+MAX_KM_FROM_CITY = 150.0
+
+TRUE_WORDS = {"yes", "true", "1"}
+FALSE_WORDS = {"no", "false", "0", ""}
+
+
+# --- cell parsers: str -> value, raise CellError(code, **values) --------------------------------
+
+
+def _text(value: str) -> str:
+    return value.strip()
+
+
+def _slug(value: str) -> str:
+    value = value.strip()
+    if not SLUG_RE.match(value):
+        raise CellError("not_a_slug", value=value)
+    return value
+
+
+def _float_in(lo: float, hi: float) -> Callable[[str], float]:
+    def parse(value: str) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            raise CellError("not_a_number", value=value) from None
+        if not math.isfinite(number) or not lo <= number <= hi:
+            raise CellError("out_of_range", value=value, lo=lo, hi=hi)
+        return number
+
+    return parse
+
+
+def _int_in(lo: int, hi: int) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        try:
+            number = int(value.strip())
+        except ValueError:
+            raise CellError("not_a_whole_number", value=value) from None
+        if not lo <= number <= hi:
+            raise CellError("out_of_range", value=number, lo=lo, hi=hi)
+        return number
+
+    return parse
+
+
+def _optional_int_in(lo: int, hi: int) -> Callable[[str], int | None]:
+    strict = _int_in(lo, hi)
+    return lambda value: strict(value) if value.strip() else None
+
+
+def _one_of(choices: tuple[str, ...]) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        value = value.strip()
+        if value not in choices:
+            raise CellError("not_one_of", value=value, choices=", ".join(choices))
+        return value
+
+    return parse
+
+
+def _timezone(value: str) -> str:
+    value = value.strip()
+    if value not in _time_zones():
+        raise CellError("not_a_time_zone", value=value)
+    return value
+
+
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _color(value: str) -> str:
+    value = value.strip()
+    if not COLOR_RE.match(value):
+        raise CellError("not_a_colour", value=value)
+    return value.lower()
+
+
+def _icon(value: str) -> str:
+    value = value.strip()
+    if not ICON_RE.match(value):
+        raise CellError("not_an_icon", value=value)
+    return value
+
+
+def _slug_list(value: str) -> tuple[str, ...]:
+    items = tuple(v.strip() for v in value.split(";") if v.strip())
+    for item in items:
+        _slug(item)
+    if len(set(items)) != len(items):
+        raise CellError("theme_twice")
+    return items
+
+
+def _opening_hours(value: str) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        opening_hours.OpeningHours(value, auto_country=False, auto_timezone=False)
+    except Exception as exc:  # the library raises its own ParserError (not in its stubs)
+        where = re.search(r"--> \d+:(\d+)", str(exc))
+        if where:
+            raise CellError("not_opening_hours_at", value=value, position=int(where.group(1))) from None
+        raise CellError("not_opening_hours", value=value) from None
+    return value
+
+
+def _price(value: str) -> str:
+    value = value.strip()
+    if value and not PRICE_RE.match(value):
+        raise CellError("not_a_price", value=value)
+    return value
+
+
+def _website(value: str) -> str:
+    value = value.strip()
+    if value and not URL_RE.match(value):
+        raise CellError("not_a_url", value=value)
+    return value
+
+
+def _hhmm(value: str) -> str:
+    value = value.strip()
+    if not TIME_RE.match(value):
+        raise CellError("not_a_time", value=value)
+    return value
+
+
+def _bool(value: str) -> bool:
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise CellError("not_yes_or_no", value=value)
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of a data-contract file: its name, its cell parser and whether it may be left out."""
+
+    name: str
+    parse: Callable[[str], Any] = _text
+    required: bool = False  # the column must be present in the header
+    non_empty: bool = False  # the cell must not be empty
+    default: str = ""  # what an empty cell means (parsed like any value)
+
+
+@dataclass(frozen=True, slots=True)
+class FileSpec:
+    """One data-contract file: its name and columns (in the order the files write them)."""
+
+    name: str
+    columns: tuple[Column, ...]
+    optional_file: bool = False
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+def _req(name: str, parse: Callable[[str], Any] = _text) -> Column:
+    return Column(name, parse, required=True, non_empty=True)
+
+
+LAT = _float_in(-90, 90)
+LON = _float_in(-180, 180)
+
+SPECS: tuple[FileSpec, ...] = (
+    FileSpec(
+        "cities.csv",
+        (
+            _req("id", _slug),
+            _req("name"),
+            Column("name_zh"),
+            Column("country"),
+            _req("lat", LAT),
+            _req("lon", LON),
+            Column("zoom", _int_in(1, 19), default="12"),
+            _req("timezone", _timezone),
+        ),
+    ),
+    FileSpec(
+        "themes.csv",
+        (
+            _req("id", _slug),
+            _req("label"),
+            Column("label_zh"),
+            Column("color", _color, default="#3388ff"),
+            Column("icon", _icon, default="star"),
+            Column("description"),
+            Column("description_zh"),
+        ),
+    ),
+    FileSpec(
+        "landmarks.csv",
+        (
+            _req("id", _slug),
+            _req("city_id", _slug),
+            _req("name"),
+            Column("name_zh"),
+            _req("lat", LAT),
+            _req("lon", LON),
+            Column("themes", _slug_list),
+            Column("district"),
+            Column("address"),
+            Column("summary"),
+            Column("summary_zh"),
+            Column("visit_minutes", _int_in(5, 1440), default="60"),
+            Column("opening_hours", _opening_hours),
+            Column("wheelchair", _one_of(WHEELCHAIR), default="unknown"),
+            Column("price", _price),
+            Column("website", _website),
+            Column("status", _one_of(STATUSES), default="published"),
+        ),
+    ),
+    FileSpec(
+        "itineraries.csv",
+        (
+            _req("id", _slug),
+            _req("city_id", _slug),
+            _req("title"),
+            Column("title_zh"),
+            Column("theme_id", lambda v: _slug(v) if v.strip() else ""),
+            Column("summary"),
+            Column("summary_zh"),
+            Column("mode", _one_of(MODES), default="walk"),
+            Column("start_time", _hhmm, default="09:00"),
+            Column("featured", _bool),
+            Column("status", _one_of(STATUSES), default="published"),
+        ),
+        optional_file=True,
+    ),
+    FileSpec(
+        "itinerary_stops.csv",
+        (
+            _req("itinerary_id", _slug),
+            _req("position", _int_in(1, 500)),
+            _req("landmark_id", _slug),
+            Column("dwell_minutes", _optional_int_in(0, 1440)),
+            Column("note"),
+            Column("note_zh"),
+        ),
+        optional_file=True,
+    ),
+)
+SPEC_BY_NAME: Mapping[str, FileSpec] = {s.name: s for s in SPECS}
