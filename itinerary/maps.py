@@ -232,12 +232,12 @@ class MapAccess(MacroElement):  # type: ignore[misc]
         """
     )
 
+    TEXTS = ("zoom_in", "zoom_out", "leaflet", "cluster", "landmark")  # i18n keys map.<text>
+
     def __init__(self, lang: str) -> None:
         super().__init__()
         self._name = "MapAccess"
-        self.texts: dict[str, str | bool] = {
-            key: t(f"map.{key}", lang) for key in ("zoom_in", "zoom_out", "leaflet", "cluster", "landmark")
-        }
+        self.texts: dict[str, str | bool] = {key: t(f"map.{key}", lang) for key in self.TEXTS}
         self.texts["imperial"] = lang == "en"  # 中文 readers use metric only
 
 

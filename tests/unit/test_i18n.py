@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from itinerary import accounts, curation, models
+from itinerary import accounts, curation, maps, models
 from itinerary.geocode import MESSAGE_CODES
 from itinerary.i18n import LANGS, STRINGS, t
 from itinerary.routing import WARNINGS
@@ -54,7 +54,8 @@ DYNAMIC: dict[str, Iterable[str] | str] = {
     "cur.tr.kind.": (*curation.ENTITIES, "theme"),  # what an import changes
     "cur.tr.count.": (*curation.ENTITIES, "theme"),
     "cur.section.": LITERALS,  # the sections the page lists
-    "problem.": LITERALS,  # problem codes: each written out where the problem is found
+    "problem.": LITERALS,
+    "map.": maps.MapAccess.TEXTS,  # problem codes: each written out where the problem is found
 }
 
 
