@@ -26,7 +26,7 @@ from sqlalchemy.dialects import postgresql as postgresql_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection
 
-from itinerary import seed
+from itinerary import rules, seed
 from itinerary import store as st_
 from itinerary.accounts import EDIT_CONTENT, MANAGE_CITIES, PUBLISH, Account, can
 from itinerary.cells import cell_text
@@ -56,11 +56,21 @@ STOP_FIELDS: Final = ("landmark_id", "dwell_minutes", "note", "note_zh")
 
 
 class FieldErrors(ValueError):
-    """A refused save: ``errors`` maps each bad field (``stops.2.dwell_minutes`` for a stop) to why."""
+    """A refused save: ``errors`` maps each bad field (``stops.2.dwell_minutes`` for a stop) to why.
 
-    def __init__(self, errors: Mapping[str, str]) -> None:
-        self.errors = dict(errors)
+    A reason is a ``rules.Problem`` (a code with values) or, for the data files' cell parsers,
+    English text. ``errors`` gives every reason in English; ``problems`` the coded ones;
+    ``texts(lang)`` every reason in a language.
+    """
+
+    def __init__(self, errors: Mapping[str, str | rules.Problem]) -> None:
+        self.problems = {k: v for k, v in errors.items() if isinstance(v, rules.Problem)}
+        self.errors = {k: str(v) for k, v in errors.items()}
         super().__init__("; ".join(f"{k}: {v}" for k, v in self.errors.items()))
+
+    def texts(self, lang: str) -> dict[str, str]:
+        """Every reason in ``lang`` (the parsers' texts stay English)."""
+        return {k: self.problems[k].text(lang) if k in self.problems else v for k, v in self.errors.items()}
 
 
 class NotFound(LookupError):
@@ -277,18 +287,14 @@ def parse_itinerary(
     if values.get("theme_id") and values["theme_id"] not in ctx.theme_ids:
         errors["theme_id"] = f"unknown theme {values['theme_id']!r}"
     parsed_stops: list[Stop] = []
+    checked: list[tuple[int, str]] = []  # (stop number, landmark id) of stops whose id parsed
     for i, raw in enumerate(stops, start=1):
         prefix = f"stops.{i}."
         stop, stop_errors = _parse_columns("itinerary_stops.csv", raw, prefix)
         errors.update(stop_errors)
         landmark_id = stop.get("landmark_id")
-        status = ctx.city_landmarks.get(landmark_id or "")
-        if landmark_id and status is None:
-            errors[prefix + "landmark_id"] = f"no landmark {landmark_id!r} in this city"
-        elif status == "archived":
-            errors[prefix + "landmark_id"] = f"landmark {landmark_id!r} is archived"
-        elif landmark_id and status == "draft" and values.get("status") == "published":
-            errors[prefix + "landmark_id"] = f"landmark {landmark_id!r} is a draft: publish it first"
+        if landmark_id:
+            checked.append((i, landmark_id))
         if not stop_errors and landmark_id:
             parsed_stops.append(
                 Stop(
@@ -300,8 +306,16 @@ def parse_itinerary(
                     note_zh=stop.get("note_zh", ""),
                 )
             )
-    if values.get("status") == "published" and not stops:
-        errors["stops"] = "a published itinerary needs at least one stop"
+    # the form knows this city's landmarks only: another city's is "no landmark in this city"
+    known = {lid: rules.LandmarkState(ctx.city_id, status) for lid, status in ctx.city_landmarks.items()}
+    found = rules.stop_problems(
+        ctx.city_id, values.get("status", ""), [(lid, known.get(lid)) for _, lid in checked], form=True
+    )
+    for n, problem in found.items():
+        if n:
+            errors[f"stops.{checked[n - 1][0]}.landmark_id"] = problem
+    if 0 in found and not stops:
+        errors["stops"] = found[0]
     if errors:
         raise FieldErrors(errors)
     return Itinerary(**values), parsed_stops
@@ -588,6 +602,68 @@ def published_itineraries_using(conn: Connection, landmark_id: str) -> list[str]
     )
 
 
+def landmark_states(
+    conn: Connection, landmark_ids: Iterable[str], *, lock: bool = False
+) -> dict[str, rules.LandmarkState]:
+    """City and status of landmarks as they are now; ``lock``: until the transaction ends."""
+    query = sa.select(st_.landmarks.c.id, st_.landmarks.c.city_id, st_.landmarks.c.status).where(
+        st_.landmarks.c.id.in_(set(landmark_ids))
+    )
+    if lock:  # a landmark archived meanwhile must not end up in a published itinerary
+        query = query.with_for_update()
+    return {row[0]: rules.LandmarkState(row[1], row[2]) for row in conn.execute(query)}
+
+
+def landmark_rule_errors(conn: Connection, lm: Landmark) -> dict[str, rules.Problem]:
+    """The content rules for saving ``lm`` against the database as it is (``rules``)."""
+    problem = rules.status_problem(None, lm.status) or rules.unpublish_problem(
+        lm.status, published_itineraries_using(conn, lm.id)
+    )
+    return {} if problem is None else {"status": problem}
+
+
+def itinerary_rule_errors(conn: Connection, it: Itinerary, stops: Sequence[Stop]) -> dict[str, rules.Problem]:
+    """The content rules for saving ``it`` with ``stops`` (in order), keyed like the form's fields."""
+    errors: dict[str, rules.Problem] = {}
+    problem = rules.status_problem(None, it.status)
+    if problem is not None:
+        errors["status"] = problem
+    states = landmark_states(conn, (s.landmark_id for s in stops), lock=True)
+    found = rules.stop_problems(
+        it.city_id, it.status, [(s.landmark_id, states.get(s.landmark_id)) for s in stops]
+    )
+    for n, problem in found.items():
+        errors["stops" if n == 0 else f"stops.{n}.landmark_id"] = problem
+    return errors
+
+
+def enforce_rules(
+    conn: Connection, *, landmark_ids: Iterable[str] = (), itinerary_ids: Iterable[str] = ()
+) -> None:
+    """Check the rules on records as written in this transaction; ``FieldErrors`` rolls it back.
+
+    Imports write many records and check them together at the end: a landmark unpublished
+    together with the itinerary that used it is consistent only once both are written.
+    """
+    errors: dict[str, str | rules.Problem] = {}
+    for landmark_id in sorted(set(landmark_ids)):
+        found_lm = read_landmark(conn, landmark_id)
+        if found_lm is not None:
+            errors.update(
+                {
+                    f"{LANDMARK} {landmark_id}: {k}": v
+                    for k, v in landmark_rule_errors(conn, found_lm[0]).items()
+                }
+            )
+    for itinerary_id in sorted(set(itinerary_ids)):
+        found_it = read_itinerary(conn, itinerary_id)
+        if found_it is not None:
+            problems = itinerary_rule_errors(conn, found_it[0], found_it[1])
+            errors.update({f"{ITINERARY} {itinerary_id}: {k}": v for k, v in problems.items()})
+    if errors:
+        raise FieldErrors(errors)
+
+
 def _parse_change(row: Mapping[Any, Any]) -> Change:
     at = row["at"]
     if at.tzinfo is None:  # SQLite returns naive datetimes; they are stored as UTC
@@ -703,14 +779,9 @@ class Curator:
                 before_status=current[0].status if current else None,
                 after_status=lm.status,
             )
-            if lm.status != "published" and current is not None and current[0].status == "published":
-                using = published_itineraries_using(conn, lm.id)
-                if using:
-                    raise FieldErrors(
-                        {
-                            "status": f"used by published itineraries: {', '.join(using)}; remove it from them first"
-                        }
-                    )
+            errors = landmark_rule_errors(conn, lm)
+            if errors:
+                raise FieldErrors(errors)
             action = action or (CREATE if base_version is None else EDIT)
             version = write_landmark(
                 conn, lm, base_version=base_version, username=account.username, action=action, at=self.clock()
@@ -753,21 +824,7 @@ class Curator:
                 after_status=it.status,
             )
             # the stops' landmarks as they are now, not as they were when the form was checked
-            query = (
-                sa.select(st_.landmarks.c.id, st_.landmarks.c.status)
-                .where(st_.landmarks.c.id.in_({stop.landmark_id for stop in stops}))
-                .with_for_update()
-            )
-            statuses: dict[str, str] = {row[0]: row[1] for row in conn.execute(query)}
-            errors = {}
-            for n, stop in enumerate(stops, start=1):
-                status = statuses.get(stop.landmark_id)
-                if status is None or status == "archived":
-                    errors[f"stops.{n}.landmark_id"] = f"landmark {stop.landmark_id!r} is {status or 'gone'}"
-                elif status == "draft" and it.status == "published":
-                    errors[f"stops.{n}.landmark_id"] = (
-                        f"landmark {stop.landmark_id!r} is a draft: publish it first"
-                    )
+            errors = itinerary_rule_errors(conn, it, stops)
             if errors:
                 raise FieldErrors(errors)
             action = action or (CREATE if base_version is None else EDIT)
