@@ -281,7 +281,8 @@ def parse_itinerary(
     fields: Mapping[str, Any], stops: Sequence[Mapping[str, Any]], ctx: Context, *, new: bool
 ) -> tuple[Itinerary, list[Stop]]:
     """An itinerary and its stops (in order) from form values, validated like the data files."""
-    values, errors = _parse_columns("itineraries.csv", {**fields, "city_id": ctx.city_id})
+    values, column_errors = _parse_columns("itineraries.csv", {**fields, "city_id": ctx.city_id})
+    errors: dict[str, str | rules.Problem] = dict(column_errors)
     if new and "id" in values and values["id"] in ctx.itinerary_ids:
         errors["id"] = f"id {values['id']!r} is taken; ids are stable forever, choose another"
     if values.get("theme_id") and values["theme_id"] not in ctx.theme_ids:
