@@ -47,3 +47,41 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "设为草稿，但仍被已发布的行程使用：{itineraries}",
     },
 }
+STRINGS.update(
+    {
+        # GeoJSON uploads
+        "content.json_too_deep": {
+            "en": "nested deeper than {limit} levels; not read",
+            "zh": "嵌套超过 {limit} 层；未读取",
+        },
+        "content.json_too_many_features": {
+            "en": "{count:,} features; at most {limit:,} are read",
+            "zh": "共 {count:,} 个要素；最多读取 {limit:,} 个",
+        },
+        "content.json_cell_too_long": {
+            "en": "{length:,} characters long; at most {limit:,}",
+            "zh": "长度为 {length:,} 个字符；最多 {limit:,} 个",
+        },
+        # batch geocoding (codes of geocode.MESSAGE_CODES)
+        "content.geocode_not_found": {
+            "en": "no place found for this address; lat and lon are empty: enter them",
+            "zh": "找不到此地址；纬度和经度为空：请填写",
+        },
+        "content.geocode_offline": {
+            "en": "address lookup is switched off (offline); lat and lon are empty: enter them",
+            "zh": "地址查询已关闭（离线）；纬度和经度为空：请填写",
+        },
+        "content.geocode_timeout": {
+            "en": "address lookup timed out; lat and lon are empty: try again or enter them",
+            "zh": "地址查询超时；纬度和经度为空：请重试或填写",
+        },
+        "content.geocode_rate_limited": {
+            "en": "address lookup is busy (rate limited); lat and lon are empty: try again later",
+            "zh": "地址查询繁忙（限流）；纬度和经度为空：请稍后重试",
+        },
+        "content.geocode_service_error": {
+            "en": "address lookup failed (server error); lat and lon are empty: try again or enter them",
+            "zh": "地址查询失败（服务器错误）；纬度和经度为空：请重试或填写",
+        },
+    }
+)

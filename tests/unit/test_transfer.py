@@ -281,7 +281,7 @@ def test_unusable_uploads_are_reported(db: store.Store, name: str, data: bytes, 
 
 
 def test_zip_bombs_are_not_unpacked(db: store.Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(transfer, "MAX_FILE_BYTES", 10_000)
+    monkeypatch.setattr(transfer.reading, "MAX_FILE_BYTES", 10_000)
     bomb = zip_of({"landmarks.csv": b"id" + b"\n" * 1_000_000})  # about 1 KB compressed, 1 MB unpacked
     assert len(bomb) < 10_000
     upload = transfer.read_upload("bomb.zip", bomb)
@@ -299,7 +299,7 @@ def test_zip_bombs_are_not_unpacked(db: store.Store, monkeypatch: pytest.MonkeyP
 
 
 def test_oversized_upload_is_refused_before_reading(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(transfer, "MAX_UPLOAD_BYTES", 100)
+    monkeypatch.setattr(transfer.reading, "MAX_UPLOAD_BYTES", 100)
     upload = transfer.read_upload("landmarks.csv", GOOD)
     assert [str(p) for p in upload.problems] == ["landmarks.csv:0: -: file is larger than 0 MB"]
 
@@ -374,8 +374,8 @@ def test_published_itinerary_rules_of_curation_hold_for_imports(db: store.Store)
     )
     plan = transfer.preview(db, {"itinerary_stops.csv": stops.encode()}, EDDIE)
     assert problems(plan) == [
-        "itinerary_stops.csv:3: landmark_id: landmark 'shenzhen-museum-draft' is draft, "
-        "but itinerary 'shenzhen-mini' is published: publish it first"
+        # the editor's words: one rule, one message (it used to be worded differently here)
+        "itinerary_stops.csv:3: landmark_id: landmark 'shenzhen-museum-draft' is a draft: publish it first"
     ]
     lines = GOOD.decode("utf-8-sig").splitlines()
     archived = "\n".join([lines[0], lines[1].replace(",published", ",archived")]).encode()
