@@ -503,14 +503,26 @@ def read_itinerary(conn: Connection, itinerary_id: str) -> tuple[Itinerary, list
 
 
 def write_landmark(
-    conn: Connection, lm: Landmark, *, base_version: int | None, username: str, action: str, at: datetime
+    conn: Connection,
+    lm: Landmark,
+    *,
+    base_version: int | None,
+    username: str,
+    action: str,
+    at: datetime,
+    enforce: bool = True,
 ) -> int:
     """Save ``lm`` based on ``base_version`` (None: it must be new); return its version.
 
-    Raises ``Conflict`` if the stored version differs. Saving an unchanged record writes nothing.
+    Raises ``Conflict`` if the stored version differs, ``FieldErrors`` if it breaks a content
+    rule (``enforce``: an import passes False and checks all it wrote with ``enforce_rules``).
+    Saving an unchanged record writes nothing.
     """
     current = _locked_row(conn, st_.landmarks, lm.id)
     _check_version(conn, LANDMARK, lm.id, current, base_version)
+    errors = landmark_rule_errors(conn, lm) if enforce else {}
+    if errors:
+        raise FieldErrors(errors)
     after = landmark_snapshot(lm)
     row = {**after, "themes": ";".join(lm.themes)}
     if current is None:
@@ -549,10 +561,18 @@ def write_itinerary(
     username: str,
     action: str,
     at: datetime,
+    enforce: bool = True,
 ) -> int:
-    """Save ``it`` with ``stops`` (in order) based on ``base_version``; return its version."""
+    """Save ``it`` with ``stops`` (in order) based on ``base_version``; return its version.
+
+    Raises like ``write_landmark``; the stops' landmarks are locked until the transaction ends,
+    so that none is archived meanwhile.
+    """
     current = _locked_row(conn, st_.itineraries, it.id)
     _check_version(conn, ITINERARY, it.id, current, base_version)
+    errors = itinerary_rule_errors(conn, it, stops) if enforce else {}
+    if errors:
+        raise FieldErrors(errors)
     stops = [replace(s, itinerary_id=it.id, position=i) for i, s in enumerate(stops, start=1)]
     after = itinerary_snapshot(it, stops)
     row = asdict(it)
@@ -780,9 +800,6 @@ class Curator:
                 before_status=current[0].status if current else None,
                 after_status=lm.status,
             )
-            errors = landmark_rule_errors(conn, lm)
-            if errors:
-                raise FieldErrors(errors)
             action = action or (CREATE if base_version is None else EDIT)
             version = write_landmark(
                 conn, lm, base_version=base_version, username=account.username, action=action, at=self.clock()
@@ -824,10 +841,7 @@ class Curator:
                 before_status=current[0].status if current else None,
                 after_status=it.status,
             )
-            # the stops' landmarks as they are now, not as they were when the form was checked
-            errors = itinerary_rule_errors(conn, it, stops)
-            if errors:
-                raise FieldErrors(errors)
+            # write_itinerary checks the stops' landmarks as they are now, not as the form saw them
             action = action or (CREATE if base_version is None else EDIT)
             version = write_itinerary(
                 conn,

@@ -85,6 +85,7 @@ def apply(
                     username=account.username,
                     action=curation.IMPORT,
                     at=at,
+                    enforce=False,  # checked together below: the rows depend on each other
                 )
             else:
                 it, stops = curation.itinerary_from_snapshot(row.after)
@@ -96,6 +97,7 @@ def apply(
                     username=account.username,
                     action=curation.IMPORT,
                     at=at,
+                    enforce=False,  # checked together below: the rows depend on each other
                 )
             if progress is not None:
                 progress(done, len(rows), f"{row.entity} {row.id}")
