@@ -247,7 +247,7 @@ def itineraries_section(staff: Staff, ctx: PageContext) -> None:
         cu.parse_itinerary(fields, stops, staff_context(staff), new=is_new)
     except cu.FieldErrors as found:
         if st.session_state.get("it_tried") or not is_new:
-            errors = found.errors
+            errors = found.texts(lang)
 
     form_col, side_col = st.columns([3, 2], gap="large")
     with form_col:

@@ -237,7 +237,7 @@ def landmarks_section(staff: Staff, ctx: PageContext) -> None:
         draft = cu.parse_landmark(_form_values(), staff_context(staff), new=is_new)
     except cu.FieldErrors as found:
         if st.session_state.get("lm_tried") or not is_new:
-            errors = found.errors
+            errors = found.texts(lang)
     except (TypeError, ValueError):
         pass
 

@@ -32,6 +32,7 @@ def _read(files: list[st.runtime.uploaded_file_manager.UploadedFile]) -> transfe
     for file in files:
         upload = transfer.read_upload(file.name, file.getvalue())
         combined.problems += upload.problems
+        combined.codes.update(upload.codes)
         for item in upload.files.values():
             combined.add(item)
     return combined
@@ -124,7 +125,7 @@ def transfer_section(staff: Staff, ctx: PageContext) -> None:
         if not plan.ok:
             st.error(t("cur.tr.has_problems", lang, n=len(plan.problems)), icon=":material/error:")
             # as text, one per line (file:line: column: message): searchable, copyable
-            st.code(plan.report(), language=None, wrap_lines=True)
+            st.code("\n".join(plan.texts(lang)), language=None, wrap_lines=True)
             return
         counts = plan.counts()
         st.markdown(

@@ -11,6 +11,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from itinerary import rules
 from itinerary import store as st_
 from itinerary.accounts import EDIT_CONTENT, MANAGE_CITIES, PUBLISH, Account, can
 from itinerary.curation.history import history_row, last_change, parse_change
@@ -127,7 +128,9 @@ class Curator:
         with self.store.transaction() as conn:
             current = read_landmark(conn, lm.id)
             if current is not None and current[0].city_id != lm.city_id:
-                raise FieldErrors({"id": f"id {lm.id!r} belongs to a landmark of {current[0].city_id}"})
+                raise FieldErrors(
+                    {"id": rules.Problem("moved_landmark", {"id": lm.id, "city_id": current[0].city_id})}
+                )
             self._require(
                 account,
                 lm.city_id,
@@ -168,7 +171,9 @@ class Curator:
         with self.store.transaction() as conn:
             current = read_itinerary(conn, it.id)
             if current is not None and current[0].city_id != it.city_id:
-                raise FieldErrors({"id": f"id {it.id!r} belongs to an itinerary of {current[0].city_id}"})
+                raise FieldErrors(
+                    {"id": rules.Problem("moved_itinerary", {"id": it.id, "city_id": current[0].city_id})}
+                )
             self._require(
                 account,
                 it.city_id,

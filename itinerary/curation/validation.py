@@ -59,18 +59,21 @@ def context_for(store: st_.Store, city_id: str) -> Context:
     )
 
 
+Errors = dict[str, str | rules.Problem]  # by field; the seed's column parsers give English text
+
+
 def _parse_columns(
     spec_name: str, fields: Mapping[str, Any], prefix: str = ""
-) -> tuple[dict[str, Any], dict[str, str]]:
+) -> tuple[dict[str, Any], Errors]:
     values: dict[str, Any] = {}
-    errors: dict[str, str] = {}
+    errors: Errors = {}
     for column in seed.SPEC_BY_NAME[spec_name].columns:
         if column.name not in fields and column.name in ("city_id", "itinerary_id", "position"):
             continue
         cell = cell_text(fields.get(column.name))
         if not cell.strip():
             if column.non_empty:
-                errors[prefix + column.name] = "must not be empty"
+                errors[prefix + column.name] = rules.Problem("empty")
                 continue
             cell = column.default
         try:
@@ -84,19 +87,17 @@ def parse_landmark(fields: Mapping[str, Any], ctx: Context, *, new: bool) -> Lan
     """A landmark from form values (any of str, number, list), validated like ``landmarks.csv``."""
     values, errors = _parse_columns("landmarks.csv", {**fields, "city_id": ctx.city_id})
     if new and "id" in values and values["id"] in ctx.landmark_ids:
-        errors["id"] = f"id {values['id']!r} is taken; ids are stable forever, choose another"
+        errors["id"] = rules.Problem("id_taken", {"id": values["id"]})
     if not new and "id" in values and values["id"] not in ctx.city_landmarks:
-        errors["id"] = f"no landmark {values['id']!r} in this city"
+        errors["id"] = rules.Problem("stop_missing", {"landmark_id": values["id"]})
     for theme in values.get("themes", ()):
         if theme not in ctx.theme_ids:
-            errors["themes"] = f"unknown theme {theme!r}"
+            errors["themes"] = rules.Problem("unknown_theme", {"theme": theme})
     if "lat" in values and "lon" in values:
         km = float(haversine_km(ctx.city_lat, ctx.city_lon, values["lat"], values["lon"]))
         if km > seed.MAX_KM_FROM_CITY:
-            errors["lat"] = (
-                f"({values['lat']}, {values['lon']}) is {km:,.0f} km from {ctx.city_name}: "
-                "lat and lon swapped or mistyped?"
-            )
+            where = {"lat": values["lat"], "lon": values["lon"], "km": km, "city": ctx.city_name}
+            errors["lat"] = rules.Problem("far_from_city", where)
     if errors:
         raise FieldErrors(errors)
     return Landmark(**values)
@@ -106,7 +107,7 @@ def parse_city(fields: Mapping[str, Any], *, existing_ids: Iterable[str], new: b
     """A city from form values, validated like ``cities.csv``."""
     values, errors = _parse_columns("cities.csv", fields)
     if new and values.get("id") in set(existing_ids):
-        errors["id"] = f"id {values['id']!r} is taken; ids are stable forever, choose another"
+        errors["id"] = rules.Problem("id_taken", {"id": values["id"]})
     if errors:
         raise FieldErrors(errors)
     return City(**values)
@@ -116,12 +117,11 @@ def parse_itinerary(
     fields: Mapping[str, Any], stops: Sequence[Mapping[str, Any]], ctx: Context, *, new: bool
 ) -> tuple[Itinerary, list[Stop]]:
     """An itinerary and its stops (in order) from form values, validated like the data files."""
-    values, column_errors = _parse_columns("itineraries.csv", {**fields, "city_id": ctx.city_id})
-    errors: dict[str, str | rules.Problem] = dict(column_errors)
+    values, errors = _parse_columns("itineraries.csv", {**fields, "city_id": ctx.city_id})
     if new and "id" in values and values["id"] in ctx.itinerary_ids:
-        errors["id"] = f"id {values['id']!r} is taken; ids are stable forever, choose another"
+        errors["id"] = rules.Problem("id_taken", {"id": values["id"]})
     if values.get("theme_id") and values["theme_id"] not in ctx.theme_ids:
-        errors["theme_id"] = f"unknown theme {values['theme_id']!r}"
+        errors["theme_id"] = rules.Problem("unknown_theme", {"theme": values["theme_id"]})
     parsed_stops: list[Stop] = []
     checked: list[tuple[int, str]] = []  # (stop number, landmark id) of stops whose id parsed
     for i, raw in enumerate(stops, start=1):

@@ -49,6 +49,25 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 STRINGS.update(
     {
+        # the editor's form
+        "content.empty": {"en": "must not be empty", "zh": "不能为空"},
+        "content.id_taken": {
+            "en": "id {id!r} is taken; ids are stable forever, choose another",
+            "zh": "标识“{id}”已被使用；标识永久不变，请另选一个",
+        },
+        "content.unknown_theme": {"en": "unknown theme {theme!r}", "zh": "未知主题“{theme}”"},
+        "content.far_from_city": {
+            "en": "({lat}, {lon}) is {km:,.0f} km from {city}: lat and lon swapped or mistyped?",
+            "zh": "（{lat}, {lon}）距离{city} {km:,.0f} 公里：纬度和经度是否颠倒或输错？",
+        },
+        "content.moved_landmark": {
+            "en": "id {id!r} belongs to a landmark of {city_id}",
+            "zh": "标识“{id}”属于 {city_id} 的地标",
+        },
+        "content.moved_itinerary": {
+            "en": "id {id!r} belongs to an itinerary of {city_id}",
+            "zh": "标识“{id}”属于 {city_id} 的行程",
+        },
         # GeoJSON uploads
         "content.json_too_deep": {
             "en": "nested deeper than {limit} levels; not read",

@@ -23,7 +23,7 @@ The modules: ``reading`` (uploads) and ``geojson``; ``plan`` (what an import wou
 
 from __future__ import annotations
 
-from itinerary.transfer.apply import PlanHasProblems, Stale, apply
+from itinerary.transfer.apply import PlanHasProblems, RulesBroken, Stale, apply
 from itinerary.transfer.export import (
     CityContent,
     UnknownCity,
@@ -82,6 +82,7 @@ __all__ = [
     "PlanHasProblems",
     "Progress",
     "RowChange",
+    "RulesBroken",
     "Snapshot",
     "Stale",
     "UnknownCity",

@@ -43,6 +43,16 @@ class Stale(curation.Conflict):
         self.args = (f"{entity} {entity_id!r} was changed since the preview; preview the import again",)
 
 
+class RulesBroken(curation.Conflict):
+    """What the import wrote breaks a content rule, because the database changed since the
+    preview (a stop's landmark unpublished meanwhile); nothing was written. ``problems``: why."""
+
+    def __init__(self, broken: curation.FieldErrors) -> None:
+        super().__init__("import", "", base_version=0, current_version=0)
+        self.problems = broken.problems
+        self.args = (f"the content changed since the preview ({broken}); preview the import again",)
+
+
 def apply(
     store: st_.Store,
     plan: ImportPlan,
@@ -55,8 +65,8 @@ def apply(
 
     Raises ``PlanHasProblems`` for a plan with problems, ``PermissionError`` if the account may not
     write a row, ``curation.Conflict`` when a row changed since the preview, and
-    ``curation.FieldErrors`` when what was written breaks a content rule (the database changed
-    since the preview); in each case nothing is written. ``progress(done, total, "landmark <id>")`` after each row.
+    ``RulesBroken`` (a ``Conflict``) when what was written breaks a content rule (the database
+    changed since the preview); in each case nothing is written. ``progress(done, total, "landmark <id>")`` after each row.
     """
     if plan.problems:
         raise PlanHasProblems(f"{len(plan.problems)} problem(s) in the import; nothing was written")
@@ -101,11 +111,14 @@ def apply(
                 )
             if progress is not None:
                 progress(done, len(rows), f"{row.entity} {row.id}")
-        curation.enforce_rules(
-            conn,
-            landmark_ids=[row.id for row in rows if row.entity == LANDMARK],
-            itinerary_ids=[row.id for row in rows if row.entity == ITINERARY],
-        )
+        try:
+            curation.enforce_rules(
+                conn,
+                landmark_ids=[row.id for row in rows if row.entity == LANDMARK],
+                itinerary_ids=[row.id for row in rows if row.entity == ITINERARY],
+            )
+        except curation.FieldErrors as broken:  # the preview checked them: the database changed
+            raise RulesBroken(broken) from broken
     return ImportSummary(plan.counts(), store.data_version())
 
 

@@ -207,8 +207,11 @@ def test_build_and_publish_an_itinerary(make_app: AppFactory, db: store.Store) -
     assert "**1. OCT Loft**" in text and "**3. Ping An Finance Center**" in text
 
 
-def test_a_published_itinerary_cannot_use_a_draft_landmark(make_app: AppFactory, db: store.Store) -> None:
-    at = curate(make_app, "eddie")
+@pytest.mark.parametrize(("lang", "reason"), [("en", "publish it first"), ("zh", "是草稿：请先发布它")])
+def test_a_published_itinerary_cannot_use_a_draft_landmark(
+    make_app: AppFactory, db: store.Store, lang: str, reason: str
+) -> None:
+    at = curate(make_app, "eddie", lang=lang)
     at.button_group[0].set_value("itineraries").run()
     at.selectbox(key="it_pick").set_value("__new__").run()
     at.text_input(key="it_f_id").set_value("museum-day")
@@ -217,7 +220,7 @@ def test_a_published_itinerary_cannot_use_a_draft_landmark(make_app: AppFactory,
     at = at.button(key="it_add_btn").click().run()
     at.selectbox(key="it_f_status").set_value("published")
     at = at.button(key="it_save").click().run()
-    assert "publish it first" in markdown(at)
+    assert reason in markdown(at)  # the rule's code, said in the page's language
     with pytest.raises(cu.NotFound):
         cu.Curator(db).itinerary("museum-day")
 

@@ -348,3 +348,20 @@ def test_restoring_a_version_with_another_citys_stop_is_refused(db: st.Store) ->
         cu.write_itinerary(conn, it, bad, base_version=3, username="x", action="edit", at=utc_now())
     assert refused.value.problems["stops.4.landmark_id"].code == "stop_other_city"
     assert _state(db) == before
+
+
+def test_a_landmark_unpublished_between_preview_and_apply_stops_the_import(db: st.Store) -> None:
+    """The importer checks the rules on what it wrote, before the commit: nothing is written."""
+    it, stops = _new_itinerary(["oct-loft"])
+    plan = transfer.preview(db, _files((it, stops)), ADA)
+    assert plan.ok, plan.report()
+    curator = cu.Curator(db)
+    curator.save_landmark(ADA, replace(curator.landmark("oct-loft")[0], status="draft"), base_version=1)
+    before = _state(db)
+    with pytest.raises(transfer.RulesBroken) as broken:
+        transfer.apply(db, plan, ADA)
+    assert isinstance(broken.value, cu.Conflict)  # pages and the command line: preview again
+    assert broken.value.problems == {
+        "itinerary bay-walk: stops.1.landmark_id": rules.Problem("stop_draft", {"landmark_id": "oct-loft"})
+    }
+    assert _state(db) == before
