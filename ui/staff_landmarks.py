@@ -375,6 +375,7 @@ def landmarks_section(staff: Staff, ctx: PageContext) -> None:
             lat=lat,
             lon=lon,
             exclude_id=str(st.session_state.get(_key("id")) or "") if not is_new else "",
+            lang=lang,
         )
         for dupe_id, dupe_name, reason in dupes:
             st.warning(

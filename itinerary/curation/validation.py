@@ -165,8 +165,9 @@ def likely_duplicates(
     lat: float,
     lon: float,
     exclude_id: str = "",
+    lang: str = "en",
 ) -> list[tuple[str, str, str]]:
-    """Landmarks that are probably the same place: ``(id, name, reason)``.
+    """Landmarks that are probably the same place: ``(id, name, reason)``, the reason in ``lang``.
 
     Same name (English or Chinese, ignoring case and spaces) or within ``DUPLICATE_RADIUS_M``.
     """
@@ -182,7 +183,8 @@ def likely_duplicates(
         same_name = bool(wanted & {norm(row.get("name")), norm(row.get("name_zh"))} - {""})
         metres = float(haversine_km(lat, lon, float(row["lat"]), float(row["lon"]))) * 1000
         if same_name:
-            found.append((str(row["id"]), str(row["name"]), "same name"))
+            found.append((str(row["id"]), str(row["name"]), rules.Problem("same_name").text(lang)))
         elif metres <= DUPLICATE_RADIUS_M:
-            found.append((str(row["id"]), str(row["name"]), f"{metres:.0f} m away"))
+            reason = rules.Problem("metres_away", {"metres": round(metres)}).text(lang)
+            found.append((str(row["id"]), str(row["name"]), reason))
     return found

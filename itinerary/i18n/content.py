@@ -68,6 +68,9 @@ STRINGS.update(
             "en": "id {id!r} belongs to an itinerary of {city_id}",
             "zh": "标识“{id}”属于 {city_id} 的行程",
         },
+        # likely duplicates of a landmark
+        "content.same_name": {"en": "same name", "zh": "同名"},
+        "content.metres_away": {"en": "{metres} m away", "zh": "相距 {metres} 米"},
         # GeoJSON uploads
         "content.json_too_deep": {
             "en": "nested deeper than {limit} levels; not read",
