@@ -134,6 +134,8 @@ def unguard_cells(raw: bytes) -> bytes:
 
     Bytes that are not UTF-8 or not readable CSV stay as they are: the seed's parser reports them.
     """
+    if b"'" not in raw:  # no guarded cell: nothing to do (most uploads)
+        return raw
     try:
         text = raw.decode("utf-8-sig")
         rows = list(csv.reader(io.StringIO(text, newline="")))

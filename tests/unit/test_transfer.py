@@ -919,3 +919,14 @@ def test_too_many_features_or_properties_are_reported_briefly(
         db, transfer.read_upload("x.geojson", feature_collection(landmark_feature(extra=many))), EDDIE
     )
     assert len(plan.problems) == 10 and all("unknown property" in p.message for p in plan.problems)
+
+
+def test_unguarding_keeps_every_problem_on_its_own_line(db: store.Store) -> None:
+    lines = GOOD.decode("utf-8-sig").splitlines()
+    guarded = lines[1].replace("Ping An Finance Center", '"\'=two\nlines"', 1)
+    bad = lines[2].replace(",90,", ",ninety,", 1)
+    raw = "\r\n".join([lines[0], guarded, bad]).encode()
+    assert transfer.reading.unguard_cells(raw) != raw
+    plan = transfer.preview(db, {"landmarks.csv": raw}, EDDIE)
+    assert problems(plan) == ["landmarks.csv:4: visit_minutes: 'ninety' is not a whole number"]
+    assert transfer.reading.unguard_cells(b"\xff'=x") == b"\xff'=x"  # not UTF-8: the seed says so
