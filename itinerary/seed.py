@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from itinerary.cells import unguard_formula
 from itinerary.columns import (
     MAX_KM_FROM_CITY,
     SLUG_RE,
@@ -114,7 +115,8 @@ def _parse_row(
     row: Row = {}
     for col in spec.columns:
         i = index.get(col.name)
-        cell = cells[i] if i is not None and i < len(cells) else ""
+        # exports guard cells a spreadsheet would run (cells.guard_formula): read the real text
+        cell = unguard_formula(cells[i]) if i is not None and i < len(cells) else ""
         if not cell.strip():
             if col.non_empty:
                 problems.append(Problem.coded(spec.name, line, col.name, "must_not_be_empty"))

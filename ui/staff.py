@@ -7,7 +7,6 @@ opens ``/curate`` directly runs the page without ``app.py``, so nothing may rely
 from __future__ import annotations
 
 import functools
-import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -200,25 +199,6 @@ def message_text(message: Any, lang: str) -> str:
     anything with ``text(lang)``) in that language; plain text as the domain wrote it."""
     text = getattr(message, "text", None)
     return str(text(lang)) if callable(text) else str(message)
-
-
-_METRES_AWAY = re.compile(r"^(\d+) m away$")
-
-
-def duplicate_reason(reason: Any, lang: str) -> str:
-    """Why ``curation.likely_duplicates`` thinks two landmarks are one, in ``lang``.
-
-    It answers in English words ("same name", "12 m away"), read here into their strings; a
-    coded message (with ``text(lang)``) or the code "same_name" works too. Anything else is
-    shown as given."""
-    if callable(getattr(reason, "text", None)):
-        return message_text(reason, lang)
-    if reason in ("same name", "same_name"):
-        return t("cur.lm.dup.same_name", lang)
-    metres = _METRES_AWAY.match(str(reason))
-    if metres:
-        return t("cur.lm.dup.nearby", lang, metres=int(metres.group(1)))
-    return str(reason)
 
 
 def field_error(errors: Mapping[str, Any], name: str, lang: str) -> None:

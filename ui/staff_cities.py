@@ -54,7 +54,7 @@ def _save(staff: Staff) -> None:
         staff.curator.save_city(staff.account, city, base=base)
     except cu.FieldErrors as errors:
         st.session_state["city_msg"] = ("error", "cur.fix_fields")
-        st.session_state["city_errors"] = errors.errors
+        st.session_state["city_errors"] = errors.reasons
         return
     except cu.Conflict as conflict:
         st.session_state["city_conflict"] = conflict

@@ -267,7 +267,7 @@ def _validate(staff: Staff, is_new: bool) -> dict[str, Any]:
         cu.parse_itinerary(fields, stops, staff_context(staff), new=is_new)
     except cu.FieldErrors as found:
         if st.session_state.get("it_tried") or not is_new:
-            return dict(found.errors)
+            return dict(found.reasons)
     return {}
 
 

@@ -28,7 +28,6 @@ from ui.staff import (
     Staff,
     attempt,
     conflict_panel,
-    duplicate_reason,
     field_error,
     guarded,
     show_history,
@@ -255,7 +254,7 @@ def _validate(staff: Staff, is_new: bool) -> tuple[dict[str, Any], cu.Landmark |
     try:
         return {}, cu.parse_landmark(_form_values(), staff_context(staff), new=is_new)
     except cu.FieldErrors as found:
-        return (dict(found.errors) if st.session_state.get("lm_tried") or not is_new else {}), None
+        return (dict(found.reasons) if st.session_state.get("lm_tried") or not is_new else {}), None
     except (TypeError, ValueError):
         return {}, None
 
@@ -397,6 +396,7 @@ def _duplicate_warnings(shown: _Loaded, lat: float, lon: float, lang: str) -> No
         lat=lat,
         lon=lon,
         exclude_id=str(st.session_state.get(_key("id")) or "") if not shown.is_new else "",
+        lang=lang,
     )
     for dupe_id, dupe_name, reason in dupes:
         st.warning(
@@ -405,7 +405,7 @@ def _duplicate_warnings(shown: _Loaded, lat: float, lon: float, lang: str) -> No
                 lang,
                 name=md_escape(dupe_name),
                 id=dupe_id,
-                reason=md_escape(duplicate_reason(reason, lang)),
+                reason=md_escape(reason),
             ),
             icon=":material/content_copy:",
         )

@@ -4,7 +4,6 @@ and export a city as a zip or GeoJSON."""
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -33,6 +32,7 @@ def _read(files: list[st.runtime.uploaded_file_manager.UploadedFile]) -> transfe
     for file in files:
         upload = transfer.read_upload(file.name, file.getvalue())
         combined.problems += upload.problems
+        combined.codes.update(upload.codes)
         for item in upload.files.values():
             combined.add(item)
     return combined
@@ -115,11 +115,6 @@ def _upload_form(staff: Staff, lang: str) -> None:
         st.session_state.pop("imp_done", None)
 
 
-def problem_report(problems: list[Any], lang: str) -> str:
-    """One ``file:line: column: message`` line per problem, the message in ``lang``."""
-    return "\n".join(p.located(lang) if callable(getattr(p, "located", None)) else str(p) for p in problems)
-
-
 def _plan_summary(plan: transfer.ImportPlan, lang: str) -> None:
     """Import, second step: what the files would add and change, and positions found."""
     counts = plan.counts()
@@ -195,7 +190,7 @@ def _import_panel(staff: Staff, lang: str) -> None:
     if not plan.ok:
         st.error(t("cur.tr.has_problems", lang, n=len(plan.problems)), icon=":material/error:")
         # as text, one per line (file:line: column: message): searchable, copyable
-        st.code(problem_report(plan.problems, lang), language=None, wrap_lines=True)
+        st.code("\n".join(plan.texts(lang)), language=None, wrap_lines=True)
         return
     _plan_summary(plan, lang)
     if not plan.rows:

@@ -115,8 +115,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Possible duplicate: {name} ({id}), {reason}.",
         "zh": "可能重复：{name}（{id}），{reason}。",
     },
-    "cur.lm.dup.same_name": {"en": "same name", "zh": "名称相同"},
-    "cur.lm.dup.nearby": {"en": "{metres} m away", "zh": "相距 {metres} 米"},
     "cur.it.pick": {"en": "Itinerary", "zh": "行程"},
     "cur.it.new": {"en": "+ New itinerary", "zh": "+ 新建行程"},
     "cur.it.stops": {"en": "Stops", "zh": "站点"},

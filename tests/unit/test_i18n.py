@@ -55,7 +55,8 @@ DYNAMIC: dict[str, Iterable[str] | str] = {
     "cur.tr.count.": (*curation.ENTITIES, "theme"),
     "cur.section.": LITERALS,  # the sections the page lists
     "problem.": LITERALS,
-    "map.": maps.MapAccess.TEXTS,  # problem codes: each written out where the problem is found
+    "map.": maps.MapAccess.TEXTS,
+    "content.": LITERALS,  # rule problem codes, written out in itinerary/rules.py and its callers  # problem codes: each written out where the problem is found
 }
 
 

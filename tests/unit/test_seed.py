@@ -373,3 +373,12 @@ def test_cli_validate_missing_folder(tmp_path: Path) -> None:
     result = run_cli("validate", str(tmp_path / "nope"))
     assert result.returncode == 1
     assert "no such folder" in result.stdout
+
+
+def test_guarded_formula_cells_load_as_their_real_text(mini_dir: Path) -> None:
+    """A data folder made from an export (cells guarded against spreadsheets) seeds the real text."""
+    edit_cell(mini_dir, "landmarks.csv", "oct-loft", "name", '\'=HYPERLINK("http://x.example")')
+    edit_cell(mini_dir, "landmarks.csv", "oct-loft", "summary", "''=1+1")
+    dataset = seed.load_dir(mini_dir)
+    loft = next(lm for lm in dataset.landmarks if lm.id == "oct-loft")
+    assert loft.name == '=HYPERLINK("http://x.example")' and loft.summary == "'=1+1"

