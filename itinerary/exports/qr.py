@@ -1,0 +1,50 @@
+"""The share link as a QR code (PNG, SVG, inline SVG for the printable page), made only for http(s)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import segno
+
+from itinerary.exports.text import _clean, share_link
+
+QR_ERROR = "m"
+QR_BORDER = 4
+
+
+def _qr(url: str) -> Any:
+    link = share_link(url)
+    if not link:
+        raise ValueError(f"a QR code is made only for an http(s) link, not {url!r}")
+    # boost_error=False: exactly level M, as documented, whatever the length of the link
+    return segno.make(link, error=QR_ERROR, micro=False, boost_error=False)
+
+
+def qr_png(url: str, *, scale: int = 8) -> bytes:
+    """The share link as a PNG QR code (error correction M, a 4-module quiet zone)."""
+    buffer = io.BytesIO()
+    _qr(url).save(buffer, kind="png", scale=scale, border=QR_BORDER)
+    return buffer.getvalue()
+
+
+def qr_svg(url: str, *, scale: int = 8) -> str:
+    """The share link as a standalone SVG QR code (error correction M, a 4-module quiet zone)."""
+    buffer = io.BytesIO()
+    _qr(url).save(buffer, kind="svg", scale=scale, border=QR_BORDER, xmldecl=True, encoding="utf-8")
+    return buffer.getvalue().decode("utf-8")
+
+
+def _qr_inline_svg(url: str, title: str) -> str:
+    """The QR code as an <svg> element for an HTML page: no XML declaration, sized by CSS."""
+    buffer = io.BytesIO()
+    _qr(url).save(
+        buffer,
+        kind="svg",
+        border=QR_BORDER,
+        xmldecl=False,
+        omitsize=True,
+        title=_clean(title),
+        encoding="utf-8",
+    )
+    return buffer.getvalue().decode("utf-8")
