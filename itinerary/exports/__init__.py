@@ -22,7 +22,7 @@ from itinerary.exports.geo import GPX_NS, KML_NS, to_geojson, to_gpx, to_kml
 from itinerary.exports.ical import PRODID, UID_DOMAIN, stop_uid, to_ics
 from itinerary.exports.model import APP_NAME, ExportPlan, ExportStop
 from itinerary.exports.page import PRINT_CSS, to_print_html
-from itinerary.exports.qr import QR_BORDER, QR_ERROR, qr_png, qr_svg
+from itinerary.exports.qr import QR_BORDER, QR_ERROR, LinkTooLong, qr_fits, qr_png, qr_svg
 from itinerary.exports.table import CSV_COLUMNS, csv_bytes, to_csv
 from itinerary.exports.text import LABELS, share_link, stop_label
 
@@ -39,9 +39,11 @@ __all__ = [
     "UID_DOMAIN",
     "ExportPlan",
     "ExportStop",
+    "LinkTooLong",
     "all_exports",
     "csv_bytes",
     "guard_formula",
+    "qr_fits",
     "qr_png",
     "qr_svg",
     "share_link",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from itinerary.exports.model import ExportPlan, ExportStop
-from itinerary.exports.qr import _qr_inline_svg
+from itinerary.exports.qr import _qr_inline_svg, qr_fits
 from itinerary.exports.text import (
     _clean,
     _clock,
@@ -56,7 +56,7 @@ def to_print_html(plan: ExportPlan, *, labels: Mapping[str, str] | None = None, 
     text = _labels(plan, labels)
     link = share_link(plan.url)
     qr = ""
-    if with_qr and link:
+    if with_qr and qr_fits(link):  # a link too long for a QR code is still printed in the footer
         qr = f'<div class="qr" title="{_html(text["scan"])}">{_qr_inline_svg(link, text["scan"])}</div>'
     heads = ("position", "stop", "arrive", "depart", "travel", "address", "note")
     facts = (("city", _line(plan.city_name)), ("date", _dates_label(plan, text)), ("mode", _mode_label(plan)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from itinerary.i18n import problems, staff, visitor
+from itinerary.i18n import errors, problems, staff, visitor
 
 LANGS = ("en", "zh")
 LANG_NAMES = {"en": "English", "zh": "中文"}
@@ -26,7 +26,7 @@ def _merge(*tables: Mapping[str, dict[str, str]]) -> dict[str, dict[str, str]]:
     return merged
 
 
-STRINGS: dict[str, dict[str, str]] = _merge(visitor.STRINGS, staff.STRINGS, problems.STRINGS)
+STRINGS: dict[str, dict[str, str]] = _merge(visitor.STRINGS, staff.STRINGS, problems.STRINGS, errors.STRINGS)
 
 
 def t(key: str, lang: str = "en", /, **values: object) -> str:
