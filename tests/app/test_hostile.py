@@ -304,3 +304,49 @@ def test_the_store_is_not_written_by_visitor_pages(make_app: AppFactory, sqlite_
         for key in keys:
             make_app(page, **{key: HOSTILE["markdown-link"]})
     assert (db.data_version(), db.dataset()) == before
+
+
+CARD_PAYLOADS = (
+    "<script>alert(1)</script><img src=x onerror=alert(2)>",
+    "**bold** [click](https://evil.example) ![i](https://evil.example/i.png) :red[x] `c`",
+    "# heading\n\n- item\n1. item | a | b |",
+)
+
+
+# Pieces of the payloads as markdown would read them: none may reach the page unescaped.
+RAW_FRAGMENTS = (
+    r"(?<!\\)<script",
+    r"(?<!\\)<img",
+    r"\*\*bold",
+    r"(?<!\\)\[click",
+    r"(?<!\\)!\[i",
+    r":red(?<!\\)\[",
+    r"(?<!\\)`c",
+    r"(?<!\\)# heading",
+    r"(?<!\\)- item",
+    r"1\. item",
+    r"(?<!\\)\| a",
+)
+
+
+@pytest.mark.parametrize("payload", CARD_PAYLOADS)
+def test_markup_in_every_card_field_is_shown_literally(
+    make_app: AppFactory, app_env: Path, payload: str
+) -> None:
+    for column in ("name", "name_zh", "summary", "summary_zh", "district", "address"):
+        edit_cell(app_env, "landmarks.csv", "oct-loft", column, f"{column} {payload}")
+    for column in ("title", "title_zh", "summary", "summary_zh"):
+        edit_cell(app_env, "itineraries.csv", "shenzhen-mini", column, f"{column} {payload}")
+    for page, query in (
+        (EXPLORE, {"landmark": "oct-loft"}),
+        (EXPLORE, {"landmark": "oct-loft", "lang": "zh"}),
+        (ITINERARIES, {}),
+        (ITINERARIES, {"itinerary": "shenzhen-mini"}),
+        (PLAN, {"stops": "oct-loft,huaqiang-north"}),
+    ):
+        at = make_app(page, **query)
+        assert not at.exception and not at.error, (page, query)
+        _assert_literal(at)
+        for source in markdown_sources(at):
+            for fragment in RAW_FRAGMENTS:
+                assert not re.search(fragment, source), (page, fragment, source[:120])
