@@ -350,3 +350,23 @@ def test_markup_in_every_card_field_is_shown_literally(
         for source in markdown_sources(at):
             for fragment in RAW_FRAGMENTS:
                 assert not re.search(fragment, source), (page, fragment, source[:120])
+
+
+@pytest.mark.usefixtures("linked_content")
+def test_bare_urls_in_the_staff_preview_are_text(
+    make_app: AppFactory, app_env: Path, sqlite_url: str
+) -> None:
+    """The editor previews the card with ``ui.cards.landmark_card``, as visitors see it."""
+    from itinerary import accounts as acc
+    from tests.app.test_curate import PASSWORD, sign_in
+
+    database = store.open_store(sqlite_url)
+    store.ensure_seeded(database, app_env)
+    acc.AccountStore(database).add("eddie", PASSWORD, acc.EDITOR, ["shenzhen"])
+    at = sign_in(make_app(CURATE), "eddie")
+    at.selectbox(key="lm_pick").set_value("oct-loft").run()
+    assert not at.exception
+    sources = markdown_sources(at)
+    assert any("summary: see https://evil.example/login" in unescaped(s) for s in sources)
+    assert [a for s in sources for a in autolinks(s)] == []
+    assert [u for s in sources for u in explicit_links(s)] == ["https://www.octloft.cn/(en)"]
