@@ -30,20 +30,15 @@ EXPLORE, ITINERARIES, PLAN, KIOSK, CURATE = (
     "pages/kiosk.py",
     "pages/curate.py",
 )
-# The parameters each page reads (README, "Pages and links"), with a valid companion where a
-# parameter only matters together with another one.
+# The parameters each page reads (README, "Pages and links"). A test sets all of a page's
+# parameters to the same bad value in one run (one run per page and value keeps the suite quick)
+# and checks each parameter on its own.
 PARAMS: dict[str, tuple[str, ...]] = {
     EXPLORE: ("city", "theme", "landmark", "lang"),
     ITINERARIES: ("city", "itinerary", "mode", "start", "date", "lang"),
     PLAN: ("city", "stops", "mode", "start", "date", "lang", "origin"),
     KIOSK: ("city", "lang"),
     CURATE: ("city", "lang"),
-}
-COMPANIONS: dict[tuple[str, str], dict[str, str]] = {
-    (ITINERARIES, "mode"): {"itinerary": "shenzhen-mini"},
-    (ITINERARIES, "start"): {"itinerary": "shenzhen-mini"},
-    (ITINERARIES, "date"): {"itinerary": "shenzhen-mini"},
-    (PLAN, "origin"): {"stops": "oct-loft,huaqiang-north"},
 }
 LIST_PARAMS = ("stops", "theme")  # comma lists: each unknown item is named
 UNKNOWN = "atlantis"
@@ -119,22 +114,29 @@ def markdown_sources(at: AppTest) -> list[str]:
 # --- unknown and hostile values in every URL parameter of every page ------------------------------
 
 
-def _run(make_app: AppFactory, page: str, key: str, value: str) -> AppTest:
-    query = {**COMPANIONS.get((page, key), {}), key: value}
-    at = make_app(page, **query)
+def _run(make_app: AppFactory, page: str, value: str) -> AppTest:
+    at = make_app(page, **dict.fromkeys(PARAMS[page], value))
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     return at
 
 
-def _assert_dropped_with_a_notice(at: AppTest, page: str, key: str, value: str) -> None:
-    assert at.query_params.get(key) != value, f"{key}={value[:40]} stayed in the link"
-    if page in SILENT_PAGES:
-        return
-    notices = [w.value for w in at.warning]
-    parts = [p.strip()[:20] for p in value.split(",") if p.strip()] if key in LIST_PARAMS else [value[:20]]
-    unnamed = [part for part in parts if not any(part in unescaped(n) for n in notices)]
-    assert not unnamed, f"no notice names the bad {key} {unnamed}: {notices}"
+def _not_dropped_with_a_notice(at: AppTest, page: str, value: str) -> list[str]:
+    """The parameters whose bad value stayed in the link or is named by no notice."""
+    notices = [unescaped(w.value) for w in at.warning]
+    wrong = []
+    for key in PARAMS[page]:
+        if at.query_params.get(key) == value:
+            wrong.append(f"{key}: stayed in the link")
+        if page in SILENT_PAGES:
+            continue
+        listed = key in LIST_PARAMS
+        parts = [p.strip()[:20] for p in value.split(",") if p.strip()] if listed else [value[:20]]
+        if not all(any(part in n for n in notices) for part in parts):
+            wrong.append(f"{key}: no notice names it")
+    if page not in SILENT_PAGES and len(notices) < len(PARAMS[page]):  # at least one per parameter
+        wrong.append(f"{len(notices)} notices for {len(PARAMS[page])} bad parameters: {notices}")
+    return wrong
 
 
 def _assert_literal(at: AppTest) -> None:
@@ -145,23 +147,23 @@ def _assert_literal(at: AppTest) -> None:
         assert not re.search(r"(?<!\\)<(script|img)", source, re.IGNORECASE), source[:200]
 
 
-@pytest.mark.parametrize(("page", "key"), [(page, key) for page, keys in PARAMS.items() for key in keys])
-def test_an_unknown_id_in_the_link_is_dropped_with_a_notice(
-    make_app: AppFactory, page: str, key: str, db_url: str, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("page", list(PARAMS))
+def test_unknown_ids_in_the_link_are_dropped_with_a_notice(
+    make_app: AppFactory, page: str, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CITYPLUS_DB_URL", db_url)  # SQLite and PostgreSQL
-    at = _run(make_app, page, key, UNKNOWN)
-    _assert_dropped_with_a_notice(at, page, key, UNKNOWN)
+    at = _run(make_app, page, UNKNOWN)
+    assert _not_dropped_with_a_notice(at, page, UNKNOWN) == []
 
 
 @pytest.mark.parametrize("payload", sorted(HOSTILE))
-@pytest.mark.parametrize(("page", "key"), [(page, key) for page, keys in PARAMS.items() for key in keys])
-def test_a_hostile_value_in_the_link_is_shown_literally_and_dropped(
-    make_app: AppFactory, page: str, key: str, payload: str
+@pytest.mark.parametrize("page", list(PARAMS))
+def test_hostile_values_in_the_link_are_shown_literally_and_dropped(
+    make_app: AppFactory, page: str, payload: str
 ) -> None:
     value = HOSTILE[payload]
-    at = _run(make_app, page, key, value)
-    _assert_dropped_with_a_notice(at, page, key, value)
+    at = _run(make_app, page, value)
+    assert _not_dropped_with_a_notice(at, page, value) == []
     _assert_literal(at)
 
 
@@ -301,8 +303,7 @@ def test_the_store_is_not_written_by_visitor_pages(make_app: AppFactory, sqlite_
     db = store.open_store(sqlite_url)
     before = (db.data_version(), db.dataset())
     for page, keys in PARAMS.items():
-        for key in keys:
-            make_app(page, **{key: HOSTILE["markdown-link"]})
+        make_app(page, **dict.fromkeys(keys, HOSTILE["markdown-link"]))
     assert (db.data_version(), db.dataset()) == before
 
 
