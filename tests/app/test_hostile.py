@@ -195,12 +195,13 @@ SECRET = "/srv/cityplus/secret-path.py exploded"
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("page", [EXPLORE, ITINERARIES, PLAN, KIOSK, CURATE])
+# None: the default page, run through app.py and st.navigation; the others as deep links
+@pytest.mark.parametrize("page", [None, EXPLORE, ITINERARIES, PLAN, KIOSK, CURATE])
 def test_a_failing_page_shows_a_plain_message_and_logs_the_details(
     make_app: AppFactory,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
-    page: str,
+    page: str | None,
     lang: str,
 ) -> None:
     def broken() -> None:
