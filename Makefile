@@ -4,8 +4,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 CHROMIUM ?= /usr/bin/chromium
+SOFFICE ?= /usr/bin/soffice
 
-.PHONY: install run test test-fast lint bench browser axe a11y postgres constraints clean
+.PHONY: install run test test-fast lint bench browser spreadsheet axe a11y postgres constraints clean
 
 install: $(VENV)/.installed
 
@@ -24,6 +25,17 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null || \
 	  echo "Could not install Chromium: run 'apt-get install chromium fonts-noto-cjk' as root."; \
 	else echo "No apt-get: install Chromium at $(CHROMIUM) for the browser tests."; fi
+
+# LibreOffice Calc without a GUI (about 265 MB installed) for tests/unit/test_spreadsheet.py: a
+# spreadsheet engine nobody here wrote opens the CSV exports; needs root or sudo.
+spreadsheet:
+	@if [ -x "$(SOFFICE)" ]; then exit 0; fi; \
+	if command -v apt-get >/dev/null 2>&1; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null || \
+	  echo "Could not install LibreOffice: run 'apt-get install --no-install-recommends libreoffice-calc-nogui' as root."; \
+	else echo "No apt-get: install LibreOffice (soffice at $(SOFFICE)) for the spreadsheet tests."; fi
 
 # axe-core from the npm registry (pinned in tools/axe/package.json and its lock file), for the
 # accessibility audit; never from a CDN.
@@ -59,10 +71,10 @@ postgres: install
 run: install
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
-test: install browser postgres
+test: install browser spreadsheet postgres
 	$(PY) -m pytest
 
-test-fast: install postgres
+test-fast: install spreadsheet postgres
 	$(PY) -m pytest tests/unit tests/app
 
 lint: install

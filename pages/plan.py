@@ -290,24 +290,27 @@ if ids:
     )
     qr_col, files_col = st.columns([1, 2])
     with qr_col:
-        png = exports.qr_png(link)
-        st.image(png, width=220, caption=t("plan.link", lang))
-        st.download_button(
-            t("plan.qr_png", lang),
-            png,
-            "cityplus-plan-qr.png",
-            "image/png",
-            key="dl_qr_png",
-            on_click="ignore",
-        )
-        st.download_button(
-            t("plan.qr_svg", lang),
-            exports.qr_svg(link),
-            "cityplus-plan-qr.svg",
-            "image/svg+xml",
-            key="dl_qr_svg",
-            on_click="ignore",
-        )
+        if not exports.qr_fits(link):  # too long for a QR code: a padded link, or very many stops
+            st.info(t("error.qr_too_long", lang))
+        else:
+            png = exports.qr_png(link)
+            st.image(png, width=220, caption=t("plan.link", lang))
+            st.download_button(
+                t("plan.qr_png", lang),
+                png,
+                "cityplus-plan-qr.png",
+                "image/png",
+                key="dl_qr_png",
+                on_click="ignore",
+            )
+            st.download_button(
+                t("plan.qr_svg", lang),
+                exports.qr_svg(link),
+                "cityplus-plan-qr.svg",
+                "image/svg+xml",
+                key="dl_qr_svg",
+                on_click="ignore",
+            )
     with files_col:
         st.code(link, language=None)
         base_name = f"cityplus-{ctx.city_id}-{day.isoformat()}"

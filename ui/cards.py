@@ -11,7 +11,7 @@ from itinerary.catalog import localized_value
 from itinerary.hours import describe_status, status_at
 from itinerary.i18n import t
 from itinerary.maps import safe_url
-from ui.text import md_escape
+from ui.text import md_escape, outside_link
 
 
 def price_label(price: str, lang: str) -> str:
@@ -21,7 +21,11 @@ def price_label(price: str, lang: str) -> str:
 
 
 def landmark_card(row: pd.Series, *, themes: pd.DataFrame, timezone: str, now: datetime, lang: str) -> None:
-    """The card of one landmark row (from ``Catalog.landmarks``). All data text is escaped."""
+    """The card of one landmark row (from ``Catalog.landmarks``).
+
+    All data text is escaped (``md_escape``: no formatting, no autolinked URLs); the website
+    field is the card's only link.
+    """
     other = "en" if lang == "zh" else "zh"
     st.subheader(md_escape(localized_value(row, "name", lang)), anchor=False)
     second = localized_value(row, "name", other)
@@ -52,6 +56,7 @@ def landmark_card(row: pd.Series, *, themes: pd.DataFrame, timezone: str, now: d
     if row["address"]:
         lines.append(":material/location_on: " + md_escape(t("card.address", lang, address=row["address"])))
     st.markdown("  \n".join(lines))
-    url = safe_url(row["website"])
-    if url:
-        st.link_button(t("card.website", lang), url, icon=":material/language:")
+    # the one outside link of a card: http(s) only, a new tab, rel="noopener noreferrer"
+    link = outside_link(t("card.website", lang), safe_url(row["website"]))
+    if link:
+        st.markdown(f":material/language: {link}")

@@ -3,10 +3,16 @@
 A new browser session that opens a page's URL directly may run that page without ``app.py``,
 so nothing a page needs may depend on ``app.py`` having run: page config, content loading,
 the error page for bad content files, and the city and language pickers all happen here.
+
+``setup_page`` also sets the one error boundary of the pages: an unexpected exception gives the
+person a plain message in their language and the server log the details, never a traceback
+(``client.showErrorDetails = "none"`` in .streamlit/config.toml covers what fails before it).
 """
 
 from __future__ import annotations
 
+import logging
+import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,13 +20,16 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from itinerary import seed, settings, store
 from itinerary.catalog import Catalog, localized_value
 from itinerary.i18n import LANG_NAMES, LANGS, t
 from ui.nav import PAGES
+from ui.text import md_inline
 
 PAGE_ICON = "🗺️"
+LOG = logging.getLogger("cityplus.pages")
 
 
 @dataclass
@@ -138,6 +147,7 @@ def setup_page(
     title_key: str, *, layout: str = "wide", pickers: bool = True, sidebar: bool | None = None
 ) -> PageContext:
     """Configure the page, load content (or show the data error page), resolve city and language."""
+    _install_error_boundary()
     lang = current_lang()
     st.set_page_config(
         page_title=f"{t(title_key, lang)} · {t('app.title', lang)}",
@@ -174,5 +184,41 @@ def setup_page(
 
 
 def show_notices(ctx: PageContext) -> None:
+    """The notices of set-up and the page. They quote values from the link, which anyone can
+    write: shown literally (no markup, no links)."""
     for notice in ctx.notices:
-        st.warning(notice, icon="⚠️")
+        st.warning(md_inline(notice), icon="⚠️")
+
+
+def show_page_error(ref: str, lang: str | None = None) -> None:
+    """The plain message for an unexpected error, with the reference its log entry carries."""
+    lang = lang or current_lang()
+    st.error(
+        f"**{t('error.page.title', lang)}**  \n{t('error.page.body', lang, ref=ref)}", icon=":material/error:"
+    )
+
+
+def _on_page_error(error: Exception) -> bool:
+    """Streamlit's handler for an exception that ends this run: log it, show the plain message.
+
+    Returning True tells Streamlit to draw nothing of its own (no message, type or stack).
+    """
+    ref = secrets.token_hex(4)
+    LOG.error("page error, reference %s", ref, exc_info=error)  # the traceback names the page
+    show_page_error(ref)
+    return True
+
+
+def _install_error_boundary() -> None:
+    """Route this run's uncaught exceptions to ``_on_page_error``.
+
+    A wrapper around ``st.navigation(...).run()`` in app.py would miss the runs in which
+    Streamlit executes a page file without app.py (ARCHITECTURE.md, "Deep links and pages/": a
+    ``pages/`` folder makes streamlit 1.67 run a deep link's page directly until some session has
+    called ``st.navigation``). Every page calls ``setup_page`` first, so the boundary is set here,
+    on the run's own context (``on_script_error``: Streamlit calls it for an exception of the
+    script, after logging it). tests/app/test_hostile.py checks both kinds of run.
+    """
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        ctx.on_script_error = _on_page_error

@@ -1,0 +1,89 @@
+"""The plan an export is made of: ``ExportPlan`` and its ``ExportStop``s, checked when built.
+
+Every writer in this package is a pure function of an ``ExportPlan``; a plan that cannot be
+exported (no stops, an unknown time zone, naive times, coordinates out of range) is refused here,
+once, instead of in each format.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from itinerary.models import LANGS
+
+APP_NAME = "CityPlus Explorer"
+
+
+@dataclass(frozen=True)
+class ExportStop:
+    """One stop of a planned route; ``arrive``/``depart`` are timezone-aware."""
+
+    id: str
+    name: str
+    name_zh: str
+    lat: float
+    lon: float
+    arrive: datetime
+    depart: datetime
+    address: str = ""
+    note: str = ""
+    travel_minutes: float = 0  # from the previous stop
+    distance_km: float = 0  # from the previous stop
+
+    def __post_init__(self) -> None:
+        problems = _stop_problems(self)
+        if problems:
+            raise ValueError(f"stop {self.id!r}: " + "; ".join(problems))
+
+
+@dataclass(frozen=True)
+class ExportPlan:
+    """A visitor's planned route, as exported. ``url`` is the share link that rebuilds it (or "")."""
+
+    title: str
+    city_name: str
+    timezone: str
+    mode: str
+    url: str
+    stops: tuple[ExportStop, ...]
+    lang: str = "en"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "stops", tuple(self.stops))
+        problems = []
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.append(f"unknown time zone {self.timezone!r}")
+        if not self.stops:
+            problems.append("a plan needs at least one stop")
+        if self.lang not in LANGS:
+            problems.append(f"lang must be one of {', '.join(LANGS)}, not {self.lang!r}")
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def _stop_problems(stop: ExportStop) -> list[str]:
+    problems = []
+    for field in ("arrive", "depart"):
+        value = getattr(stop, field)
+        if not isinstance(value, datetime) or value.utcoffset() is None:
+            problems.append(f"{field} must be a timezone-aware datetime")
+    if not problems and stop.depart < stop.arrive:
+        problems.append("depart is before arrive")
+    if not (math.isfinite(stop.lat) and -90 <= stop.lat <= 90):
+        problems.append(f"lat {stop.lat} is not in -90..90")
+    if not (math.isfinite(stop.lon) and -180 <= stop.lon <= 180):
+        problems.append(f"lon {stop.lon} is not in -180..180")
+    for field in ("travel_minutes", "distance_km"):
+        value = getattr(stop, field)
+        if not (math.isfinite(value) and value >= 0):
+            problems.append(f"{field} must be a number >= 0")
+    return problems

@@ -1,0 +1,61 @@
+"""The plan for spreadsheets: CSV (RFC 4180), one row per stop.
+
+Text cells go through ``itinerary.cells.guard_formula`` (the one home of the formula rule), so a
+name such as ``=HYPERLINK(...)`` opens as text, never as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from itinerary.cells import guard_formula
+from itinerary.exports.model import ExportPlan
+from itinerary.exports.text import _amount, _clean, _coord_text, _iso, _line
+
+CSV_COLUMNS = (
+    "position",
+    "id",
+    "name",
+    "name_zh",
+    "lat",
+    "lon",
+    "arrive",
+    "depart",
+    "travel_minutes",
+    "distance_km",
+    "address",
+    "note",
+)
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def to_csv(plan: ExportPlan) -> str:
+    """One row per stop (RFC 4180: CRLF, quoting as needed); text cells guarded against formulas."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for position, stop in enumerate(plan.stops, start=1):
+        text = [_line(stop.id), _line(stop.name), _line(stop.name_zh)]
+        writer.writerow(
+            [
+                str(position),
+                *(guard_formula(cell) for cell in text),
+                _coord_text(stop.lat),
+                _coord_text(stop.lon),
+                _iso(stop.arrive, plan),
+                _iso(stop.depart, plan),
+                _amount(stop.travel_minutes, 1),
+                _amount(stop.distance_km, 2),
+                guard_formula(_line(stop.address)),
+                guard_formula(_clean(stop.note).strip()),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def csv_bytes(plan: ExportPlan) -> bytes:
+    """``to_csv`` as UTF-8 with a byte order mark, so Excel reads the Chinese names correctly."""
+    return to_csv(plan).encode("utf-8-sig")
