@@ -49,7 +49,11 @@ link_mode, link_start, link_day = read_trip_params(ctx)
 mode = link_mode or "transit"
 start = link_start or time(9)
 day = link_day or now_in(ctx.timezone).date()
-start_point = parse_origin(st.query_params.get("origin"), st.query_params.get("origin_name"))
+raw_origin = st.query_params.get("origin")
+start_point = parse_origin(raw_origin, st.query_params.get("origin_name"))
+if raw_origin and start_point is None:  # the README promises a notice for a bad start point
+    ctx.notices.append(t("notice.bad_origin", lang, value=raw_origin))
+    set_query(origin=None, origin_name=None)
 origin = start_point.place if start_point else None
 origin_label = start_point.label if start_point else ""
 st.session_state.update(plan_mode=mode, plan_start=start, plan_date=day)

@@ -69,7 +69,7 @@ STRINGS.update(
             "zh": "标识“{id}”属于 {city_id} 的行程",
         },
         # likely duplicates of a landmark
-        "content.same_name": {"en": "same name", "zh": "同名"},
+        "content.same_name": {"en": "same name", "zh": "名称相同"},
         "content.metres_away": {"en": "{metres} m away", "zh": "相距 {metres} 米"},
         # GeoJSON uploads
         "content.json_too_deep": {

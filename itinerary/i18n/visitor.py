@@ -120,6 +120,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Start time “{value}” is not HH:MM; ignored.",
         "zh": "出发时间“{value}”格式无效，已忽略。",
     },
+    "notice.bad_origin": {
+        "en": "Start point “{value}” is not a latitude,longitude pair; the plan starts at its first stop.",
+        "zh": "起点“{value}”不是有效的“纬度,经度”，路线从第一站开始。",
+    },
     "notice.bad_date": {
         "en": "Date “{value}” is not YYYY-MM-DD; ignored.",
         "zh": "日期“{value}”格式无效，已忽略。",

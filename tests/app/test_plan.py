@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import AppFactory
@@ -105,3 +106,13 @@ def test_start_from_typed_coordinates(make_app: AppFactory, monkeypatch) -> None
     at.button(key="geo_0").click().run()
     assert at.query_params["origin"] == "22.543100,114.057900"
     assert any(m.value.startswith("Start") for m in at.markdown)
+
+
+@pytest.mark.parametrize("origin", ["nan,nan", "1e308,0", "north,east", "91,0", "22.5"])
+def test_a_bad_origin_is_dropped_with_a_notice(make_app: AppFactory, origin: str) -> None:
+    at = make_app(PAGE, stops="oct-loft,huaqiang-north", origin=origin, origin_name="Hotel")
+    assert not at.exception
+    assert any(origin in w.value and "first stop" in w.value for w in at.warning), [
+        w.value for w in at.warning
+    ]
+    assert "origin" not in at.query_params and "origin_name" not in at.query_params

@@ -518,7 +518,7 @@ def test_duplicates_within_30_m_but_not_at_31_m() -> None:
 def test_duplicate_reasons_in_chinese() -> None:
     """The reason goes into a Chinese sentence on the page: it must be Chinese too."""
     found = cu.likely_duplicates([OCT], name="oct loft", lat=22.60, lon=114.10, lang="zh")
-    assert found == [("oct-loft", "OCT Loft", "同名")]
+    assert found == [("oct-loft", "OCT Loft", "名称相同")]
     near = north_of(OCT["lat"], 12)
     assert cu.likely_duplicates([OCT], name="Cafe", lat=near, lon=OCT["lon"], lang="zh")[0][2] == "相距 12 米"
 
