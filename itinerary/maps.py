@@ -6,7 +6,6 @@ folium's classes at those files. Text from data reaches the map only through ``e
 
 from __future__ import annotations
 
-import html
 import itertools
 import json
 import math
@@ -24,6 +23,9 @@ from folium.template import Template
 
 from itinerary import settings
 from itinerary.i18n import t
+from itinerary.map_controls import Legend, MapAccess
+from itinerary.markup import escape
+from itinerary.markup import safe_url as safe_url  # re-exported: pages and cards use maps.safe_url
 
 # The URL prefix under which Streamlit serves ./static (server.enableStaticServing).
 STATIC_URL = "/app/static"
@@ -86,24 +88,6 @@ def use_local_assets(base: str = STATIC_URL) -> None:
 
 
 use_local_assets()
-
-
-def escape(text: object) -> str:
-    """Text from data or staff, safe to insert as HTML (folium tooltips and popups are HTML).
-
-    Braces become character references too: branca compiles rendered scripts as Jinja templates
-    again, so a name with ``{#`` would crash the page and ``{{ ... }}`` would run as a template.
-    """
-    escaped = html.escape("" if text is None else str(text), quote=True)
-    return escaped.replace("{", "&#123;").replace("}", "&#125;")
-
-
-def safe_url(url: object) -> str:
-    """An http(s) URL, or "" for anything else (javascript:, data:, relative, ...)."""
-    text = str(url or "").strip()
-    if text.lower().startswith(("http://", "https://")) and not any(c in text for c in "<>\"' "):
-        return text
-    return ""
 
 
 @dataclass(frozen=True)
@@ -170,77 +154,6 @@ def base_map(
     return fmap
 
 
-class MapAccess(MacroElement):  # type: ignore[misc]
-    """The map for keyboards and screen readers, in the page's language.
-
-    - Zoom and scale controls labelled in ``lang`` (Leaflet's own are English).
-    - Every marker gets an accessible name when it is added: its ``ariaLabel`` option (route
-      stops), "name, theme" (landmark pins), "N places here" (clusters), else its tooltip.
-      Leaflet gives markers ``role="button"`` and a tab stop but no name.
-    - Enter or Space on a focused marker clicks it (Leaflet itself only opens a bound popup), so
-      a keyboard opens a landmark's card and zooms into a cluster like a tap does.
-    - A marker that does nothing (route arrows) leaves the tab order.
-    The hook is registered once per frame, before any layer is added.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function(){
-            var map = {{ this._parent.get_name() }};
-            window.cpMapText = {{ this.texts|tojson }};
-            L.control.zoom({zoomInTitle: cpMapText.zoom_in, zoomOutTitle: cpMapText.zoom_out}).addTo(map);
-            L.control.scale({imperial: cpMapText.imperial}).addTo(map);
-            var ac = map.attributionControl;
-            if (ac && typeof ac.options.prefix === "string") {
-                ac.setPrefix(ac.options.prefix.replace("A JavaScript library for interactive maps", cpMapText.leaflet));
-            }
-            if (L.Marker.prototype.cpNamed) { return; }
-            L.Marker.prototype.cpNamed = true;
-            function decode(html) { var d = document.createElement("textarea"); d.innerHTML = html; return d.value; }
-            function nameOf(m) {
-                var o = m.options, text = window.cpMapText || {};
-                if (o.ariaLabel) { return o.ariaLabel; }
-                if (m.getChildCount) { return (text.cluster || "{count}").replace("{count}", m.getChildCount()); }
-                if (o.landmarkName) {
-                    return (text.landmark || "{name}, {theme}").replace("{name}", o.landmarkName).replace("{theme}", o.themeLabel || "");
-                }
-                var tip = m.getTooltip && m.getTooltip();
-                return tip && typeof tip.getContent() === "string" ? tip.getContent() : "";
-            }
-            function name() {
-                var el = this.getElement();
-                if (!el) { return; }
-                var label = nameOf(this);
-                if (label) {
-                    el.setAttribute("aria-label", decode(label));
-                } else if (!this.options.interactive) {
-                    el.removeAttribute("role");
-                    el.removeAttribute("tabindex");
-                }
-            }
-            function press(e) {
-                var key = e.originalEvent && e.originalEvent.key;
-                if (key === "Enter" || key === " ") {
-                    e.originalEvent.preventDefault();
-                    this.fire("click", {latlng: this.getLatLng(), originalEvent: e.originalEvent}, true);
-                }
-            }
-            L.Marker.addInitHook(function () { this.on("add", name); this.on("keydown", press); });
-        })();
-        {% endmacro %}
-        """
-    )
-
-    TEXTS = ("zoom_in", "zoom_out", "leaflet", "cluster", "landmark")  # i18n keys map.<text>
-
-    def __init__(self, lang: str) -> None:
-        super().__init__()
-        self._name = "MapAccess"
-        self.texts: dict[str, str | bool] = {key: t(f"map.{key}", lang) for key in self.TEXTS}
-        self.texts["imperial"] = lang == "en"  # 中文 readers use metric only
-
-
 ROUTE_CSS = """
 .cp-num { width: 30px; height: 30px; border-radius: 50%; background: #c8102e; color: #fff; font-weight: 700;
   display: flex; align-items: center; justify-content: center; border: 2px solid #fff; font-size: 14px;
@@ -293,38 +206,6 @@ def theme_styles(themes: pd.DataFrame, labels: pd.Series) -> list[ThemeStyle]:
         )
         for tid, row in themes.iterrows()
     ]
-
-
-class Legend(MacroElement):  # type: ignore[misc]
-    """A Leaflet control listing theme colours and icons; labels are escaped."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function(){
-            var legend = L.control({position: "bottomleft"});
-            legend.onAdd = function () {
-                var div = L.DomUtil.create("div", "cp-legend");
-                div.innerHTML = {{ this.inner_html|tojson }};
-                L.DomEvent.disableClickPropagation(div);
-                return div;
-            };
-            legend.addTo({{ this._parent.get_name() }});
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, styles: Sequence[ThemeStyle], title: str) -> None:
-        super().__init__()
-        self._name = "Legend"
-        rows = [f"<strong>{escape(title)}</strong>"] if title else []
-        rows += [
-            f'<div><span class="cp-dot" style="background:{s.color}">'
-            f'<i class="fa-solid fa-{s.icon}"></i></span>{escape(s.label)}</div>'
-            for s in styles
-        ]
-        self.inner_html = "".join(rows)
 
 
 class LandmarkLayer(JSCSSMixin, MacroElement):  # type: ignore[misc]

@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape as _xml_escape
 
 from itinerary.exports.model import ExportPlan, ExportStop
 from itinerary.i18n import t
+from itinerary.markup import safe_url
 
 # Labels of the exported files, per language; ``to_print_html(labels=...)`` overrides single entries.
 # Placeholders in braces are replaced literally (an override cannot break formatting).
@@ -92,11 +93,8 @@ def _html(text: object) -> str:
 
 
 def share_link(url: object) -> str:
-    """The share URL if it is a plain http(s) URL, else "" (same rule as ``maps.safe_url``)."""
-    text = str(url or "").strip()
-    if text.lower().startswith(("http://", "https://")) and not any(c in text for c in "<>\"' "):
-        return _clean(text)
-    return ""
+    """The share URL if it is a plain http(s) URL, else "" (``markup.safe_url``, cleaned)."""
+    return _clean(safe_url(url))
 
 
 def _fill(template: str, **values: str) -> str:
