@@ -1,4 +1,4 @@
-"""Typed records of the data contract (see ARCHITECTURE.md, "Data contract")."""
+"""Typed records of the data contract (docs/architecture.md, "The data contract")."""
 
 from __future__ import annotations
 

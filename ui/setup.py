@@ -1,4 +1,4 @@
-"""The one set-up call every page makes first (see ARCHITECTURE.md, "Deep links and pages/").
+"""The one set-up call every page makes first (docs/architecture.md, "Deep links").
 
 A new browser session that opens a page's URL directly may run that page without ``app.py``,
 so nothing a page needs may depend on ``app.py`` having run: page config, content loading,
@@ -213,7 +213,7 @@ def _install_error_boundary() -> None:
     """Route this run's uncaught exceptions to ``_on_page_error``.
 
     A wrapper around ``st.navigation(...).run()`` in app.py would miss the runs in which
-    Streamlit executes a page file without app.py (ARCHITECTURE.md, "Deep links and pages/": a
+    Streamlit executes a page file without app.py (docs/architecture.md, "Deep links": a
     ``pages/`` folder makes streamlit 1.67 run a deep link's page directly until some session has
     called ``st.navigation``). Every page calls ``setup_page`` first, so the boundary is set here,
     on the run's own context (``on_script_error``: Streamlit calls it for an exception of the

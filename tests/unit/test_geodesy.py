@@ -80,7 +80,7 @@ def test_inverse_beats_the_one_step_approximation(point: tuple[float, float]) ->
 @pytest.mark.parametrize("point", SHENZHEN)
 def test_offset_around_shenzhen_is_hundreds_of_metres(point: tuple[float, float]) -> None:
     offset = metres(point, wgs84_to_gcj02(*point))
-    # about 600 m in central Shenzhen (the architecture note's "about 500 m" is a round figure)
+    # about 600 m in central Shenzhen (the first design's "about 500 m" was a round figure)
     assert 300 < offset < 700
     assert gcj02_offset_metres(*point) == pytest.approx(offset, rel=1e-3)
     lat, lon = wgs84_to_gcj02(*point)
