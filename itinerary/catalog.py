@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from itinerary import settings
-from itinerary import store as st_
+from itinerary import store as storage
 from itinerary.hours import open_mask
 from itinerary.routing import haversine_km
 from itinerary.store import Store
@@ -114,7 +114,7 @@ class Catalog:
         """All cities, the home city first, then by name."""
 
         def build() -> pd.DataFrame:
-            frame = self.store.frame(st_.cities)
+            frame = self.store.frame(storage.cities)
             frame["home"] = frame["id"] == settings.home_city()
             frame = frame.sort_values(["home", "name"], ascending=[False, True])
             return frame.drop(columns="home").set_index("id", drop=False)
@@ -124,17 +124,19 @@ class Catalog:
     def themes(self) -> pd.DataFrame:
         return self._cached(
             ("themes",),
-            lambda: self.store.frame(st_.themes, order_by=st_.themes.c.id).set_index("id", drop=False),
+            lambda: self.store.frame(storage.themes, order_by=storage.themes.c.id).set_index(
+                "id", drop=False
+            ),
         )
 
     def landmarks(self, city_id: str, *, include_drafts: bool = False) -> pd.DataFrame:
         """A city's landmarks, indexed by id, with ``themes`` as tuples and search helpers."""
 
         def build() -> pd.DataFrame:
-            where = [st_.landmarks.c.city_id == city_id]
+            where = [storage.landmarks.c.city_id == city_id]
             if not include_drafts:
-                where.append(st_.landmarks.c.status == "published")
-            frame = self.store.frame(st_.landmarks, *where, order_by=st_.landmarks.c.name)
+                where.append(storage.landmarks.c.status == "published")
+            frame = self.store.frame(storage.landmarks, *where, order_by=storage.landmarks.c.name)
             frame["themes"] = frame["themes"].map(lambda s: tuple(t for t in s.split(";") if t))
             frame["is_free"] = frame["price"] == "free"
             # column by column (vectorised): joining row by row took 1.4 s at 10,000 landmarks
@@ -154,11 +156,11 @@ class Catalog:
         """A city's itineraries with stop counts, featured ones first, then by title."""
 
         def build() -> pd.DataFrame:
-            where = [st_.itineraries.c.city_id == city_id]
+            where = [storage.itineraries.c.city_id == city_id]
             if not include_drafts:
-                where.append(st_.itineraries.c.status == "published")
-            frame = self.store.frame(st_.itineraries, *where)
-            counts = self.store.frame(st_.itinerary_stops).groupby("itinerary_id").size()
+                where.append(storage.itineraries.c.status == "published")
+            frame = self.store.frame(storage.itineraries, *where)
+            counts = self.store.frame(storage.itinerary_stops).groupby("itinerary_id").size()
             frame["stop_count"] = frame["id"].map(counts).fillna(0).astype(int)
             frame = frame.sort_values(["featured", "title"], ascending=[False, True])
             return frame.set_index("id", drop=False)
@@ -170,11 +172,11 @@ class Catalog:
 
         def build() -> pd.DataFrame:
             stops = self.store.frame(
-                st_.itinerary_stops,
-                st_.itinerary_stops.c.itinerary_id == itinerary_id,
-                order_by=st_.itinerary_stops.c.position,
+                storage.itinerary_stops,
+                storage.itinerary_stops.c.itinerary_id == itinerary_id,
+                order_by=storage.itinerary_stops.c.position,
             )
-            lms = self.store.frame(st_.landmarks, st_.landmarks.c.id.in_(list(stops["landmark_id"])))
+            lms = self.store.frame(storage.landmarks, storage.landmarks.c.id.in_(list(stops["landmark_id"])))
             joined = stops.merge(
                 lms.rename(columns={"id": "landmark_id"}),
                 on="landmark_id",

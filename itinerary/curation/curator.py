@@ -12,7 +12,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from itinerary import rules
-from itinerary import store as st_
+from itinerary import store as storage
 from itinerary.accounts import EDIT_CONTENT, MANAGE_CITIES, PUBLISH, Account, can
 from itinerary.curation.history import history_row, last_change, parse_change
 from itinerary.curation.records import (
@@ -44,7 +44,7 @@ from itinerary.settings import utc_now
 class Curator:
     """Landmark and itinerary edits for a signed-in account, each in one transaction."""
 
-    def __init__(self, store: st_.Store, *, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, store: storage.Store, *, clock: Callable[[], datetime] = utc_now) -> None:
         self.store = store
         self.clock = clock
 
@@ -68,9 +68,9 @@ class Curator:
         """Every saved version, newest first."""
         with self.store.engine.connect() as conn:
             rows = conn.execute(
-                sa.select(st_.changes)
-                .where(st_.changes.c.entity == entity, st_.changes.c.entity_id == entity_id)
-                .order_by(st_.changes.c.version.desc(), st_.changes.c.id.desc())
+                sa.select(storage.changes)
+                .where(storage.changes.c.entity == entity, storage.changes.c.entity_id == entity_id)
+                .order_by(storage.changes.c.version.desc(), storage.changes.c.id.desc())
             ).mappings()
             found = [parse_change(r) for r in rows]
         # the version loaded from the data files has no change row of its own: the first
@@ -97,9 +97,9 @@ class Curator:
         """The latest changes in a city, newest first."""
         with self.store.engine.connect() as conn:
             rows = conn.execute(
-                sa.select(st_.changes)
-                .where(st_.changes.c.city_id == city_id)
-                .order_by(st_.changes.c.id.desc())
+                sa.select(storage.changes)
+                .where(storage.changes.c.city_id == city_id)
+                .order_by(storage.changes.c.id.desc())
                 .limit(limit)
             ).mappings()
             return [parse_change(r) for r in rows]
@@ -228,7 +228,11 @@ class Curator:
 
     def city(self, city_id: str) -> City:
         with self.store.engine.connect() as conn:
-            row = conn.execute(sa.select(st_.cities).where(st_.cities.c.id == city_id)).mappings().first()
+            row = (
+                conn.execute(sa.select(storage.cities).where(storage.cities.c.id == city_id))
+                .mappings()
+                .first()
+            )
         if row is None:
             raise NotFound(f"no city {city_id!r}")
         return City(**dict(row))
@@ -247,14 +251,16 @@ class Curator:
         after = asdict(city)
         with self.store.transaction() as conn:
             row = (
-                conn.execute(sa.select(st_.cities).where(st_.cities.c.id == city.id).with_for_update())
+                conn.execute(
+                    sa.select(storage.cities).where(storage.cities.c.id == city.id).with_for_update()
+                )
                 .mappings()
                 .first()
             )
             current = None if row is None else City(**dict(row))
             recorded = conn.execute(
-                sa.select(sa.func.max(st_.changes.c.version)).where(
-                    st_.changes.c.entity == CITY, st_.changes.c.entity_id == city.id
+                sa.select(sa.func.max(storage.changes.c.version)).where(
+                    storage.changes.c.entity == CITY, storage.changes.c.entity_id == city.id
                 )
             ).scalar()
             version = int(recorded or (0 if current is None else 1))
@@ -274,13 +280,13 @@ class Curator:
             if current == city:
                 raise _Unchanged(version)
             if current is None:
-                conn.execute(st_.cities.insert().values(**after))
+                conn.execute(storage.cities.insert().values(**after))
             else:
-                conn.execute(st_.cities.update().where(st_.cities.c.id == city.id).values(**after))
+                conn.execute(storage.cities.update().where(storage.cities.c.id == city.id).values(**after))
             action = CREATE if current is None else EDIT
             before = None if current is None else asdict(current)
             conn.execute(
-                st_.changes.insert().values(
+                storage.changes.insert().values(
                     **history_row(
                         CITY,
                         city.id,

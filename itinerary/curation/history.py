@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from itinerary import store as st_
+from itinerary import store as storage
 from itinerary.curation.records import Change, FieldChange, Snapshot, diff
 
 
@@ -40,9 +40,9 @@ def history_row(
 
 def last_change(conn: Connection, entity: str, entity_id: str) -> tuple[str, datetime | None]:
     row = conn.execute(
-        sa.select(st_.changes.c.username, st_.changes.c.at)
-        .where(st_.changes.c.entity == entity, st_.changes.c.entity_id == entity_id)
-        .order_by(st_.changes.c.id.desc())
+        sa.select(storage.changes.c.username, storage.changes.c.at)
+        .where(storage.changes.c.entity == entity, storage.changes.c.entity_id == entity_id)
+        .order_by(storage.changes.c.id.desc())
         .limit(1)
     ).first()
     if row is None:
@@ -54,13 +54,13 @@ def last_change(conn: Connection, entity: str, entity_id: str) -> tuple[str, dat
 def changes_since(conn: Connection, entity: str, entity_id: str, version: int) -> list[FieldChange]:
     """What changed between ``version`` and now, from the recorded history."""
     rows = conn.execute(
-        sa.select(st_.changes.c.before, st_.changes.c.after)
+        sa.select(storage.changes.c.before, storage.changes.c.after)
         .where(
-            st_.changes.c.entity == entity,
-            st_.changes.c.entity_id == entity_id,
-            st_.changes.c.version > version,
+            storage.changes.c.entity == entity,
+            storage.changes.c.entity_id == entity_id,
+            storage.changes.c.version > version,
         )
-        .order_by(st_.changes.c.version)
+        .order_by(storage.changes.c.version)
     ).all()
     if not rows:
         return []

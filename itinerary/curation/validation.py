@@ -14,7 +14,7 @@ from typing import Any, Final
 import sqlalchemy as sa
 
 from itinerary import rules, seed
-from itinerary import store as st_
+from itinerary import store as storage
 from itinerary.cells import cell_text
 from itinerary.curation.records import FieldErrors, NotFound
 from itinerary.models import City, Itinerary, Landmark, Stop
@@ -37,16 +37,18 @@ class Context:
     itinerary_ids: frozenset[str] = frozenset()  # every itinerary id (any city)
 
 
-def context_for(store: st_.Store, city_id: str) -> Context:
+def context_for(store: storage.Store, city_id: str) -> Context:
     with store.engine.connect() as conn:
-        city = conn.execute(sa.select(st_.cities).where(st_.cities.c.id == city_id)).mappings().first()
+        city = (
+            conn.execute(sa.select(storage.cities).where(storage.cities.c.id == city_id)).mappings().first()
+        )
         if city is None:
             raise NotFound(f"unknown city {city_id!r}")
-        themes = frozenset(conn.execute(sa.select(st_.themes.c.id)).scalars())
+        themes = frozenset(conn.execute(sa.select(storage.themes.c.id)).scalars())
         rows = conn.execute(
-            sa.select(st_.landmarks.c.id, st_.landmarks.c.city_id, st_.landmarks.c.status)
+            sa.select(storage.landmarks.c.id, storage.landmarks.c.city_id, storage.landmarks.c.status)
         ).all()
-        itinerary_ids = frozenset(conn.execute(sa.select(st_.itineraries.c.id)).scalars())
+        itinerary_ids = frozenset(conn.execute(sa.select(storage.itineraries.c.id)).scalars())
     return Context(
         city_id=city_id,
         city_name=city["name"],

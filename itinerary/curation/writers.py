@@ -18,7 +18,7 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection
 
 from itinerary import rules
-from itinerary import store as st_
+from itinerary import store as storage
 from itinerary.curation.history import changes_since, history_row, last_change
 from itinerary.curation.records import (
     ITINERARY,
@@ -93,7 +93,11 @@ def _lost_race(
 
 
 def read_landmark(conn: Connection, landmark_id: str) -> tuple[Landmark, int] | None:
-    row = conn.execute(sa.select(st_.landmarks).where(st_.landmarks.c.id == landmark_id)).mappings().first()
+    row = (
+        conn.execute(sa.select(storage.landmarks).where(storage.landmarks.c.id == landmark_id))
+        .mappings()
+        .first()
+    )
     return None if row is None else (_landmark(row), row["version"])
 
 
@@ -105,7 +109,7 @@ def _landmark(row: Mapping[Any, Any]) -> Landmark:
 
 def read_itinerary(conn: Connection, itinerary_id: str) -> tuple[Itinerary, list[Stop], int] | None:
     row = (
-        conn.execute(sa.select(st_.itineraries).where(st_.itineraries.c.id == itinerary_id))
+        conn.execute(sa.select(storage.itineraries).where(storage.itineraries.c.id == itinerary_id))
         .mappings()
         .first()
     )
@@ -115,9 +119,9 @@ def read_itinerary(conn: Connection, itinerary_id: str) -> tuple[Itinerary, list
     stops = [
         Stop(**dict(r))
         for r in conn.execute(
-            sa.select(st_.itinerary_stops)
-            .where(st_.itinerary_stops.c.itinerary_id == itinerary_id)
-            .order_by(st_.itinerary_stops.c.position)
+            sa.select(storage.itinerary_stops)
+            .where(storage.itinerary_stops.c.itinerary_id == itinerary_id)
+            .order_by(storage.itinerary_stops.c.position)
         ).mappings()
     ]
     return it, stops, row["version"]
@@ -139,7 +143,7 @@ def write_landmark(
     rule (``enforce``: an import passes False and checks all it wrote with ``enforce_rules``).
     Saving an unchanged record writes nothing.
     """
-    current = _locked_row(conn, st_.landmarks, lm.id)
+    current = _locked_row(conn, storage.landmarks, lm.id)
     _check_version(conn, LANDMARK, lm.id, current, base_version)
     errors = landmark_rule_errors(conn, lm) if enforce else {}
     if errors:
@@ -147,9 +151,9 @@ def write_landmark(
     after = landmark_snapshot(lm)
     row = {**after, "themes": ";".join(lm.themes)}
     if current is None:
-        _insert_new(conn, st_.landmarks, LANDMARK, {**row, "version": 1})
+        _insert_new(conn, storage.landmarks, LANDMARK, {**row, "version": 1})
         conn.execute(
-            st_.changes.insert().values(
+            storage.changes.insert().values(
                 **history_row(LANDMARK, lm.id, lm.city_id, 1, action, username, at, None, after)
             )
         )
@@ -159,14 +163,14 @@ def write_landmark(
         return int(current["version"])
     version = int(current["version"]) + 1
     updated = conn.execute(
-        st_.landmarks.update()
-        .where(st_.landmarks.c.id == lm.id, st_.landmarks.c.version == current["version"])
+        storage.landmarks.update()
+        .where(storage.landmarks.c.id == lm.id, storage.landmarks.c.version == current["version"])
         .values(**row, version=version)
     )
     if updated.rowcount != 1:  # a writer slipped in between (SQLite reads take no row lock)
-        _lost_race(conn, st_.landmarks, LANDMARK, lm.id, base_version)
+        _lost_race(conn, storage.landmarks, LANDMARK, lm.id, base_version)
     conn.execute(
-        st_.changes.insert().values(
+        storage.changes.insert().values(
             **history_row(LANDMARK, lm.id, lm.city_id, version, action, username, at, before, after)
         )
     )
@@ -189,7 +193,7 @@ def write_itinerary(
     Raises like ``write_landmark``; the stops' landmarks are locked until the transaction ends,
     so that none is archived meanwhile.
     """
-    current = _locked_row(conn, st_.itineraries, it.id)
+    current = _locked_row(conn, storage.itineraries, it.id)
     _check_version(conn, ITINERARY, it.id, current, base_version)
     errors = itinerary_rule_errors(conn, it, stops) if enforce else {}
     if errors:
@@ -199,11 +203,11 @@ def write_itinerary(
     row = asdict(it)
     stop_rows = [asdict(s) for s in stops]
     if current is None:
-        _insert_new(conn, st_.itineraries, ITINERARY, {**row, "version": 1})
+        _insert_new(conn, storage.itineraries, ITINERARY, {**row, "version": 1})
         if stop_rows:
-            conn.execute(st_.itinerary_stops.insert(), stop_rows)
+            conn.execute(storage.itinerary_stops.insert(), stop_rows)
         conn.execute(
-            st_.changes.insert().values(
+            storage.changes.insert().values(
                 **history_row(ITINERARY, it.id, it.city_id, 1, action, username, at, None, after)
             )
         )
@@ -215,17 +219,17 @@ def write_itinerary(
         return int(current["version"])
     version = int(current["version"]) + 1
     updated = conn.execute(
-        st_.itineraries.update()
-        .where(st_.itineraries.c.id == it.id, st_.itineraries.c.version == current["version"])
+        storage.itineraries.update()
+        .where(storage.itineraries.c.id == it.id, storage.itineraries.c.version == current["version"])
         .values(**row, version=version)
     )
     if updated.rowcount != 1:
-        _lost_race(conn, st_.itineraries, ITINERARY, it.id, base_version)
-    conn.execute(st_.itinerary_stops.delete().where(st_.itinerary_stops.c.itinerary_id == it.id))
+        _lost_race(conn, storage.itineraries, ITINERARY, it.id, base_version)
+    conn.execute(storage.itinerary_stops.delete().where(storage.itinerary_stops.c.itinerary_id == it.id))
     if stop_rows:
-        conn.execute(st_.itinerary_stops.insert(), stop_rows)
+        conn.execute(storage.itinerary_stops.insert(), stop_rows)
     conn.execute(
-        st_.changes.insert().values(
+        storage.changes.insert().values(
             **history_row(ITINERARY, it.id, it.city_id, version, action, username, at, before, after)
         )
     )
@@ -235,11 +239,14 @@ def write_itinerary(
 def published_itineraries_using(conn: Connection, landmark_id: str) -> list[str]:
     return list(
         conn.execute(
-            sa.select(st_.itineraries.c.id)
-            .join(st_.itinerary_stops, st_.itinerary_stops.c.itinerary_id == st_.itineraries.c.id)
-            .where(st_.itinerary_stops.c.landmark_id == landmark_id, st_.itineraries.c.status == "published")
+            sa.select(storage.itineraries.c.id)
+            .join(storage.itinerary_stops, storage.itinerary_stops.c.itinerary_id == storage.itineraries.c.id)
+            .where(
+                storage.itinerary_stops.c.landmark_id == landmark_id,
+                storage.itineraries.c.status == "published",
+            )
             .distinct()
-            .order_by(st_.itineraries.c.id)
+            .order_by(storage.itineraries.c.id)
         ).scalars()
     )
 
@@ -248,8 +255,8 @@ def landmark_states(
     conn: Connection, landmark_ids: Iterable[str], *, lock: bool = False
 ) -> dict[str, rules.LandmarkState]:
     """City and status of landmarks as they are now; ``lock``: until the transaction ends."""
-    query = sa.select(st_.landmarks.c.id, st_.landmarks.c.city_id, st_.landmarks.c.status).where(
-        st_.landmarks.c.id.in_(set(landmark_ids))
+    query = sa.select(storage.landmarks.c.id, storage.landmarks.c.city_id, storage.landmarks.c.status).where(
+        storage.landmarks.c.id.in_(set(landmark_ids))
     )
     if lock:  # a landmark archived meanwhile must not end up in a published itinerary
         query = query.with_for_update()

@@ -15,7 +15,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from itinerary import curation, settings
-from itinerary import store as st_
+from itinerary import store as storage
 from itinerary.accounts import IMPORT, MANAGE_CITIES, Account, can
 from itinerary.models import City, Theme
 from itinerary.transfer.plan import (
@@ -54,7 +54,7 @@ class RulesBroken(curation.Conflict):
 
 
 def apply(
-    store: st_.Store,
+    store: storage.Store,
     plan: ImportPlan,
     account: Account,
     *,
@@ -123,7 +123,7 @@ def apply(
 
 
 def _upsert_plain(conn: sa.Connection, row: RowChange) -> None:
-    table = st_.cities if row.entity == CITY else st_.themes
+    table = storage.cities if row.entity == CITY else storage.themes
     found = conn.execute(sa.select(table).where(table.c.id == row.id).with_for_update()).mappings().first()
     now = None if found is None else content_row(table, found)
     if now != row.before:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from itinerary import seed
-from itinerary import store as st_
+from itinerary import store as storage
 from itinerary.cells import cell_text, guard_formula
 from itinerary.models import City, Itinerary, Landmark, Stop, Theme
 from itinerary.transfer.geojson import LANDMARK_COLUMNS
@@ -50,7 +50,7 @@ class CityContent:
     stops: tuple[Stop, ...]
 
 
-def city_content(store: st_.Store, city_id: str) -> CityContent:
+def city_content(store: storage.Store, city_id: str) -> CityContent:
     """A city's content, drafts and archived included; raises ``UnknownCity``."""
     data = store.dataset()
     city = next((c for c in data.cities if c.id == city_id), None)
@@ -68,7 +68,7 @@ def city_content(store: st_.Store, city_id: str) -> CityContent:
     )
 
 
-def export_files(store: st_.Store, city_id: str) -> dict[str, bytes]:
+def export_files(store: storage.Store, city_id: str) -> dict[str, bytes]:
     """The data-contract files of one city (every theme), by file name."""
     content = city_content(store, city_id)
     return {
@@ -80,7 +80,7 @@ def export_files(store: st_.Store, city_id: str) -> dict[str, bytes]:
     }
 
 
-def export_zip(store: st_.Store, city_id: str) -> bytes:
+def export_zip(store: storage.Store, city_id: str) -> bytes:
     """A zip of the city's data-contract files in a folder ``cityplus-<city>/``; same content, same bytes."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -92,7 +92,7 @@ def export_zip(store: st_.Store, city_id: str) -> bytes:
     return buffer.getvalue()
 
 
-def export_geojson(store: st_.Store, city_id: str) -> bytes:
+def export_geojson(store: storage.Store, city_id: str) -> bytes:
     """The city's landmarks as a GeoJSON FeatureCollection (RFC 7946) that imports back unchanged.
 
     One Point per landmark ([lon, lat], unrounded); properties are the other landmarks.csv

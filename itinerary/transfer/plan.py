@@ -15,7 +15,7 @@ from typing import Any, Final
 import sqlalchemy as sa
 
 from itinerary import curation, rules, seed
-from itinerary import store as st_
+from itinerary import store as storage
 
 Progress = Callable[[int, int, str], None]  # (done, total, label)
 Snapshot = dict[str, Any]
@@ -154,26 +154,34 @@ def content_row(table: sa.Table, row: Mapping[Any, Any]) -> Snapshot:
     return {c.name: row[c.name] for c in table.c if c.name != "version"}
 
 
-def read_current(store: st_.Store) -> Current:
+def read_current(store: storage.Store) -> Current:
     with store.engine.connect() as conn:
-        cities = {r["id"]: content_row(st_.cities, r) for r in conn.execute(sa.select(st_.cities)).mappings()}
-        themes = {r["id"]: content_row(st_.themes, r) for r in conn.execute(sa.select(st_.themes)).mappings()}
+        cities = {
+            r["id"]: content_row(storage.cities, r)
+            for r in conn.execute(sa.select(storage.cities)).mappings()
+        }
+        themes = {
+            r["id"]: content_row(storage.themes, r)
+            for r in conn.execute(sa.select(storage.themes)).mappings()
+        }
         landmarks: dict[str, tuple[Snapshot, int]] = {}
-        for r in conn.execute(sa.select(st_.landmarks)).mappings():
-            snap = content_row(st_.landmarks, r)
+        for r in conn.execute(sa.select(storage.landmarks)).mappings():
+            snap = content_row(storage.landmarks, r)
             snap["themes"] = [t for t in snap["themes"].split(";") if t]
             landmarks[r["id"]] = (snap, int(r["version"]))
         stops: dict[str, list[Snapshot]] = {}
-        query = sa.select(st_.itinerary_stops).order_by(
-            st_.itinerary_stops.c.itinerary_id, st_.itinerary_stops.c.position
+        query = sa.select(storage.itinerary_stops).order_by(
+            storage.itinerary_stops.c.itinerary_id, storage.itinerary_stops.c.position
         )
         for r in conn.execute(query).mappings():
             stops.setdefault(r["itinerary_id"], []).append({k: r[k] for k in curation.STOP_FIELDS})
         itineraries: dict[str, tuple[Snapshot, int]] = {}
-        for r in conn.execute(sa.select(st_.itineraries)).mappings():
-            snap = content_row(st_.itineraries, r)
+        for r in conn.execute(sa.select(storage.itineraries)).mappings():
+            snap = content_row(storage.itineraries, r)
             snap["featured"] = bool(snap["featured"])
             snap["stops"] = stops.get(r["id"], [])
             itineraries[r["id"]] = (snap, int(r["version"]))
-        value = conn.execute(sa.select(st_.meta.c.value).where(st_.meta.c.key == "data_version")).scalar()
+        value = conn.execute(
+            sa.select(storage.meta.c.value).where(storage.meta.c.key == "data_version")
+        ).scalar()
     return Current(cities, themes, landmarks, itineraries, int(value or 0))

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from itinerary import rules, seed
-from itinerary import store as st_
+from itinerary import store as storage
 from itinerary.accounts import Account
 from itinerary.geocode import Geocoder
 from itinerary.transfer.geocoding import geocode
@@ -24,7 +24,7 @@ Codes = dict[seed.Problem, rules.Problem]
 
 
 def preview(
-    store: st_.Store,
+    store: storage.Store,
     upload: Upload | Mapping[str, bytes],
     account: Account,
     *,

@@ -19,3 +19,27 @@ def test_itinerary_does_not_import_streamlit() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_the_store_module_has_one_alias() -> None:
+    """``itinerary.store`` is imported as ``store``, or as ``storage`` where a ``store`` parameter
+    would shadow it; never under another name (st, st_ and storage were all in use)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    aliases = set()
+    for path in [
+        *root.glob("itinerary/**/*.py"),
+        *root.glob("ui/*.py"),
+        *root.glob("pages/*.py"),
+        *root.glob("tests/**/*.py"),
+    ]:
+        aliases |= set(
+            re.findall(
+                r"^\s*from itinerary import[^\n]*\bstore as (\w+)",
+                path.read_text(encoding="utf-8"),
+                flags=re.M,
+            )
+        )
+    assert aliases <= {"storage"}

@@ -23,7 +23,7 @@ import pytest
 import sqlalchemy as sa
 
 from itinerary import curation as cu
-from itinerary import store as st
+from itinerary import store as storage
 from itinerary.accounts import ADMIN, EDITOR, Account
 from itinerary.catalog import Catalog
 from itinerary.models import Itinerary, Landmark, Stop
@@ -71,15 +71,15 @@ class SteppingClock:
 
 
 @pytest.fixture
-def db(db_url: str, mini_dir: Path) -> Iterator[st.Store]:
-    store = st.open_store(db_url)
-    assert st.ensure_seeded(store, mini_dir) == "seeded"
+def db(db_url: str, mini_dir: Path) -> Iterator[storage.Store]:
+    store = storage.open_store(db_url)
+    assert storage.ensure_seeded(store, mini_dir) == "seeded"
     yield store
     store.engine.dispose()
 
 
 @pytest.fixture
-def curator(db: st.Store) -> cu.Curator:
+def curator(db: storage.Store) -> cu.Curator:
     return cu.Curator(db, clock=SteppingClock())
 
 
@@ -142,13 +142,13 @@ def field_errors(call: Any, *args: Any, **kwargs: Any) -> dict[str, str]:
     return caught.value.errors
 
 
-def history_rows(db: st.Store) -> int:
+def history_rows(db: storage.Store) -> int:
     with db.engine.connect() as conn:
-        return int(conn.execute(sa.select(sa.func.count()).select_from(st.changes)).scalar_one())
+        return int(conn.execute(sa.select(sa.func.count()).select_from(storage.changes)).scalar_one())
 
 
-def stored_stops(db: st.Store, itinerary_id: str) -> list[tuple[int, str, int | None, str, str]]:
-    t = st.itinerary_stops
+def stored_stops(db: storage.Store, itinerary_id: str) -> list[tuple[int, str, int | None, str, str]]:
+    t = storage.itinerary_stops
     with db.engine.connect() as conn:
         rows = conn.execute(
             sa.select(t.c.position, t.c.landmark_id, t.c.dwell_minutes, t.c.note, t.c.note_zh)
@@ -158,14 +158,14 @@ def stored_stops(db: st.Store, itinerary_id: str) -> list[tuple[int, str, int | 
     return [tuple(r) for r in rows]  # type: ignore[misc]
 
 
-def state(db: st.Store) -> tuple[Any, ...]:
+def state(db: storage.Store) -> tuple[Any, ...]:
     """Everything a refused save must leave alone: content, versions, history, data version."""
     with db.engine.connect() as conn:
         tables = tuple(
             sorted(tuple(r) for r in conn.execute(sa.select(t)).all())
-            for t in (st.landmarks, st.itineraries, st.itinerary_stops)
+            for t in (storage.landmarks, storage.itineraries, storage.itinerary_stops)
         )
-        changes = conn.execute(sa.select(st.changes.c.id).order_by(st.changes.c.id)).scalars().all()
+        changes = conn.execute(sa.select(storage.changes.c.id).order_by(storage.changes.c.id)).scalars().all()
     return (*tables, tuple(changes), db.data_version())
 
 
@@ -177,7 +177,7 @@ def north_of(lat: float, metres: float) -> float:
 # --- parse_landmark --------------------------------------------------------------------------------
 
 
-def test_context_for_a_seeded_database_matches_the_fixture(db: st.Store) -> None:
+def test_context_for_a_seeded_database_matches_the_fixture(db: storage.Store) -> None:
     assert cu.context_for(db, "shenzhen") == CTX
     with pytest.raises(cu.NotFound):
         cu.context_for(db, "atlantis")
@@ -577,7 +577,9 @@ def test_itinerary_snapshot_round_trips_through_json_with_stops_in_order() -> No
 # --- saves -----------------------------------------------------------------------------------------
 
 
-def test_create_a_landmark_is_version_1_with_a_create_history_row(db: st.Store, curator: cu.Curator) -> None:
+def test_create_a_landmark_is_version_1_with_a_create_history_row(
+    db: storage.Store, curator: cu.Curator
+) -> None:
     lm = new_landmark()
     assert curator.save_landmark(EDDIE, lm, base_version=None) == 1
     assert curator.landmark(lm.id) == (lm, 1)
@@ -594,7 +596,7 @@ def test_create_a_landmark_is_version_1_with_a_create_history_row(db: st.Store, 
 
 
 def test_edit_bumps_the_version_and_records_exactly_the_changed_fields(
-    db: st.Store, curator: cu.Curator
+    db: storage.Store, curator: cu.Curator
 ) -> None:
     lm, version = curator.landmark("oct-loft")
     assert version == 1
@@ -615,7 +617,7 @@ def test_edit_bumps_the_version_and_records_exactly_the_changed_fields(
 
 
 def test_saving_an_unchanged_landmark_or_itinerary_writes_no_version_and_no_history(
-    db: st.Store, curator: cu.Curator
+    db: storage.Store, curator: cu.Curator
 ) -> None:
     lm, version = curator.landmark("oct-loft")
     assert curator.save_landmark(EDDIE, lm, base_version=version) == version
@@ -628,7 +630,7 @@ def test_saving_an_unchanged_landmark_or_itinerary_writes_no_version_and_no_hist
 
 
 def test_saving_an_unchanged_landmark_keeps_the_data_version(
-    db: st.Store, curator: cu.Curator, mini_dir: Path
+    db: storage.Store, curator: cu.Curator, mini_dir: Path
 ) -> None:
     lm, version = curator.landmark("oct-loft")
     before = db.data_version()
@@ -636,10 +638,10 @@ def test_saving_an_unchanged_landmark_keeps_the_data_version(
     assert db.data_version() == before
     # the files change: with no edit in the database, they are loaded again
     (mini_dir / "themes.csv").write_text((mini_dir / "themes.csv").read_text() + "\n", encoding="utf-8")
-    assert st.ensure_seeded(db, mini_dir) == "seeded"
+    assert storage.ensure_seeded(db, mini_dir) == "seeded"
 
 
-def test_a_real_save_bumps_the_data_version_once(db: st.Store, curator: cu.Curator) -> None:
+def test_a_real_save_bumps_the_data_version_once(db: storage.Store, curator: cu.Curator) -> None:
     lm, version = curator.landmark("oct-loft")
     before = db.data_version()
     curator.save_landmark(EDDIE, replace(lm, price="CNY 20"), base_version=version)
@@ -650,7 +652,7 @@ def test_a_real_save_bumps_the_data_version_once(db: st.Store, curator: cu.Curat
 
 
 def test_a_save_based_on_a_stale_version_is_a_conflict_that_names_the_other_editor(
-    db: st.Store, curator: cu.Curator
+    db: storage.Store, curator: cu.Curator
 ) -> None:
     lm, v1 = curator.landmark("huaqiang-north")
     curator.save_landmark(ADA, replace(lm, summary="Electronics everywhere."), base_version=v1)
@@ -669,7 +671,7 @@ def test_a_save_based_on_a_stale_version_is_a_conflict_that_names_the_other_edit
     assert curator.landmark("huaqiang-north")[0].name == "Huaqiang North"
 
 
-def test_a_conflict_says_when_the_other_save_was_made_in_utc(db: st.Store, curator: cu.Curator) -> None:
+def test_a_conflict_says_when_the_other_save_was_made_in_utc(db: storage.Store, curator: cu.Curator) -> None:
     lm, v1 = curator.landmark("huaqiang-north")
     curator.save_landmark(ADA, replace(lm, summary="Electronics everywhere."), base_version=v1)
     with pytest.raises(cu.Conflict) as caught:
@@ -680,7 +682,7 @@ def test_a_conflict_says_when_the_other_save_was_made_in_utc(db: st.Store, curat
 
 
 def test_a_conflict_over_several_versions_lists_every_change_and_the_last_editor(
-    db: st.Store, curator: cu.Curator
+    db: storage.Store, curator: cu.Curator
 ) -> None:
     lm, v1 = curator.landmark("huaqiang-north")
     v2 = curator.save_landmark(ADA, replace(lm, price="CNY 5"), base_version=v1)
@@ -696,7 +698,9 @@ def test_a_conflict_over_several_versions_lists_every_change_and_the_last_editor
     assert [c.field for c in caught.value.changes] == ["district"]
 
 
-def test_a_stale_itinerary_save_is_a_conflict_and_writes_nothing(db: st.Store, curator: cu.Curator) -> None:
+def test_a_stale_itinerary_save_is_a_conflict_and_writes_nothing(
+    db: storage.Store, curator: cu.Curator
+) -> None:
     it, stops, v1 = curator.itinerary("shenzhen-mini")
     curator.save_itinerary(ADA, it, stops[::-1], base_version=v1)
     untouched = state(db)
@@ -708,7 +712,7 @@ def test_a_stale_itinerary_save_is_a_conflict_and_writes_nothing(db: st.Store, c
 
 
 def test_creating_an_existing_id_or_editing_a_missing_one_is_a_conflict(
-    db: st.Store, curator: cu.Curator
+    db: storage.Store, curator: cu.Curator
 ) -> None:
     untouched = state(db)
     with pytest.raises(cu.Conflict) as caught:
@@ -725,7 +729,9 @@ def test_creating_an_existing_id_or_editing_a_missing_one_is_a_conflict(
     assert state(db) == untouched
 
 
-def test_moving_a_landmark_or_itinerary_to_another_city_is_refused(db: st.Store, curator: cu.Curator) -> None:
+def test_moving_a_landmark_or_itinerary_to_another_city_is_refused(
+    db: storage.Store, curator: cu.Curator
+) -> None:
     untouched = state(db)
     lm, version = curator.landmark("oct-loft")
     errors = field_errors(curator.save_landmark, ADA, replace(lm, city_id="seattle"), base_version=version)
@@ -743,7 +749,7 @@ def test_moving_a_landmark_or_itinerary_to_another_city_is_refused(db: st.Store,
 
 @pytest.mark.parametrize("account", [SAM, GUS], ids=["editor-of-another-city", "disabled"])
 def test_accounts_without_the_city_may_not_write_and_nothing_is_written(
-    db: st.Store, curator: cu.Curator, account: Account
+    db: storage.Store, curator: cu.Curator, account: Account
 ) -> None:
     untouched = state(db)
     lm, lv = curator.landmark("oct-loft")
@@ -761,7 +767,9 @@ def test_accounts_without_the_city_may_not_write_and_nothing_is_written(
     assert state(db) == untouched
 
 
-def test_an_editor_writes_in_their_city_and_an_admin_in_every_city(db: st.Store, curator: cu.Curator) -> None:
+def test_an_editor_writes_in_their_city_and_an_admin_in_every_city(
+    db: storage.Store, curator: cu.Curator
+) -> None:
     assert curator.save_landmark(EDDIE, new_landmark(), base_version=None) == 1
     needle, version = curator.landmark("space-needle")
     with pytest.raises(PermissionError):
@@ -782,7 +790,7 @@ def test_an_editor_writes_in_their_city_and_an_admin_in_every_city(db: st.Store,
 
 
 def test_a_landmark_used_by_a_published_itinerary_cannot_be_archived(
-    db: st.Store, curator: cu.Curator
+    db: storage.Store, curator: cu.Curator
 ) -> None:
     untouched = state(db)
     errors = field_errors(curator.archive_landmark, EDDIE, "ping-an-finance-center", base_version=1)
@@ -795,7 +803,7 @@ def test_a_landmark_used_by_a_published_itinerary_cannot_be_archived(
 
 
 def test_archiving_hides_a_landmark_from_visitors_and_keeps_it_for_staff(
-    db: st.Store, curator: cu.Curator
+    db: storage.Store, curator: cu.Curator
 ) -> None:
     catalog = Catalog(db)
     assert "dongmen-night-snacks" in catalog.landmarks("shenzhen").index
@@ -809,7 +817,9 @@ def test_archiving_hides_a_landmark_from_visitors_and_keeps_it_for_staff(
     assert staff_view.loc["dongmen-night-snacks", "status"] == "archived"
 
 
-def test_a_landmark_used_only_by_a_draft_itinerary_can_be_archived(db: st.Store, curator: cu.Curator) -> None:
+def test_a_landmark_used_only_by_a_draft_itinerary_can_be_archived(
+    db: storage.Store, curator: cu.Curator
+) -> None:
     it, stops = new_itinerary(["oct-loft"], status="draft")
     curator.save_itinerary(EDDIE, it, stops, base_version=None)
     assert curator.archive_landmark(EDDIE, "oct-loft", base_version=1) == 2
@@ -819,7 +829,7 @@ def test_a_landmark_used_only_by_a_draft_itinerary_can_be_archived(db: st.Store,
     assert errors == {"stops.1.landmark_id": "landmark 'oct-loft' is archived"}
 
 
-def test_archiving_with_a_stale_version_is_a_conflict(db: st.Store, curator: cu.Curator) -> None:
+def test_archiving_with_a_stale_version_is_a_conflict(db: storage.Store, curator: cu.Curator) -> None:
     lm, version = curator.landmark("dongmen-night-snacks")
     curator.save_landmark(ADA, replace(lm, price="CNY 40-90"), base_version=version)
     with pytest.raises(cu.Conflict):
@@ -828,7 +838,7 @@ def test_archiving_with_a_stale_version_is_a_conflict(db: st.Store, curator: cu.
 
 
 def test_archive_itinerary_clears_featured_keeps_stops_and_frees_its_landmarks(
-    db: st.Store, curator: cu.Curator
+    db: storage.Store, curator: cu.Curator
 ) -> None:
     stops_before = stored_stops(db, "shenzhen-mini")
     assert curator.archive_itinerary(EDDIE, "shenzhen-mini", base_version=1) == 2
@@ -843,7 +853,7 @@ def test_archive_itinerary_clears_featured_keeps_stops_and_frees_its_landmarks(
 
 
 def test_a_landmark_archived_after_parsing_does_not_end_up_in_a_published_itinerary(
-    db: st.Store, curator: cu.Curator
+    db: storage.Store, curator: cu.Curator
 ) -> None:
     it, stops = cu.parse_itinerary(
         itinerary_form(), [stop_form("oct-loft")], cu.context_for(db, "shenzhen"), new=True
@@ -858,7 +868,7 @@ def test_a_landmark_archived_after_parsing_does_not_end_up_in_a_published_itiner
 # --- itineraries -----------------------------------------------------------------------------------
 
 
-def test_itinerary_stops_are_saved_in_order_numbered_from_1(db: st.Store, curator: cu.Curator) -> None:
+def test_itinerary_stops_are_saved_in_order_numbered_from_1(db: storage.Store, curator: cu.Curator) -> None:
     it, _ = new_itinerary(["oct-loft"])
     stops = [
         Stop("whatever", 7, "oct-loft", 45, "Coffee first.", "先喝咖啡。"),
@@ -888,7 +898,7 @@ def test_itinerary_stops_are_saved_in_order_numbered_from_1(db: st.Store, curato
     assert curator.itinerary("art-walk")[1] == []
 
 
-def test_reordering_stops_is_recorded_as_a_stops_change(db: st.Store, curator: cu.Curator) -> None:
+def test_reordering_stops_is_recorded_as_a_stops_change(db: storage.Store, curator: cu.Curator) -> None:
     it, stops, version = curator.itinerary("shenzhen-mini")
     assert [s.landmark_id for s in stops] == MINI_STOPS
     reordered = [stops[2], stops[0], stops[1]]
@@ -911,7 +921,7 @@ def test_reordering_stops_is_recorded_as_a_stops_change(db: st.Store, curator: c
 # --- history and restore ---------------------------------------------------------------------------
 
 
-def test_history_is_newest_first_with_the_seeded_version_last(db: st.Store, curator: cu.Curator) -> None:
+def test_history_is_newest_first_with_the_seeded_version_last(db: storage.Store, curator: cu.Curator) -> None:
     seeded, v1 = curator.landmark("lianhuashan-park")
     v2 = curator.save_landmark(EDDIE, replace(seeded, visit_minutes=80), base_version=v1)
     curator.save_landmark(ADA, replace(seeded, visit_minutes=80, price="CNY 1"), base_version=v2)
@@ -928,7 +938,7 @@ def test_history_is_newest_first_with_the_seeded_version_last(db: st.Store, cura
     assert [c.field for c in history[0].changed] == ["price"]
 
 
-def test_history_of_a_created_item_has_no_seeded_entry(db: st.Store, curator: cu.Curator) -> None:
+def test_history_of_a_created_item_has_no_seeded_entry(db: storage.Store, curator: cu.Curator) -> None:
     lm = new_landmark()
     curator.save_landmark(EDDIE, lm, base_version=None)
     curator.save_landmark(EDDIE, replace(lm, name="Bay"), base_version=1)
@@ -940,7 +950,7 @@ def test_history_of_a_created_item_has_no_seeded_entry(db: st.Store, curator: cu
     assert curator.history(cu.ITINERARY, lm.id) == []  # entities are kept apart
 
 
-def test_recent_lists_a_citys_changes_newest_first(db: st.Store, curator: cu.Curator) -> None:
+def test_recent_lists_a_citys_changes_newest_first(db: storage.Store, curator: cu.Curator) -> None:
     lm, _ = curator.landmark("oct-loft")
     curator.save_landmark(EDDIE, replace(lm, price="CNY 1"), base_version=1)
     curator.archive_itinerary(EDDIE, "shenzhen-mini", base_version=1)
@@ -954,7 +964,7 @@ def test_recent_lists_a_citys_changes_newest_first(db: st.Store, curator: cu.Cur
     assert [c.entity_id for c in curator.recent("seattle")] == ["space-needle"]
 
 
-def test_restore_the_seeded_version_and_a_later_one(db: st.Store, curator: cu.Curator) -> None:
+def test_restore_the_seeded_version_and_a_later_one(db: storage.Store, curator: cu.Curator) -> None:
     seeded, _ = curator.landmark("lianhuashan-park")
     second = replace(seeded, visit_minutes=80, themes=("nature",))
     third = replace(second, price="CNY 1", summary="Changed.")
@@ -972,7 +982,7 @@ def test_restore_the_seeded_version_and_a_later_one(db: st.Store, curator: cu.Cu
     assert [c.version for c in curator.history(cu.LANDMARK, "lianhuashan-park")] == [5, 4, 3, 2, 1]
 
 
-def test_restore_with_a_stale_base_version_is_a_conflict(db: st.Store, curator: cu.Curator) -> None:
+def test_restore_with_a_stale_base_version_is_a_conflict(db: storage.Store, curator: cu.Curator) -> None:
     lm, _ = curator.landmark("oct-loft")
     curator.save_landmark(EDDIE, replace(lm, price="CNY 1"), base_version=1)
     curator.save_landmark(ADA, replace(lm, price="CNY 2"), base_version=2)
@@ -983,18 +993,20 @@ def test_restore_with_a_stale_base_version_is_a_conflict(db: st.Store, curator: 
     assert state(db) == untouched
 
 
-def test_restoring_a_version_whose_theme_was_deleted_is_refused(db: st.Store, curator: cu.Curator) -> None:
+def test_restoring_a_version_whose_theme_was_deleted_is_refused(
+    db: storage.Store, curator: cu.Curator
+) -> None:
     lm, _ = curator.landmark("lianhuashan-park")  # nature;history;green
     curator.save_landmark(EDDIE, replace(lm, themes=("nature", "history")), base_version=1)
     with db.engine.begin() as conn:
-        conn.execute(sa.delete(st.themes).where(st.themes.c.id == "green"))
+        conn.execute(sa.delete(storage.themes).where(storage.themes.c.id == "green"))
     untouched = state(db)
     errors = field_errors(curator.restore, EDDIE, cu.LANDMARK, "lianhuashan-park", 1, base_version=2)
     assert errors == {"themes": "unknown theme 'green'"}
     assert state(db) == untouched
 
 
-def test_restore_of_an_itinerary_brings_back_its_stops(db: st.Store, curator: cu.Curator) -> None:
+def test_restore_of_an_itinerary_brings_back_its_stops(db: storage.Store, curator: cu.Curator) -> None:
     it, stops, _ = curator.itinerary("shenzhen-mini")
     original = stored_stops(db, "shenzhen-mini")
     curator.save_itinerary(EDDIE, replace(it, title="Short"), [stops[1]], base_version=1)
@@ -1007,7 +1019,7 @@ def test_restore_of_an_itinerary_brings_back_its_stops(db: st.Store, curator: cu
 
 
 def test_restore_of_an_itinerary_whose_landmark_was_archived_is_refused(
-    db: st.Store, curator: cu.Curator
+    db: storage.Store, curator: cu.Curator
 ) -> None:
     it, stops, _ = curator.itinerary("shenzhen-mini")
     curator.save_itinerary(EDDIE, it, stops[:2], base_version=1)  # without huaqiang-north
@@ -1017,7 +1029,7 @@ def test_restore_of_an_itinerary_whose_landmark_was_archived_is_refused(
 
 
 def test_restore_refuses_an_unknown_version_or_item_and_other_cities_editors(
-    db: st.Store, curator: cu.Curator
+    db: storage.Store, curator: cu.Curator
 ) -> None:
     lm, _ = curator.landmark("oct-loft")
     curator.save_landmark(EDDIE, replace(lm, price="CNY 1"), base_version=1)
@@ -1040,7 +1052,7 @@ def test_restore_refuses_an_unknown_version_or_item_and_other_cities_editors(
 # --- atomicity -------------------------------------------------------------------------------------
 
 
-def test_an_error_after_write_landmark_rolls_back_the_row_and_its_history(db: st.Store) -> None:
+def test_an_error_after_write_landmark_rolls_back_the_row_and_its_history(db: storage.Store) -> None:
     untouched = state(db)
     with pytest.raises(RuntimeError, match="crash"), db.transaction() as conn:
         lm, version = cu.read_landmark(conn, "oct-loft")  # type: ignore[misc]
@@ -1058,7 +1070,7 @@ def test_an_error_after_write_landmark_rolls_back_the_row_and_its_history(db: st
     assert cu.Curator(db).landmark("oct-loft")[0].name == "OCT Loft"
 
 
-def test_an_error_after_write_itinerary_rolls_back_stops_and_history(db: st.Store) -> None:
+def test_an_error_after_write_itinerary_rolls_back_stops_and_history(db: storage.Store) -> None:
     untouched = state(db)
     with pytest.raises(RuntimeError, match="crash"), db.transaction() as conn:
         it, stops, version = cu.read_itinerary(conn, "shenzhen-mini")  # type: ignore[misc]
@@ -1078,7 +1090,7 @@ def test_an_error_after_write_itinerary_rolls_back_stops_and_history(db: st.Stor
 # --- concurrency -----------------------------------------------------------------------------------
 
 
-def test_two_simultaneous_saves_from_one_version_one_wins_one_conflicts(db: st.Store) -> None:
+def test_two_simultaneous_saves_from_one_version_one_wins_one_conflicts(db: storage.Store) -> None:
     lm, version = cu.Curator(db).landmark("oct-loft")
     barrier = threading.Barrier(2)
     outcomes: dict[str, object] = {}
@@ -1113,7 +1125,7 @@ def test_two_simultaneous_saves_from_one_version_one_wins_one_conflicts(db: st.S
     assert history_rows(db) == 1
 
 
-def test_two_creations_of_one_id_racing_give_a_conflict(db: st.Store) -> None:
+def test_two_creations_of_one_id_racing_give_a_conflict(db: storage.Store) -> None:
     """The other editor's creation commits between this save's check and its INSERT.
 
     A statement hook runs that other save at the exact point (single thread, deterministic).
@@ -1141,8 +1153,8 @@ def test_a_save_lost_on_sqlite_says_who_changed_what(sqlite_url: str, mini_dir: 
 
     SQLite only: on PostgreSQL this save holds the row lock there, so the hook would wait forever.
     """
-    db = st.open_store(sqlite_url)
-    st.ensure_seeded(db, mini_dir)
+    db = storage.open_store(sqlite_url)
+    storage.ensure_seeded(db, mini_dir)
     lm, version = cu.Curator(db).landmark("oct-loft")
     fired = []
 
@@ -1164,7 +1176,9 @@ def test_a_save_lost_on_sqlite_says_who_changed_what(sqlite_url: str, mini_dir: 
     assert [c.field for c in caught.value.changes] == ["price"]
 
 
-def test_cities_are_saved_by_admins_with_history_and_conflicts(db: st.Store, curator: cu.Curator) -> None:
+def test_cities_are_saved_by_admins_with_history_and_conflicts(
+    db: storage.Store, curator: cu.Curator
+) -> None:
     shenzhen = curator.city("shenzhen")
     moved = replace(shenzhen, zoom=13)
     with pytest.raises(PermissionError):

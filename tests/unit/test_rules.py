@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from itinerary import curation as cu
 from itinerary import rules, seed, transfer
-from itinerary import store as st
+from itinerary import store as storage
 from itinerary.accounts import ADMIN, ALL_CITIES, Account
 from itinerary.i18n import STRINGS
 from itinerary.models import Itinerary, Landmark, Stop
@@ -34,9 +34,9 @@ Outcome = list[tuple[str, tuple[tuple[str, Any], ...]]] | None  # None: allowed
 
 
 @pytest.fixture
-def db(db_url: str, mini_dir: Path) -> Iterator[st.Store]:
-    store = st.open_store(db_url)
-    assert st.ensure_seeded(store, mini_dir) == "seeded"
+def db(db_url: str, mini_dir: Path) -> Iterator[storage.Store]:
+    store = storage.open_store(db_url)
+    assert storage.ensure_seeded(store, mini_dir) == "seeded"
     yield store
     store.engine.dispose()
 
@@ -110,11 +110,13 @@ def test_the_other_city_text_is_the_data_files_own() -> None:
 # --- one table, two paths ------------------------------------------------------------------------
 
 
-def _landmark(db: st.Store, landmark_id: str, **changes: Any) -> Landmark:
+def _landmark(db: storage.Store, landmark_id: str, **changes: Any) -> Landmark:
     return replace(cu.Curator(db).landmark(landmark_id)[0], **changes)
 
 
-def _itinerary(db: st.Store, itinerary_id: str, stops: list[str] | None = None, **changes: Any) -> Record:
+def _itinerary(
+    db: storage.Store, itinerary_id: str, stops: list[str] | None = None, **changes: Any
+) -> Record:
     it, stored, _ = cu.Curator(db).itinerary(itinerary_id)
     it = replace(it, **changes)
     if stops is None:
@@ -128,25 +130,29 @@ def _new_itinerary(stops: list[str], **changes: Any) -> Record:
     return it, [Stop(it.id, n, lid, None, "", "") for n, lid in enumerate(stops, start=1)]
 
 
-def _set_itinerary_status(db: st.Store, itinerary_id: str, status: str) -> None:
+def _set_itinerary_status(db: storage.Store, itinerary_id: str, status: str) -> None:
     with db.transaction() as conn:
         conn.execute(
-            sa.update(st.itineraries).where(st.itineraries.c.id == itinerary_id).values(status=status)
+            sa.update(storage.itineraries)
+            .where(storage.itineraries.c.id == itinerary_id)
+            .values(status=status)
         )
 
 
-def _set_status(db: st.Store, landmark_id: str, status: str) -> None:
+def _set_status(db: storage.Store, landmark_id: str, status: str) -> None:
     """Set up a case: a landmark's status changed directly in the database."""
     with db.transaction() as conn:
-        conn.execute(sa.update(st.landmarks).where(st.landmarks.c.id == landmark_id).values(status=status))
+        conn.execute(
+            sa.update(storage.landmarks).where(storage.landmarks.c.id == landmark_id).values(status=status)
+        )
 
 
 @dataclass(frozen=True)
 class Case:
     name: str
-    change: Callable[[st.Store], Record]
+    change: Callable[[storage.Store], Record]
     expected: list[str] | None  # the rule codes of the refusal; None: allowed
-    setup: Callable[[st.Store], None] = lambda db: None
+    setup: Callable[[storage.Store], None] = lambda db: None
 
 
 MINI = ["lianhuashan-park", "ping-an-finance-center", "huaqiang-north"]  # shenzhen-mini's stops
@@ -230,7 +236,7 @@ def _outcome(problems: list[rules.Problem]) -> Outcome:
     return sorted((p.code, tuple(sorted(p.values.items()))) for p in problems)
 
 
-def _through_the_editor(db: st.Store, record: Record) -> Outcome:
+def _through_the_editor(db: storage.Store, record: Record) -> Outcome:
     curator = cu.Curator(db)
     try:
         if isinstance(record, Landmark):
@@ -260,7 +266,7 @@ def _files(record: Record) -> dict[str, bytes]:
     return files
 
 
-def _through_an_import(db: st.Store, record: Record) -> Outcome:
+def _through_an_import(db: storage.Store, record: Record) -> Outcome:
     plan = transfer.preview(db, _files(record), ADA)
     if plan.ok:
         assert plan.rows, "the case changes nothing"
@@ -270,12 +276,12 @@ def _through_an_import(db: st.Store, record: Record) -> Outcome:
     return _outcome(list(plan.codes.values()))
 
 
-def _state(db: st.Store) -> tuple[Any, ...]:
+def _state(db: storage.Store) -> tuple[Any, ...]:
     return db.dataset(), db.data_version()
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_the_editor_and_the_importer_agree(db: st.Store, mini_dir: Path, case: Case) -> None:
+def test_the_editor_and_the_importer_agree(db: storage.Store, mini_dir: Path, case: Case) -> None:
     outcomes: dict[str, Outcome] = {}
     for path, run in (("editor", _through_the_editor), ("import", _through_an_import)):
         db.replace_all(seed.load_dir(mini_dir))  # each path starts from the same content
@@ -295,7 +301,7 @@ def test_the_editor_and_the_importer_agree(db: st.Store, mini_dir: Path, case: C
 # --- restore: an old version that breaks a rule today is refused, with the reason ---------------
 
 
-def test_restoring_a_landmark_version_that_would_unpublish_a_used_stop_is_refused(db: st.Store) -> None:
+def test_restoring_a_landmark_version_that_would_unpublish_a_used_stop_is_refused(db: storage.Store) -> None:
     curator = cu.Curator(db)
     oct_loft, _ = curator.landmark("oct-loft")
     curator.save_landmark(ADA, replace(oct_loft, status="draft"), base_version=1)  # version 2
@@ -312,7 +318,7 @@ def test_restoring_a_landmark_version_that_would_unpublish_a_used_stop_is_refuse
     assert _state(db) == before
 
 
-def test_restoring_an_itinerary_version_whose_stop_is_a_draft_now_is_refused(db: st.Store) -> None:
+def test_restoring_an_itinerary_version_whose_stop_is_a_draft_now_is_refused(db: storage.Store) -> None:
     curator = cu.Curator(db)
     it, stops, _ = curator.itinerary("shenzhen-mini")
     curator.save_itinerary(ADA, it, stops[:2], base_version=1)  # without huaqiang-north
@@ -328,7 +334,7 @@ def test_restoring_an_itinerary_version_whose_stop_is_a_draft_now_is_refused(db:
     assert _state(db) == before
 
 
-def test_restoring_a_version_with_another_citys_stop_is_refused(db: st.Store) -> None:
+def test_restoring_a_version_with_another_citys_stop_is_refused(db: storage.Store) -> None:
     """Such a version exists where the old writer saved one (shenzhen-food with binnenhof)."""
     curator = cu.Curator(db)
     it, stops, _ = curator.itinerary("shenzhen-mini")
@@ -350,7 +356,7 @@ def test_restoring_a_version_with_another_citys_stop_is_refused(db: st.Store) ->
     assert _state(db) == before
 
 
-def test_a_landmark_unpublished_between_preview_and_apply_stops_the_import(db: st.Store) -> None:
+def test_a_landmark_unpublished_between_preview_and_apply_stops_the_import(db: storage.Store) -> None:
     """The importer checks the rules on what it wrote, before the commit: nothing is written."""
     it, stops = _new_itinerary(["oct-loft"])
     plan = transfer.preview(db, _files((it, stops)), ADA)
