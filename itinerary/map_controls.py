@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import folium.plugins
 from branca.element import MacroElement
+from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from itinerary.i18n import t
@@ -52,7 +54,7 @@ class Legend(MacroElement):  # type: ignore[misc]
         self.inner_html = "".join(rows)
 
 
-class MapAccess(MacroElement):  # type: ignore[misc]
+class MapAccess(JSCSSMixin, MacroElement):  # type: ignore[misc]
     """The map for keyboards and screen readers, in the page's language.
 
     - Zoom and scale controls labelled in ``lang`` (Leaflet's own are English).
@@ -63,6 +65,11 @@ class MapAccess(MacroElement):  # type: ignore[misc]
       a keyboard opens a landmark's card and zooms into a cluster like a tap does.
     - A marker that does nothing (route arrows) leaves the tab order.
     The hook is registered once per frame, before any layer is added.
+
+    It also declares the marker-cluster plugin's files: streamlit-folium loads only the scripts
+    the map declares when it builds its frame, and it rebuilds the frame whenever the base map
+    changes (a language switch does). A frame built while only a route was shown would otherwise
+    lack the plugin when a landmark layer came back (the kiosk's idle reset did exactly that).
     """
 
     _template = Template(
@@ -119,5 +126,7 @@ class MapAccess(MacroElement):  # type: ignore[misc]
     def __init__(self, lang: str) -> None:
         super().__init__()
         self._name = "MapAccess"
+        self.default_js = list(folium.plugins.MarkerCluster.default_js)  # already our own copies
+        self.default_css = list(folium.plugins.MarkerCluster.default_css)
         self.texts: dict[str, str | bool] = {key: t(f"map.{key}", lang) for key in self.TEXTS}
         self.texts["imperial"] = lang == "en"  # 中文 readers use metric only

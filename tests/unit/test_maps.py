@@ -255,3 +255,11 @@ def test_route_stops_are_named_and_arrows_are_out_of_the_tab_order(lang: str, la
     assert labels[1] == label
     assert html.count('"keyboard": false') == 1  # the one arrow between the two stops
     assert "A <b>" not in html
+
+
+def test_every_base_map_declares_the_cluster_plugin() -> None:
+    """streamlit-folium loads only the scripts a map declares when it (re)builds its frame: a base
+    map shown with just a route must still be able to take a landmark layer later."""
+    fmap = maps.base_map(center=(0, 0), zoom=3, tiles=maps.TileConfig(), lang="zh")
+    declared = [src for child in fmap._children.values() for _, src in getattr(child, "default_js", [])]
+    assert "/app/static/vendor/leaflet.markercluster-1.5.3/leaflet.markercluster.js" in declared
