@@ -11,7 +11,7 @@ for another test's database (keyed by data version) is served to this one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -28,6 +28,18 @@ AppFactory = Callable[..., AppTest]
 
 def cheap_hasher() -> PasswordHasher:
     return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)  # still argon2id
+
+
+@pytest.fixture(scope="session", autouse=True)
+def components_scanned_once() -> Iterator[None]:
+    """Each new AppTest scans every installed package for Streamlit components (0.3 s or more,
+    over half of a short AppTest here); the installed packages do not change during a session."""
+    from streamlit.components.v2 import manifest_scanner
+
+    found = manifest_scanner.scan_component_manifests()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(manifest_scanner, "scan_component_manifests", lambda max_workers=None: list(found))
+        yield
 
 
 @pytest.fixture
