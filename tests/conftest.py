@@ -80,12 +80,10 @@ def new_pg_schema(pg_schemas: tuple[list[str], PostgresTemplates]) -> str:
 
 def copied_pg_url(pg_schemas: tuple[list[str], PostgresTemplates], data_dir: Path | None) -> str:
     """A schema of its own holding a copy of the migrated (seeded) template."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
     try:
-        pg_schemas[1].fill(schema, data_dir)
+        schema = pg_schemas[1].copy(data_dir)
     except sa.exc.OperationalError as exc:
         pytest.fail(f"PostgreSQL is not reachable at {PG_URL} ({exc.orig}); start it with: {START_PG}")
-    pg_schemas[0].append(schema)
     return pg_schema_url(schema)
 
 

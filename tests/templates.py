@@ -8,6 +8,7 @@ and every test gets a copy of its own:
 - SQLite: a file copy of the template (checkpointed first, so the copy holds everything).
 - PostgreSQL: a schema of its own, made by one script: the template schema's DDL as ``pg_dump
   --schema-only`` writes it, then ``INSERT ... SELECT`` of every table and the sequences' values.
+  The next test's copy is made in a thread while a test runs (the server works, not pytest).
   A schema, not ``CREATE DATABASE ... TEMPLATE``: dropping a database forces a checkpoint, which
   took up to 16 s per test on a busy server. Not a rolled-back transaction either: the tests
   commit, open several connections and processes, and kill processes mid-save.
@@ -19,12 +20,14 @@ server elsewhere, no client tools) each PostgreSQL test migrates its own schema 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
 import subprocess
 import uuid
 import warnings
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -78,26 +81,39 @@ class PostgresTemplates:
         self.schema_url = schema_url  # (schema) -> URL with that schema on the search path
         self.session = uuid.uuid4().hex[:8]  # other test sessions may share the server
         self.scripts: dict[str, str | None] = {}
-        self.schemas: list[str] = []
+        self.schemas: list[str] = []  # templates and copies, dropped by drop_all
+        # the next copy of each template, made by the server while a test runs
+        self.ahead: dict[str, Future[str]] = {}
+        self.pool = ThreadPoolExecutor(max_workers=1)
 
-    def fill(self, schema: str, data_dir: Path | None) -> None:
-        """Make the empty ``schema`` a migrated (seeded) database: a copy, or built if need be."""
+    def copy(self, data_dir: Path | None) -> str:
+        """A new schema holding a migrated (seeded) database: a copy, or built if need be."""
         key = key_of(data_dir)
         if key not in self.scripts:
             self.scripts[key] = self._template(key, data_dir)
         script = self.scripts[key]
         if script is None:
+            schema = self._copy(f'CREATE SCHEMA "{TARGET}";')
             build(self.schema_url(schema), data_dir)  # type: ignore[operator]
-            return
+            return schema
+        pending = self.ahead.pop(key, None)
+        schema = pending.result() if pending else self._copy(script)
+        self.ahead[key] = self.pool.submit(self._copy, script)
+        return schema
+
+    def _copy(self, script: str) -> str:
+        schema = f"t_{uuid.uuid4().hex[:12]}"
         engine = sa.create_engine(self.admin_url, poolclass=sa.pool.NullPool)
         try:
             with engine.begin() as conn:
                 conn.exec_driver_sql(script.replace(TARGET, schema))
         finally:
             engine.dispose()
+        self.schemas.append(schema)
+        return schema
 
     def _template(self, key: str, data_dir: Path | None) -> str | None:
-        schema = f"tmpl_{self.session}_{len(self.schemas)}"
+        schema = f"tmpl_{self.session}_{key}"
         engine = sa.create_engine(self.admin_url, poolclass=sa.pool.NullPool)
         try:
             with engine.begin() as conn:
@@ -155,6 +171,10 @@ class PostgresTemplates:
 
     def drop_all(self, schemas: list[str]) -> None:
         """Drop test schemas (and the templates), a few per transaction (each holds many locks)."""
+        for pending in self.ahead.values():
+            with contextlib.suppress(Exception):  # its failure was reported by a test already
+                pending.result()
+        self.pool.shutdown()
         engine = sa.create_engine(self.admin_url, poolclass=sa.pool.NullPool)
         try:
             everything = schemas + self.schemas

@@ -22,6 +22,7 @@ from tests.browser.conftest import (
     Traffic,
     launch_server,
     map_frame,
+    outside_of,
     screenshot,
     script_runs,
     stop_server,
@@ -81,7 +82,7 @@ def kiosk(
             traffic.outside.append(url)
             route.abort()
 
-    context.route("**/*", handle)
+    context.route(outside_of(*allowed), handle)
     page = context.new_page()
     page.on("pageerror", lambda e: traffic.console_errors.append(str(e)))
     page.goto(kiosk_server.url + "/kiosk?city=shenzhen")
