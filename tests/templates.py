@@ -8,7 +8,8 @@ and every test gets a copy of its own:
 - SQLite: a file copy of the template (checkpointed first, so the copy holds everything).
 - PostgreSQL: a schema of its own, made by one script: the template schema's DDL as ``pg_dump
   --schema-only`` writes it, then ``INSERT ... SELECT`` of every table and the sequences' values.
-  The next test's copy is made in a thread while a test runs (the server works, not pytest).
+  The next test's copy is made in a thread while a test runs (the server works, not pytest);
+  every schema of the session is dropped at its end, ten per transaction.
   A schema, not ``CREATE DATABASE ... TEMPLATE``: dropping a database forces a checkpoint, which
   took up to 16 s per test on a busy server. Not a rolled-back transaction either: the tests
   commit, open several connections and processes, and kill processes mid-save.
