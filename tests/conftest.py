@@ -2,11 +2,16 @@
 
 ``db_url`` runs each test that asks for it twice: on a SQLite file and on the PostgreSQL server
 of ``CITYPLUS_TEST_PG_URL`` (default: the local server, database ``test``), in a schema of its
-own that is dropped afterwards. A missing PostgreSQL server fails those tests: it is not a skip.
+own. The database is already migrated: a copy of a template migrated once per session
+(tests/templates.py says how and why). ``mini_db_url`` is the same with the ``mini`` fixture
+data seeded (``ensure_seeded`` on ``mini_dir`` then finds it unchanged). ``new_db_url``,
+``sqlite_url`` and ``pg_url`` are databases nothing has touched, for tests of migrations and
+first starts. A missing PostgreSQL server fails those tests: it is not a skip.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import uuid
@@ -15,6 +20,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+
+from tests.templates import PostgresTemplates, SqliteTemplates
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -41,9 +48,23 @@ def pg_schema_url(schema: str) -> str:
     )
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A PostgreSQL URL whose tables live in a fresh schema, dropped after the test."""
+@pytest.fixture(scope="session")
+def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplates:
+    return SqliteTemplates(tmp_path_factory.mktemp("templates"))
+
+
+@pytest.fixture(scope="session")
+def pg_schemas() -> Iterator[tuple[list[str], PostgresTemplates]]:
+    """The test schemas made in this session, dropped together at its end, and the templates."""
+    schemas: list[str] = []
+    templates = PostgresTemplates(PG_URL, pg_schema_url)
+    yield schemas, templates
+    with contextlib.suppress(sa.exc.OperationalError):  # the server went away: nothing to drop
+        templates.drop_all(schemas)
+
+
+def new_pg_schema(pg_schemas: tuple[list[str], PostgresTemplates]) -> str:
+    """A new empty schema, dropped when the session ends."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(PG_URL, poolclass=sa.pool.NullPool)
     try:
@@ -51,20 +72,57 @@ def pg_url() -> Iterator[str]:
             conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     except sa.exc.OperationalError as exc:
         pytest.fail(f"PostgreSQL is not reachable at {PG_URL} ({exc.orig}); start it with: {START_PG}")
-    try:
-        yield pg_schema_url(schema)
     finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+    pg_schemas[0].append(schema)
+    return schema
+
+
+def copied_pg_url(pg_schemas: tuple[list[str], PostgresTemplates], data_dir: Path | None) -> str:
+    """A schema of its own holding a copy of the migrated (seeded) template."""
+    try:
+        schema = pg_schemas[1].copy(data_dir)
+    except sa.exc.OperationalError as exc:
+        pytest.fail(f"PostgreSQL is not reachable at {PG_URL} ({exc.orig}); start it with: {START_PG}")
+    return pg_schema_url(schema)
+
+
+@pytest.fixture
+def pg_url(pg_schemas: tuple[list[str], PostgresTemplates]) -> str:
+    """A PostgreSQL URL whose tables live in a fresh, empty schema."""
+    return pg_schema_url(new_pg_schema(pg_schemas))
 
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
+    """A SQLite file that does not exist yet."""
     return f"sqlite:///{tmp_path / 'test.db'}"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest) -> str:
-    """The same test on both supported databases."""
+def new_db_url(request: pytest.FixtureRequest) -> str:
+    """A database nothing has touched, on both supported databases (tests of migrations)."""
     return str(request.getfixturevalue(f"{'pg' if request.param == 'postgresql' else 'sqlite'}_url"))
+
+
+def copied_db_url(
+    request: pytest.FixtureRequest, kind: str, data_dir: Path | None, *, name: str = "test.db"
+) -> str:
+    """A copy of the migrated template (seeded from ``data_dir`` if given) for this test;
+    ``name`` is the SQLite file's, in ``tmp_path`` (the one ``sqlite_url`` names by default)."""
+    if kind == "postgresql":
+        return copied_pg_url(request.getfixturevalue("pg_schemas"), data_dir)
+    target = request.getfixturevalue("tmp_path") / name
+    return request.getfixturevalue("sqlite_templates").copy_to(target, data_dir)  # type: ignore[no-any-return]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """The same test on both supported databases, each migrated and empty."""
+    return copied_db_url(request, request.param, None)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def mini_db_url(request: pytest.FixtureRequest) -> str:
+    """The same test on both supported databases, each migrated and seeded with ``MINI``."""
+    return copied_db_url(request, request.param, MINI)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -65,7 +66,8 @@ class AppServer:
     log: Path
 
 
-def start_server(tmp: Path, data_dir: Path, extra_env: dict[str, str] | None = None) -> AppServer:
+def launch_server(tmp: Path, data_dir: Path, extra_env: dict[str, str] | None = None) -> AppServer:
+    """Start ``streamlit run`` on a free port without waiting for it (see ``wait_healthy``)."""
     port = free_port()
     env = {
         **os.environ,
@@ -93,19 +95,28 @@ def start_server(tmp: Path, data_dir: Path, extra_env: dict[str, str] | None = N
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    return AppServer(f"http://127.0.0.1:{port}", data_dir, process, log)
+
+
+def wait_healthy(server: AppServer, timeout: float = 60) -> AppServer:
+    """Poll ``/_stcore/health`` until the server answers (servers started together start in
+    parallel)."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited: {log.read_text(errors='replace')}")
+        if server.process.poll() is not None:
+            raise RuntimeError(f"streamlit exited: {server.log.read_text(errors='replace')}")
         try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+            with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as r:
                 if r.status == 200:
-                    return AppServer(url, data_dir, process, log)
+                    return server
         except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise RuntimeError(f"streamlit did not become healthy: {log.read_text(errors='replace')}")
+            time.sleep(0.2)  # poll interval while the server starts
+    server.process.kill()
+    raise RuntimeError(f"streamlit did not become healthy: {server.log.read_text(errors='replace')}")
+
+
+def start_server(tmp: Path, data_dir: Path, extra_env: dict[str, str] | None = None) -> AppServer:
+    return wait_healthy(launch_server(tmp, data_dir, extra_env))
 
 
 # A test-only city with hostile text: it must show as text and run no script.
@@ -138,11 +149,10 @@ def app_server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> 
 
 
 def stop_server(server: AppServer) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
+    """Kill the server: it keeps nothing worth a graceful stop, which took up to 5 s (its
+    sessions' timers), and the tests read its database only while it runs."""
+    server.process.kill()
+    server.process.wait(10)
 
 
 @pytest.fixture(scope="session")
@@ -175,6 +185,11 @@ class Traffic:
         return [e for e in self.console_errors if not e.startswith("Failed to load resource")]
 
 
+def outside_of(*urls: str) -> re.Pattern[str]:
+    """Every URL except those under ``urls``: the requests a test's route handler must see."""
+    return re.compile("^(?!(?:" + "|".join(re.escape(u.rstrip("/")) for u in urls) + ")(?:/|$))")
+
+
 @pytest.fixture
 def traffic() -> Traffic:
     return Traffic()
@@ -203,8 +218,11 @@ def page(browser: object, app_server: AppServer, traffic: Traffic) -> Iterator[o
             traffic.outside.append(url)
             route.abort()
 
-    context.route("**/*", handle)
+    # only what is not the app's goes through Python: a handler for every one of the app's own
+    # requests (its scripts, styles, the components' pages) slowed each page load down
+    context.route(outside_of(app_server.url), handle)
     context.add_init_script(LEAFLET_HOOK)
+    context.add_init_script(RUNS_HOOK)
     pg = context.new_page()
     pg.on("dialog", lambda d: (traffic.dialogs.append(d.message), d.dismiss()))
 
@@ -241,6 +259,32 @@ LEAFLET_HOOK = """
 })();
 """
 
+# Runs in the page before its scripts: counts the script runs Streamlit starts (full reruns and
+# fragment runs both turn stApp's data-test-script-state to "running") and when the state last
+# changed, so a test can wait for a run instead of sleeping.
+RUNS_HOOK = """
+(() => {
+  if (window.top !== window) return;
+  const runs = (window.__cpRuns = { started: 0, seen: 0, changed: performance.now() });
+  let watched = null;
+  const observer = new MutationObserver(() => {
+    runs.changed = performance.now();
+    if (watched.getAttribute("data-test-script-state") === "running") runs.started += 1;
+  });
+  const watch = () => {
+    const app = document.querySelector("[data-testid='stApp']");
+    if (app && app !== watched) {
+      watched = app;
+      runs.changed = performance.now();
+      if (app.getAttribute("data-test-script-state") === "running") runs.started += 1;
+      observer.disconnect();
+      observer.observe(app, { attributes: true, attributeFilter: ["data-test-script-state"] });
+    }
+  };
+  new MutationObserver(watch).observe(document, { childList: true, subtree: true });
+})();
+"""
+
 # Landmark ids of the pins on the first map of a frame, looking inside marker-cluster groups.
 PINS_JS = """
 () => {
@@ -257,6 +301,36 @@ PINS_JS = """
 """
 
 
+# Whether any frame of the page (iframes in iframes too; other origins are skipped) satisfies
+# a predicate ``(win, arg) => bool``: to wait on what a map's frame holds from the page itself.
+IN_SOME_FRAME_JS = """
+([predicate, arg]) => {
+  const test = new Function("return " + predicate)();
+  const frames = (w) => {
+    const out = [w];
+    for (let i = 0; i < w.frames.length; i++) {
+      try { out.push(...frames(w.frames[i])); } catch (e) { /* another origin */ }
+    }
+    return out;
+  };
+  return frames(window).some((w) => { try { return !!test(w, arg); } catch (e) { return false; } });
+}
+"""
+HAS_MAP = "(w) => (w.__cpMaps || []).length > 0"
+HAS_N_PINS = (
+    "(w, n) => { const ids = []; w.__cpMaps[0].eachLayer((l) => { if (l.getLayers && l._featureGroup) "
+    "l.getLayers().forEach((m) => { if (m.options.landmarkId) ids.push(m); }); }); return ids.length === n; }"
+)
+
+
+def wait_in_some_frame(page: object, predicate: str, arg: object = None, timeout: float = 30.0) -> None:
+    """Wait until some frame of the page satisfies ``predicate`` (see IN_SOME_FRAME_JS)."""
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    page.wait_for_function(IN_SOME_FRAME_JS, arg=[predicate, arg], timeout=timeout * 1000, polling=100)
+
+
 def map_frame(page: object, timeout: float = 30.0) -> object:
     """The frame of the st_folium map, once its Leaflet map exists."""
     from playwright.sync_api import Page
@@ -270,13 +344,13 @@ def map_frame(page: object, timeout: float = 30.0) -> object:
                     return frame
             except Exception:  # a frame navigating away; try again
                 pass
-        page.wait_for_timeout(200)
+        wait_in_some_frame(page, HAS_MAP, timeout=max(deadline - time.monotonic(), 0.1))
     raise AssertionError("no Leaflet map appeared")
 
 
 def pins(page: object, expected: int | None = None, timeout: float = 30.0) -> list[str]:
     """Landmark ids on the map; waits until there are ``expected`` of them if given."""
-    from playwright.sync_api import Page
+    from playwright.sync_api import Error, Page
 
     assert isinstance(page, Page)
     deadline = time.monotonic() + timeout
@@ -286,18 +360,76 @@ def pins(page: object, expected: int | None = None, timeout: float = 30.0) -> li
         ids = frame.evaluate(PINS_JS) or []  # type: ignore[attr-defined]
         if expected is None or len(ids) == expected:
             return ids
-        page.wait_for_timeout(200)
+        try:  # until a map holds that many, then read them again
+            wait_in_some_frame(page, HAS_N_PINS, expected, timeout=max(deadline - time.monotonic(), 0.1))
+        except Error:  # timed out: the caller's assertion shows what there is
+            break
     return ids
 
 
-def wait_ready(page: object, timeout: float = 30_000) -> None:
-    """Wait until Streamlit has finished running the script."""
+# Ready: the script is not running and either a run started since the last time the page was
+# ready (the one the last action asked for) and 100 ms passed without a new one, or, when none
+# started, nothing changed for 300 ms since the call (an action that asked for no run: Streamlit
+# shows a requested rerun only once the server starts it). Without RUNS_HOOK: 300 ms after the call.
+READY_JS = """
+([called, quiet, settle]) => {
+  const app = document.querySelector("[data-testid='stApp']");
+  if (!app || app.getAttribute("data-test-script-state") !== "notRunning") return false;
+  const now = performance.now();
+  const runs = window.__cpRuns;
+  if (!runs) return now - called >= quiet;
+  if (runs.started > runs.seen) {
+    if (now - runs.changed < settle) return false;
+    runs.seen = runs.started;
+    return true;
+  }
+  return now - called >= quiet && now - runs.changed >= quiet;
+}
+"""
+
+
+def script_runs(page: object) -> int:
+    """How many script runs (reruns and fragment runs) the page has seen (RUNS_HOOK)."""
     from playwright.sync_api import Page
 
     assert isinstance(page, Page)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
-    page.wait_for_timeout(300)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+    return int(page.evaluate("() => window.__cpRuns ? window.__cpRuns.started : -1"))
+
+
+def wait_ready(page: object, timeout: float = 30_000) -> None:
+    """Wait until Streamlit has finished the script run that the last action started."""
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    called = page.evaluate("() => performance.now()")
+    page.wait_for_function(READY_JS, arg=[called, 300, 100], timeout=timeout, polling=50)
+
+
+# Resolves once the layout (the main area, the sidebar, every iframe) stays the same for two
+# animation frames: after a scroll or a change of viewport, before measuring or a screenshot.
+SETTLED_JS = """
+() => new Promise((done) => {
+  const shape = () => [...document.querySelectorAll("[data-testid=stMain], [data-testid=stSidebar], iframe")]
+    .map((e) => { const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height, e.scrollHeight]; })
+    .join(";");
+  let last = shape(), same = 0;
+  const tick = () => {
+    const now = shape();
+    same = now === last ? same + 1 : 0;
+    last = now;
+    if (same >= 2) done(true); else requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})
+"""
+
+
+def settled(page: object) -> None:
+    """Wait until nothing on the page moves any more (see SETTLED_JS)."""
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    page.evaluate(SETTLED_JS)
 
 
 def screenshot(page: object, name: str, *, whole: bool = True) -> Path:
@@ -315,7 +447,7 @@ def screenshot(page: object, name: str, *, whole: bool = True) -> Path:
             ".map((e) => e.scrollHeight), window.innerHeight)"
         )
         page.set_viewport_size({"width": size["width"], "height": min(int(height), 6000)})
-        page.wait_for_timeout(400)
+        settled(page)
     page.screenshot(path=str(path))
     if whole and size:
         page.set_viewport_size(size)

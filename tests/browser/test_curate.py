@@ -20,8 +20,10 @@ from tests.browser.conftest import (
     map_frame,
     pins,
     screenshot,
+    settled,
     start_server,
     stop_server,
+    wait_in_some_frame,
     wait_ready,
 )
 from tests.conftest import DATA, ROOT
@@ -110,7 +112,7 @@ def test_sign_in_add_a_landmark_by_map_click_publish_and_see_it_on_explore(
     frame = map_frame(page)
     element = frame.frame_element()  # type: ignore[attr-defined]
     element.scroll_into_view_if_needed()
-    page.wait_for_timeout(300)
+    settled(page)
     box = element.bounding_box()
     assert box is not None
     page.mouse.click(box["x"] + box["width"] * 0.35, box["y"] + box["height"] * 0.65)
@@ -186,7 +188,7 @@ def pins_frame(page: Page) -> Frame:
                     return frame
             except Exception:  # a frame navigating away; try again
                 pass
-        page.wait_for_timeout(200)
+        wait_in_some_frame(page, HAS_PINS_IN)
     raise AssertionError("no map with pins")
 
 
@@ -195,6 +197,7 @@ HAS_PINS_JS = """() => {
     (window.__cpMaps || []).forEach((map) => map.eachLayer((l) => { found = found || !!l._featureGroup; }));
     return found;
 }"""
+HAS_PINS_IN = "(w) => (w.__cpMaps || []).some((map) => { let f = false; map.eachLayer((l) => { f = f || !!l._featureGroup; }); return f; })"
 
 
 def test_stops_are_added_by_clicking_pins_on_the_itinerary_map(
@@ -209,7 +212,7 @@ def test_stops_are_added_by_clicking_pins_on_the_itinerary_map(
         frame = pins_frame(page)
         # the whole map in view first: Playwright scrolling inside the map's iframe misplaces clicks
         frame.frame_element().evaluate("(e) => e.scrollIntoView({block: 'center'})")
-        page.wait_for_timeout(300)
+        settled(page)
         frame.evaluate(CLICK_PIN_JS, landmark_id)
         frame.locator(f'[data-landmark-id="{landmark_id}"]').click()
         wait_ready(page)

@@ -8,7 +8,16 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from itinerary import seed
-from tests.browser.conftest import HOSTILE_NAME, AppServer, Traffic, map_frame, pins, screenshot, wait_ready
+from tests.browser.conftest import (
+    HOSTILE_NAME,
+    AppServer,
+    Traffic,
+    map_frame,
+    pins,
+    screenshot,
+    settled,
+    wait_ready,
+)
 from tests.conftest import DATA
 
 SHIPPED = seed.load_dir(DATA)
@@ -136,7 +145,7 @@ def test_hostile_text_shows_as_text_and_runs_no_script(
     expect(frame.locator(".leaflet-tooltip")).to_have_text(HOSTILE_NAME)  # type: ignore[attr-defined]
     assert page.locator("img[src='x']").count() == 0
     assert frame.locator("img[src='x']").count() == 0  # type: ignore[attr-defined]
-    page.wait_for_timeout(500)
+    page.wait_for_load_state("networkidle")  # every image and script loaded or failed by now
     assert traffic.dialogs == []
 
 
@@ -149,7 +158,7 @@ def test_screenshots(
     page.goto(app_server.url + f"/?lang={lang}&theme=innovation&landmark=ping-an-finance-center")
     wait_ready(page)
     pins(page, len(published("shenzhen", "innovation")))
-    page.wait_for_timeout(500)
+    settled(page)
     path = screenshot(page, f"explore-{name}-{lang}")
     assert path.stat().st_size > 10_000
     # nothing sticks out sideways on a phone

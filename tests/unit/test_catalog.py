@@ -27,8 +27,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
-def catalog(mini_dir: Path, db_url: str) -> Catalog:
-    db = store.open_store(db_url)
+def catalog(mini_dir: Path, mini_db_url: str) -> Catalog:
+    db = store.open_store(mini_db_url)
     store.ensure_seeded(db, mini_dir)
     return Catalog(db)
 

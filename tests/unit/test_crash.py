@@ -90,9 +90,9 @@ def integrity_problems(db: store.Store) -> list[Any]:
 
 
 @pytest.fixture
-def db(db_url: str, mini_dir: Path) -> store.Store:
+def db(mini_db_url: str, mini_dir: Path) -> store.Store:
     """The fixture content plus one recorded edit, so that there is history to keep."""
-    db = store.open_store(db_url)
+    db = store.open_store(mini_db_url)
     store.ensure_seeded(db, mini_dir)
     curator = curation.Curator(db)
     it, stops, version = curator.itinerary(ITINERARY)

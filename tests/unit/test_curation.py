@@ -2,7 +2,7 @@
 
 Pure validation and helpers run against a hand-built ``Context`` that mirrors tests/fixtures/mini
 (a test checks that ``context_for`` on a seeded database gives the same); everything that writes
-runs on a real database seeded from the mini fixture, on SQLite and on PostgreSQL (``db_url``).
+runs on a real database seeded from the mini fixture, on SQLite and on PostgreSQL (``mini_db_url``).
 Time comes from a stepping fake clock: no sleeps, no timing.
 """
 
@@ -71,9 +71,9 @@ class SteppingClock:
 
 
 @pytest.fixture
-def db(db_url: str, mini_dir: Path) -> Iterator[storage.Store]:
-    store = storage.open_store(db_url)
-    assert storage.ensure_seeded(store, mini_dir) == "seeded"
+def db(mini_db_url: str, mini_dir: Path) -> Iterator[storage.Store]:
+    store = storage.open_store(mini_db_url)
+    assert storage.ensure_seeded(store, mini_dir) == "unchanged"  # a copy seeded from these files
     yield store
     store.engine.dispose()
 

@@ -213,9 +213,9 @@ def test_a_damaged_row_reads_as_a_miss(store: storage.Store) -> None:
 
 
 def test_a_database_error_is_a_miss_not_an_exception(
-    db_url: str, caplog: pytest.LogCaptureFixture, standin: NominatimStandin
+    new_db_url: str, caplog: pytest.LogCaptureFixture, standin: NominatimStandin
 ) -> None:
-    broken = storage.Store(db_url)  # no schema: every statement fails
+    broken = storage.Store(new_db_url)  # no schema: every statement fails
     try:
         cache = DbGeocodeCache(broken)
         with caplog.at_level(logging.WARNING, logger="itinerary.geocode"):

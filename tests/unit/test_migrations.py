@@ -210,16 +210,16 @@ def test_schema_head_names_the_newest_migration() -> None:
     assert scripts.get_heads() == [store.SCHEMA_HEAD], "raise SCHEMA_HEAD in itinerary/store.py"
 
 
-def test_a_new_database_is_migrated_to_the_tables_of_the_code(db_url: str) -> None:
-    db = store.open_store(db_url)
+def test_a_new_database_is_migrated_to_the_tables_of_the_code(new_db_url: str) -> None:
+    db = store.open_store(new_db_url)
     assert db.schema_revision() == store.SCHEMA_HEAD
-    assert schema_diff(db_url, store.metadata) == []
+    assert schema_diff(new_db_url, store.metadata) == []
 
 
-def test_revision_0001_is_the_schema_before_migrations(db_url: str) -> None:
-    migrate(db_url, "upgrade", "0001")
-    assert revision_of(db_url) == "0001"
-    assert schema_diff(db_url, LEGACY) == []
+def test_revision_0001_is_the_schema_before_migrations(new_db_url: str) -> None:
+    migrate(new_db_url, "upgrade", "0001")
+    assert revision_of(new_db_url) == "0001"
+    assert schema_diff(new_db_url, LEGACY) == []
 
 
 def test_postgresql_keeps_everything_in_the_schema_of_the_search_path(pg_url: str) -> None:
@@ -258,19 +258,19 @@ ADOPTED = {
 
 @pytest.mark.parametrize("tables", ADOPTED.values(), ids=ADOPTED.keys())
 def test_a_database_from_before_migrations_is_adopted_with_its_rows(
-    db_url: str, mini_dir: Path, tables: list[sa.Table]
+    new_db_url: str, mini_dir: Path, tables: list[sa.Table]
 ) -> None:
-    engine = engine_for(db_url)
+    engine = engine_for(new_db_url)
     for table in tables:
         table.create(engine)
     engine.dispose()
-    data = fill_legacy(db_url, mini_dir)
-    assert revision_of(db_url) is None
+    data = fill_legacy(new_db_url, mini_dir)
+    assert revision_of(new_db_url) is None
 
-    db = store.open_store(db_url)
+    db = store.open_store(new_db_url)
 
     assert db.schema_revision() == store.SCHEMA_HEAD
-    assert schema_diff(db_url, store.metadata) == []
+    assert schema_diff(new_db_url, store.metadata) == []
     assert db.data_version() == 7
     back = db.dataset()
     assert sorted(back.landmarks, key=lambda x: x.id) == sorted(data.landmarks, key=lambda x: x.id)
@@ -279,40 +279,40 @@ def test_a_database_from_before_migrations_is_adopted_with_its_rows(
         for table in (store.landmarks, store.itineraries):
             assert set(conn.execute(sa.select(table.c.version)).scalars()) == {1}
     if "accounts" in {t.name for t in tables}:
-        assert count(db_url, "accounts") == 1
+        assert count(new_db_url, "accounts") == 1
 
 
-def test_a_database_made_by_the_newest_create_all_is_adopted(db_url: str, mini_dir: Path) -> None:
-    engine = engine_for(db_url)
+def test_a_database_made_by_the_newest_create_all_is_adopted(new_db_url: str, mini_dir: Path) -> None:
+    engine = engine_for(new_db_url)
     store.metadata.create_all(engine)
     engine.dispose()
-    db = store.Store(db_url)
+    db = store.Store(new_db_url)
     db.replace_all(seed.load_dir(mini_dir))
     db.create_schema()
     assert db.schema_revision() == store.SCHEMA_HEAD
-    assert schema_diff(db_url, store.metadata) == []
+    assert schema_diff(new_db_url, store.metadata) == []
     assert len(db.dataset().landmarks) == 8
 
 
-def test_downgrade_to_0001_keeps_the_content_and_upgrades_again(db_url: str, mini_dir: Path) -> None:
-    db = store.open_store(db_url)
+def test_downgrade_to_0001_keeps_the_content_and_upgrades_again(new_db_url: str, mini_dir: Path) -> None:
+    db = store.open_store(new_db_url)
     store.ensure_seeded(db, mini_dir)
     before = db.dataset()
-    stops = count(db_url, "itinerary_stops")
+    stops = count(new_db_url, "itinerary_stops")
     assert stops > 0
     db.engine.dispose()
 
-    migrate(db_url, "downgrade", "0001")
+    migrate(new_db_url, "downgrade", "0001")
 
-    assert revision_of(db_url) == "0001"
-    assert schema_diff(db_url, LEGACY) == []
+    assert revision_of(new_db_url) == "0001"
+    assert schema_diff(new_db_url, LEGACY) == []
     # rebuilding itineraries on SQLite must not cascade into the stops
-    assert count(db_url, "itinerary_stops") == stops
-    assert count(db_url, "landmarks") == len(before.landmarks)
+    assert count(new_db_url, "itinerary_stops") == stops
+    assert count(new_db_url, "landmarks") == len(before.landmarks)
 
-    db = store.open_store(db_url)
+    db = store.open_store(new_db_url)
     assert db.schema_revision() == store.SCHEMA_HEAD
-    assert schema_diff(db_url, store.metadata) == []
+    assert schema_diff(new_db_url, store.metadata) == []
     assert db.dataset() == before
 
 
@@ -356,11 +356,13 @@ print(db.schema_revision())
 """
 
 
-def test_processes_starting_together_on_a_new_database_migrate_it_once(db_url: str, tmp_path: Path) -> None:
+def test_processes_starting_together_on_a_new_database_migrate_it_once(
+    new_db_url: str, tmp_path: Path
+) -> None:
     go = tmp_path / "go"
     racers = [
         subprocess.Popen(
-            [sys.executable, "-c", RACER, db_url, str(go)],
+            [sys.executable, "-c", RACER, new_db_url, str(go)],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -375,5 +377,5 @@ def test_processes_starting_together_on_a_new_database_migrate_it_once(db_url: s
     for racer, (out, err) in zip(racers, results, strict=True):
         assert racer.returncode == 0, err
         assert out.strip() == store.SCHEMA_HEAD
-    assert count(db_url, "alembic_version") == 1
-    assert schema_diff(db_url, store.metadata) == []
+    assert count(new_db_url, "alembic_version") == 1
+    assert schema_diff(new_db_url, store.metadata) == []

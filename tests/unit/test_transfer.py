@@ -2,7 +2,7 @@
 
 Fixture uploads live in tests/fixtures/imports/: CSV files saved the way Excel saves "CSV UTF-8"
 (BOM, CRLF), one with a bad row, a Windows-1252 one, a semicolon-separated one, GeoJSON files.
-Every database test runs on SQLite and on PostgreSQL (``db_url``).
+Every database test runs on SQLite and on PostgreSQL (``mini_db_url``).
 """
 
 from __future__ import annotations
@@ -48,10 +48,9 @@ BAD_ROW_PROBLEMS = [
 
 
 @pytest.fixture
-def db(db_url: str, mini_dir: Path) -> Iterator[store.Store]:
-    """The mini data set in a fresh database."""
-    s = store.open_store(db_url)
-    s.replace_all(seed.load_dir(mini_dir))
+def db(mini_db_url: str) -> Iterator[store.Store]:
+    """The mini data set in a fresh database (a copy of the session's seeded template)."""
+    s = store.open_store(mini_db_url)
     yield s
     s.engine.dispose()
 
