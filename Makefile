@@ -71,11 +71,15 @@ postgres: install
 run: install
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
+# Unit and page tests run on TEST_WORKERS processes (pytest-xdist; each gets its own database
+# copies); the browser tests run in one, since every worker would start its own app servers.
+TEST_WORKERS ?= 2
 test: install browser spreadsheet postgres
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) tests/unit tests/app
+	$(PY) -m pytest tests/browser
 
 test-fast: install spreadsheet postgres
-	$(PY) -m pytest tests/unit tests/app
+	$(PY) -m pytest -n $(TEST_WORKERS) tests/unit tests/app
 
 lint: install
 	$(PY) -m ruff check .
