@@ -9,8 +9,16 @@ import streamlit as st
 from itinerary import exports, maps, settings
 from itinerary.catalog import localized, localized_value, order_itineraries
 from itinerary.i18n import LANG_NAMES, LANGS, t
-from itinerary.plans import parse_hhmm, places_for, plan_days, public_base_url, share_url
-from ui.kiosk import KIOSK_CSS, attract_sequence
+from itinerary.plans import (
+    access_label,
+    parse_hhmm,
+    places_for,
+    plan_days,
+    public_base_url,
+    share_url,
+    stop_notes,
+)
+from ui.kiosk import KIOSK_CSS, attract_sequence, route_card_html
 from ui.mapview import city_base_map, show_map
 from ui.setup import now_in, set_query, setup_page
 from ui.text import md_escape
@@ -137,16 +145,13 @@ def kiosk_view() -> None:
                 base, [route], key="kiosk_map", height=MAP_HEIGHT, center=center, zoom=12, returned_objects=()
             )
         with panel:
-            st.markdown(
-                f"<div class='cp-kiosk-card cp-kiosk-route' data-kiosk-itinerary='{maps.escape(chosen)}'>"
-                f"<h2>{maps.escape(localized_value(it, 'title', lang))}</h2><ol>"
-                + "".join(
-                    f"<li class='cp-kiosk-stop'><b>{times.get(x, '')}</b> {maps.escape(names[x])}</li>"
-                    for x in ids
-                )
-                + "</ol></div>",
-                unsafe_allow_html=True,
-            )
+            notes = stop_notes(stops, lang)
+            rows = [
+                (times.get(x, ""), names[x], access_label(landmarks.loc[x], lang), notes.get(x, ""))
+                for x in ids
+            ]
+            card = route_card_html(chosen, localized_value(it, "title", lang), rows)
+            st.markdown(card, unsafe_allow_html=True)  # every text in it escaped by route_card_html
             link = _route_link(chosen)
             qr, text = st.columns([1, 1], vertical_alignment="center")
             qr.image(exports.qr_png(link, scale=10), width=230)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from itinerary.catalog import Catalog, order_itineraries
+from itinerary.markup import escape
 
 # Full screen for a touch display: no sidebar, header, toolbar or scrollbars; type readable from
 # 2 m; touch targets of at least 64 px; columns stack on a portrait screen.
@@ -23,6 +26,9 @@ html, body, [data-testid="stApp"], [data-testid="stMain"], [data-testid="stAppVi
 .cp-kiosk-route h2 { font-size: 1.7rem; }
 .cp-kiosk-route ol { column-count: 2; column-gap: 1.5rem; margin: 0 0 .4rem 1.2rem; padding: 0; }
 .cp-kiosk-stop { font-size: 1rem; line-height: 1.35; margin: 0 0 .2rem; break-inside: avoid; }
+.cp-kiosk-stop .cp-kiosk-access, .cp-kiosk-stop .cp-kiosk-note { display: block; font-size: .72rem;
+  line-height: 1.3; color: #333; }
+.cp-kiosk-stop .cp-kiosk-access { font-weight: 600; }
 .cp-kiosk-card h3, [data-testid="stMarkdown"] h3 { font-size: 1.4rem; margin: 0; }
 [data-testid="stHeadingWithActionElements"] a, h1 a, h2 a, h3 a { display: none !important; }
 .cp-kiosk-hint, .cp-kiosk-label { font-size: 1.05rem; color: #333; font-weight: 600; margin: .6rem 0 .2rem; }
@@ -47,3 +53,26 @@ def attract_sequence(catalog: Catalog, city_id: str) -> list[Step]:
         ids = list(catalog.stops(iid)["landmark_id"])
         steps += [(str(iid), str(lid), n, len(ids)) for n, lid in enumerate(ids, start=1)]
     return steps
+
+
+def route_card_html(
+    itinerary_id: str,
+    title: str,
+    stops: Sequence[tuple[str, str, str, str]],
+) -> str:
+    """The kiosk's card of a touched route: per stop its time, name, access and curated note.
+
+    ``stops`` are (time, name, access, note) in the kiosk's language. All of it is data and staff
+    text, escaped here (``markup.escape``): no markup, no link.
+    """
+    items = "".join(
+        f"<li class='cp-kiosk-stop'><b>{escape(at)}</b> {escape(name)}"
+        f"<span class='cp-kiosk-access'>{escape(access)}</span>"
+        + (f"<span class='cp-kiosk-note'>{escape(note)}</span>" if note else "")
+        + "</li>"
+        for at, name, access, note in stops
+    )
+    return (
+        f"<div class='cp-kiosk-card cp-kiosk-route' data-kiosk-itinerary='{escape(itinerary_id)}'>"
+        f"<h2>{escape(title)}</h2><ol>{items}</ol></div>"
+    )

@@ -31,7 +31,7 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageDraw
 
-from itinerary import exports, maps, seed
+from itinerary import exports, maps, plans, seed
 from itinerary.exports import ExportPlan, ExportStop
 from itinerary.routing import haversine_km
 from tests.conftest import DATA, ROOT
@@ -78,6 +78,7 @@ def _plan_stops(itinerary_id: str, days: tuple[tuple[datetime, int], ...]) -> tu
                     depart=depart,
                     address=landmark.address,
                     note=row.note,
+                    access=plans.access_label(landmark, "en"),
                     travel_minutes=travel,
                     distance_km=km,
                 )
