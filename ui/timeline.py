@@ -72,15 +72,15 @@ def render_timeline(
             line = f"{label}  \n{md_escape(times)}"
             if visit.wait_minutes >= 1:
                 line += " · " + md_escape(t("tl.wait", lang, minutes=round(visit.wait_minutes)))
-            if not is_origin:
-                line += "  \n:material/accessible: " + md_escape(access_label(landmarks.loc[pid], lang))
-                if notes.get(pid):
-                    line += "  \n:gray[" + md_escape(notes[pid]) + "]"
             warnings = visit_warnings(visit, lang)
             if warnings and not is_origin:
                 flagged.append(pid)
                 line += "  \n" + " · ".join(f":orange[:material/warning: {md_escape(w)}]" for w in warnings)
             st.markdown(line)
+            if not is_origin:  # under the stop: its access, then the curated note (staff text, plain)
+                about = [":material/accessible: " + md_escape(access_label(landmarks.loc[pid], lang))]
+                about += [md_escape(notes[pid])] if notes.get(pid) else []
+                st.caption("  \n".join(about))
         st.info(
             t(
                 "tl.totals",
