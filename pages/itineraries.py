@@ -171,25 +171,20 @@ with map_col:
 
 # --- take it along: the same files as a planned route, with the curated notes ---------------------
 if ids:
-    city_name = localized_value(ctx.city, "name", lang)
-    trip = {"mode": mode if mode != it["mode"] else None, "start": start.strftime("%H:%M")}
-    link = share_url(
-        public_base_url(st.context.url),
-        "itineraries",
-        {
-            "city": ctx.city_id,
-            "itinerary": chosen,
-            **trip,
-            "date": day.isoformat(),
-            "lang": lang if lang != "en" else None,
-        },
-    )
+    link_params = {
+        "city": ctx.city_id,
+        "itinerary": chosen,
+        "mode": mode if mode != it["mode"] else None,
+        "start": start.strftime("%H:%M"),
+        "date": day.isoformat(),
+        "lang": lang if lang != "en" else None,
+    }
     plan = export_plan(
         title=localized_value(it, "title", lang),
-        city_name=city_name,
+        city_name=localized_value(ctx.city, "name", lang),
         timezone=ctx.timezone,
         mode=mode,
-        url=link,
+        url=share_url(public_base_url(st.context.url), "itineraries", link_params),
         landmarks=landmarks,
         days=days,
         lang=lang,

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import ui.trip
+from itinerary import exports
 from tests.app.conftest import AppFactory
 from tests.app.test_hostile import autolinks, explicit_links, unescaped
 from tests.conftest import DATA
@@ -167,3 +171,25 @@ def test_a_note_is_text_never_markup_or_a_link(make_app: AppFactory, app_env: Pa
     assert unescaped(caption).endswith(hostile)
     assert autolinks(caption) == [] and explicit_links(caption) == []
     assert "<img" not in caption.replace("\\<img", "") and "**bold**" not in caption
+
+
+@pytest.mark.usefixtures("real_data")
+def test_the_files_to_take_along_carry_the_notes(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plans: list[exports.ExportPlan] = []
+
+    def export_files(plan: exports.ExportPlan) -> tuple[tuple[str, str, str | bytes], ...]:
+        plans.append(plan)
+        return exports.all_exports(plan)
+
+    monkeypatch.setattr(ui.trip, "export_files", export_files)  # the page imports it at each run
+    make_app(PAGE, itinerary="shenzhen-must-go", date="2026-12-07", lang="zh")
+    (plan,) = plans
+    assert plan.url.endswith(
+        "/itineraries?city=shenzhen&itinerary=shenzhen-must-go&start=09:00&date=2026-12-07&lang=zh"
+    )
+    rows = list(csv.DictReader(io.StringIO(exports.to_csv(plan))))
+    assert rows[0]["note"].endswith("可乘电梯直达餐厅。") and rows[0]["access"] == "部分无障碍"
+    assert rows[3]["warnings"] == "当日不开放"  # Shenzhen Museum on a Monday
+    assert all(row["arrive"].endswith(":00+08:00") for row in rows)  # whole minutes
