@@ -84,7 +84,9 @@ def kiosk_view() -> None:
     if chosen and time.monotonic() - state["touched"] > IDLE_S:
         state.update(itinerary=None)  # nobody touched the screen for a while: back to the loop
         chosen = None
-    map_col, panel = st.columns([3, 2], gap="large")
+    # a visitor's route gets a third column for the QR hand-off, so that the stops keep the whole
+    # height beside the map for their access and notes and the page still needs no scrolling
+    map_col, panel, *hand_off = st.columns([2, 2, 1] if chosen else [3, 2], gap="large")
     if chosen is None and sequence:
         step = state["step"] % len(sequence)
         itinerary_id, lid, n, total = sequence[step]
@@ -152,15 +154,14 @@ def kiosk_view() -> None:
             ]
             card = route_card_html(chosen, localized_value(it, "title", lang), rows)
             st.markdown(card, unsafe_allow_html=True)  # every text in it escaped by route_card_html
-            link = _route_link(chosen)
-            qr, text = st.columns([1, 1], vertical_alignment="center")
-            qr.image(exports.qr_png(link, scale=10), width=230)
-            text.markdown(
+        with hand_off[0]:
+            st.image(exports.qr_png(_route_link(chosen), scale=10), width=230)
+            st.markdown(
                 f"<h3>{maps.escape(t('kiosk.take', lang))}</h3><p>{maps.escape(t('kiosk.scan', lang))}</p>"
                 f"<p class='cp-kiosk-hint'>{maps.escape(t('kiosk.idle_note', lang, seconds=int(IDLE_S)))}</p>",
                 unsafe_allow_html=True,
             )
-            text.button(
+            st.button(
                 t("kiosk.back", lang),
                 key="kiosk_back",
                 on_click=_touch,
