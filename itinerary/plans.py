@@ -6,6 +6,7 @@ rebuilds the same plan; unknown ids are dropped (the page says so).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,12 +18,17 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from itinerary import settings
+from itinerary.catalog import localized_value
 from itinerary.exports import ExportPlan, ExportStop
 from itinerary.geodesy import BBox, bbox_around
-from itinerary.models import MODES
+from itinerary.i18n import t
+from itinerary.models import MODES, WHEELCHAIR
 from itinerary.routing import (
+    CLOSES_BEFORE_END,
+    OPENS_LATER,
     Place,
     Schedule,
+    Visit,
     fit_budget,
     order_stops,
     profiles_for,
@@ -117,6 +123,52 @@ def places_for(
             )
         )
     return places
+
+
+def stop_notes(stops: pd.DataFrame, lang: str) -> dict[str, str]:
+    """The curated note of each stop (rows of ``Catalog.stops``) by landmark id, in ``lang``:
+    ``note_zh`` falls back to ``note``, as every ``_zh`` column does. Staff text: callers escape it."""
+    notes: dict[str, str] = {}
+    for row in stops.to_dict("records"):
+        clean = {key: ("" if _missing(row.get(key)) else row[key]) for key in ("note", "note_zh")}
+        text = localized_value(clean, "note", lang).strip()
+        if text:
+            notes[str(row["landmark_id"])] = text
+    return notes
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def access_label(landmark: Any, lang: str) -> str:
+    """The wheelchair access of a landmark (a row of ``Catalog.landmarks``, a mapping or a model) in the
+    visitor's words: the ``wheelchair.*`` strings, "Access unknown" for a value that is none."""
+    value = landmark.get("wheelchair") if hasattr(landmark, "get") else getattr(landmark, "wheelchair", None)
+    return t(f"wheelchair.{value if value in WHEELCHAIR else 'unknown'}", lang)
+
+
+def warning_text(code: str, visit_start: str, closes: str, lang: str) -> str:
+    """The visitor's words for a schedule warning code of ``routing`` (each has a ``warn.`` key)."""
+    return t(f"warn.{code}", lang, time=closes if code == CLOSES_BEFORE_END else visit_start)
+
+
+def visit_warnings(visit: Visit, lang: str) -> list[str]:
+    """The warnings a visitor reads for a scheduled visit, as on the timeline: closed that day,
+    closes before the visit ends, hours unknown. Arriving before opening is not one: the times
+    already include the wait."""
+    closes = visit.closes_at.strftime("%H:%M") if visit.closes_at else ""
+    return [
+        warning_text(code, visit.start.strftime("%H:%M"), closes, lang)
+        for code in visit.warnings
+        if code != OPENS_LATER
+    ]
+
+
+def to_minute(moment: datetime) -> datetime:
+    """``moment`` without seconds: the page shows a time as HH:MM (``strftime``, which drops the
+    seconds), and a file must say the same, not 09:11:10."""
+    return moment.replace(second=0, microsecond=0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,17 +329,25 @@ def export_plan(
     days: Sequence[Schedule],
     lang: str,
     origin_label: str = "",
+    notes: Mapping[str, str] | None = None,
 ) -> ExportPlan:
-    """The take-along form of a scheduled plan (for GPX, iCalendar, CSV, ...)."""
+    """The take-along form of a scheduled plan (for GPX, iCalendar, CSV, ...).
+
+    ``notes`` are the curated notes by landmark id (``stop_notes``; a planned route has none).
+    Every stop carries its access and its warnings in ``lang``, and its times in whole minutes,
+    as the timeline shows them.
+    """
+    notes = notes or {}
     stops = []
     for day in days:
         for visit in day.visits:
             pid = visit.place.id
             if pid == ORIGIN_ID:
-                name, name_zh, address, note = origin_label or "Start", "", "", ""
+                name, name_zh, address, access = origin_label or "Start", "", "", ""
             else:
                 row = landmarks.loc[pid]
-                name, name_zh, address, note = str(row["name"]), str(row["name_zh"]), str(row["address"]), ""
+                name, name_zh, address = str(row["name"]), str(row["name_zh"]), str(row["address"])
+                access = access_label(row, lang)
             stops.append(
                 ExportStop(
                     id=pid,
@@ -295,10 +355,12 @@ def export_plan(
                     name_zh=name_zh,
                     lat=visit.place.lat,
                     lon=visit.place.lon,
-                    arrive=visit.start,
-                    depart=visit.depart,
+                    arrive=to_minute(visit.start),
+                    depart=to_minute(visit.depart),
                     address=address,
-                    note=note,
+                    note=notes.get(pid, "") if pid != ORIGIN_ID else "",
+                    access=access,
+                    warnings=tuple(visit_warnings(visit, lang)) if pid != ORIGIN_ID else (),
                     travel_minutes=round(visit.travel_minutes, 1),
                     distance_km=round(visit.distance_km, 2),
                 )

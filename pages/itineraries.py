@@ -7,13 +7,21 @@ import streamlit as st
 from itinerary import maps
 from itinerary.catalog import localized, localized_value, order_itineraries
 from itinerary.i18n import t
-from itinerary.plans import parse_hhmm, places_for, plan_days
+from itinerary.plans import (
+    export_plan,
+    parse_hhmm,
+    places_for,
+    plan_days,
+    public_base_url,
+    share_url,
+    stop_notes,
+)
 from itinerary.routing import profiles_for
 from ui.mapview import city_base_map, show_map
 from ui.setup import now_in, set_query, setup_page, show_notices
 from ui.text import md_escape
 from ui.timeline import duration_label, render_timeline
-from ui.trip import read_trip_params, trip_controls
+from ui.trip import export_files, read_trip_params, trip_controls
 
 ctx = setup_page("nav.itineraries")
 lang = ctx.lang
@@ -111,7 +119,8 @@ names = localized(landmarks, "name", lang)
 
 map_col, timeline_col = st.columns([3, 2], gap="medium")
 with timeline_col:
-    flagged = render_timeline(days, landmarks=landmarks, mode=mode, lang=lang)
+    notes = stop_notes(catalog.stops(chosen), lang)  # the curated notes, in the page's language
+    flagged = render_timeline(days, landmarks=landmarks, mode=mode, lang=lang, notes=notes)
     st.caption(
         t(
             "itin.estimate_note",
@@ -159,3 +168,35 @@ with map_col:
     if ids:
         base.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30))
     show_map(base, [route], key=f"itin_map_{chosen}", height=560, returned_objects=())
+
+# --- take it along: the same files as a planned route, with the curated notes ---------------------
+if ids:
+    link_params = {
+        "city": ctx.city_id,
+        "itinerary": chosen,
+        "mode": mode if mode != it["mode"] else None,
+        "start": start.strftime("%H:%M"),
+        "date": day.isoformat(),
+        "lang": lang if lang != "en" else None,
+    }
+    plan = export_plan(
+        title=localized_value(it, "title", lang),
+        city_name=localized_value(ctx.city, "name", lang),
+        timezone=ctx.timezone,
+        mode=mode,
+        url=share_url(public_base_url(st.context.url), "itineraries", link_params),
+        landmarks=landmarks,
+        days=days,
+        lang=lang,
+        notes=notes,
+    )
+    with st.expander(t("plan.take", lang), icon=":material/download:"):
+        for ext, mime, content in export_files(plan):
+            st.download_button(
+                t(f"plan.dl.{ext}", lang),
+                content,
+                f"cityplus-{chosen}-{day.isoformat()}.{ext}",
+                mime,
+                key=f"itin_dl_{ext}",
+                on_click="ignore",  # a download reruns nothing
+            )

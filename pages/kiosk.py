@@ -9,8 +9,16 @@ import streamlit as st
 from itinerary import exports, maps, settings
 from itinerary.catalog import localized, localized_value, order_itineraries
 from itinerary.i18n import LANG_NAMES, LANGS, t
-from itinerary.plans import parse_hhmm, places_for, plan_days, public_base_url, share_url
-from ui.kiosk import KIOSK_CSS, attract_sequence
+from itinerary.plans import (
+    access_label,
+    parse_hhmm,
+    places_for,
+    plan_days,
+    public_base_url,
+    share_url,
+    stop_notes,
+)
+from ui.kiosk import KIOSK_CSS, attract_sequence, route_card_html
 from ui.mapview import city_base_map, show_map
 from ui.setup import now_in, set_query, setup_page
 from ui.text import md_escape
@@ -76,7 +84,9 @@ def kiosk_view() -> None:
     if chosen and time.monotonic() - state["touched"] > IDLE_S:
         state.update(itinerary=None)  # nobody touched the screen for a while: back to the loop
         chosen = None
-    map_col, panel = st.columns([3, 2], gap="large")
+    # a visitor's route gets a third column for the QR hand-off, so that the stops keep the whole
+    # height beside the map for their access and notes and the page still needs no scrolling
+    map_col, panel, *hand_off = st.columns([2, 2, 1] if chosen else [3, 2], gap="large")
     if chosen is None and sequence:
         step = state["step"] % len(sequence)
         itinerary_id, lid, n, total = sequence[step]
@@ -137,25 +147,21 @@ def kiosk_view() -> None:
                 base, [route], key="kiosk_map", height=MAP_HEIGHT, center=center, zoom=12, returned_objects=()
             )
         with panel:
+            notes = stop_notes(stops, lang)
+            rows = [
+                (times.get(x, ""), names[x], access_label(landmarks.loc[x], lang), notes.get(x, ""))
+                for x in ids
+            ]
+            card = route_card_html(chosen, localized_value(it, "title", lang), rows)
+            st.markdown(card, unsafe_allow_html=True)  # every text in it escaped by route_card_html
+        with hand_off[0]:
+            st.image(exports.qr_png(_route_link(chosen), scale=10), width=230)
             st.markdown(
-                f"<div class='cp-kiosk-card cp-kiosk-route' data-kiosk-itinerary='{maps.escape(chosen)}'>"
-                f"<h2>{maps.escape(localized_value(it, 'title', lang))}</h2><ol>"
-                + "".join(
-                    f"<li class='cp-kiosk-stop'><b>{times.get(x, '')}</b> {maps.escape(names[x])}</li>"
-                    for x in ids
-                )
-                + "</ol></div>",
-                unsafe_allow_html=True,
-            )
-            link = _route_link(chosen)
-            qr, text = st.columns([1, 1], vertical_alignment="center")
-            qr.image(exports.qr_png(link, scale=10), width=230)
-            text.markdown(
                 f"<h3>{maps.escape(t('kiosk.take', lang))}</h3><p>{maps.escape(t('kiosk.scan', lang))}</p>"
                 f"<p class='cp-kiosk-hint'>{maps.escape(t('kiosk.idle_note', lang, seconds=int(IDLE_S)))}</p>",
                 unsafe_allow_html=True,
             )
-            text.button(
+            st.button(
                 t("kiosk.back", lang),
                 key="kiosk_back",
                 on_click=_touch,

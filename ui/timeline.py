@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import streamlit as st
 
 from itinerary.catalog import localized_value
 from itinerary.i18n import t
-from itinerary.routing import CLOSES_BEFORE_END, OPENS_LATER, Schedule
+from itinerary.plans import access_label, visit_warnings, warning_text
+from itinerary.routing import Schedule
 from ui.text import md_escape
+
+__all__ = ["duration_label", "render_timeline", "warning_text"]
 
 
 def duration_label(minutes: float, lang: str) -> str:
@@ -20,15 +23,21 @@ def duration_label(minutes: float, lang: str) -> str:
     return f"{h} h {m:02d} min" if h else f"{m} min"
 
 
-def warning_text(code: str, visit_start: str, closes: str, lang: str) -> str:
-    """The visitor's words for a schedule warning code of ``routing`` (each has a ``warn.`` key)."""
-    return t(f"warn.{code}", lang, time=closes if code == CLOSES_BEFORE_END else visit_start)
-
-
 def render_timeline(
-    days: Sequence[Schedule], *, landmarks: pd.DataFrame, mode: str, lang: str, origin_label: str = ""
+    days: Sequence[Schedule],
+    *,
+    landmarks: pd.DataFrame,
+    mode: str,
+    lang: str,
+    origin_label: str = "",
+    notes: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """Draw the plan day by day; return the ids of stops with warnings (for the map)."""
+    """Draw the plan day by day; return the ids of stops with warnings (for the map).
+
+    Every landmark shows its access; ``notes`` are the curated notes by landmark id in ``lang``
+    (``plans.stop_notes``), shown as plain text under the stop (a planned route has none).
+    """
+    notes = notes or {}
     flagged: list[str] = []
     mode_lower = t(f"mode.{mode}", lang).lower()
     number = 0
@@ -63,20 +72,15 @@ def render_timeline(
             line = f"{label}  \n{md_escape(times)}"
             if visit.wait_minutes >= 1:
                 line += " · " + md_escape(t("tl.wait", lang, minutes=round(visit.wait_minutes)))
-            warnings = [
-                warning_text(
-                    code,
-                    visit.start.strftime("%H:%M"),
-                    visit.closes_at.strftime("%H:%M") if visit.closes_at else "",
-                    lang,
-                )
-                for code in visit.warnings
-                if code != OPENS_LATER
-            ]
+            warnings = visit_warnings(visit, lang)
             if warnings and not is_origin:
                 flagged.append(pid)
                 line += "  \n" + " · ".join(f":orange[:material/warning: {md_escape(w)}]" for w in warnings)
             st.markdown(line)
+            if not is_origin:  # under the stop: its access, then the curated note (staff text, plain)
+                about = [":material/accessible: " + md_escape(access_label(landmarks.loc[pid], lang))]
+                about += [md_escape(notes[pid])] if notes.get(pid) else []
+                st.caption("  \n".join(about))
         st.info(
             t(
                 "tl.totals",

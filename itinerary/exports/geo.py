@@ -15,6 +15,7 @@ from itinerary.exports.text import (
     _clean,
     _coord,
     _coord_text,
+    _details,
     _html,
     _iso,
     _labels,
@@ -62,7 +63,7 @@ def to_gpx(plan: ExportPlan) -> str:
     for stop in plan.stops:
         desc = "\n".join(
             part
-            for part in (_times(stop, plan, labels), _line(stop.address), _clean(stop.note).strip())
+            for part in (_times(stop, plan, labels), _line(stop.address), *_details(stop, labels))
             if part
         )
         out += [
@@ -106,6 +107,8 @@ def to_geojson(plan: ExportPlan) -> str:
                     "depart": _iso(stop.depart, plan),
                     "address": _line(stop.address),
                     "note": _clean(stop.note).strip(),
+                    "access": _line(stop.access),
+                    "warnings": [_line(w) for w in stop.warnings if _line(w)],
                     "travel_minutes": stop.travel_minutes,
                     "distance_km": stop.distance_km,
                 },
@@ -167,7 +170,7 @@ def to_kml(plan: ExportPlan) -> str:
     ]
     # Feature order in the schema: name, address, description, TimePrimitive, then the geometry
     for position, stop in enumerate(plan.stops, start=1):
-        parts = [_times(stop, plan, labels), _travel_line(stop, labels), _clean(stop.note).strip()]
+        parts = [_times(stop, plan, labels), _travel_line(stop, labels), *_details(stop, labels)]
         description = "<br>".join(_html(part).replace("\n", "<br>") for part in parts if part)
         out += [
             f'    <Placemark id="stop-{position}">',

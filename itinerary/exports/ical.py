@@ -13,8 +13,8 @@ import icalendar
 
 from itinerary.exports.model import ExportPlan, ExportStop
 from itinerary.exports.text import (
-    _clean,
     _coord,
+    _details,
     _labels,
     _line,
     _local,
@@ -67,7 +67,7 @@ def to_ics(plan: ExportPlan, *, stamp: datetime | None = None) -> str:
         event.add("summary", stop_label(stop, lang=plan.lang))
         event.add("location", _location(stop, plan))
         event.add("geo", (_coord(stop.lat), _coord(stop.lon)))
-        description = [_clean(stop.note).strip(), _travel_line(stop, labels), link]
+        description = ["\n".join(_details(stop, labels)), _travel_line(stop, labels), link]
         event.add("description", "\n\n".join(part for part in description if part))
         if link:
             event.add("url", link)

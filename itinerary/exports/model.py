@@ -19,7 +19,12 @@ APP_NAME = "CityPlus Explorer"
 
 @dataclass(frozen=True)
 class ExportStop:
-    """One stop of a planned route; ``arrive``/``depart`` are timezone-aware."""
+    """One stop of a planned route; ``arrive``/``depart`` are timezone-aware.
+
+    ``note`` (the curated note), ``access`` (the wheelchair access label) and ``warnings`` (closed
+    that day, closes before the visit ends) are text in the plan's language, from staff and data:
+    each writer escapes them its own way.
+    """
 
     id: str
     name: str
@@ -30,10 +35,13 @@ class ExportStop:
     depart: datetime
     address: str = ""
     note: str = ""
+    access: str = ""
+    warnings: tuple[str, ...] = ()
     travel_minutes: float = 0  # from the previous stop
     distance_km: float = 0  # from the previous stop
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "warnings", tuple(self.warnings))
         problems = _stop_problems(self)
         if problems:
             raise ValueError(f"stop {self.id!r}: " + "; ".join(problems))

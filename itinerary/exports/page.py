@@ -18,6 +18,7 @@ from itinerary.exports.text import (
     _line,
     _mode_label,
     _travel,
+    _warning_lines,
     share_link,
 )
 
@@ -42,6 +43,8 @@ th { border-bottom: 1pt solid #000; font-size: 9pt; }
 th, td.num, td.time, td.travel { white-space: nowrap; }
 .other { display: block; }
 .note { color: #333; font-size: 9.5pt; }
+.access, .warning { display: block; }
+.warning { color: #000; font-weight: 700; }
 footer { margin-top: 5mm; font-size: 9pt; color: #333; overflow-wrap: anywhere; }
 a { color: #000; }
 """
@@ -86,7 +89,7 @@ def to_print_html(plan: ExportPlan, *, labels: Mapping[str, str] | None = None, 
     ]
     for position, stop in enumerate(plan.stops, start=1):
         travel = _travel(stop, text) or [text["start"] if position == 1 else "—"]
-        note = _html(_clean(stop.note).strip()).replace("\n", "<br>")
+        note = _note_html(stop, text)
         out.append(
             "<tr>"
             f'<td class="num">{position}</td>'
@@ -103,6 +106,15 @@ def to_print_html(plan: ExportPlan, *, labels: Mapping[str, str] | None = None, 
         out.append(f'<p>{_html(text["share"] + text["colon"])}<a href="{_html(link)}">{_html(link)}</a></p>')
     out += [f"<p>{_html(text['made_with'])}</p>", "</footer>", "</body>", "</html>", ""]
     return "\n".join(out)
+
+
+def _note_html(stop: ExportStop, labels: Mapping[str, str]) -> str:
+    """The notes cell: the curated note, then the access and each warning on lines of their own."""
+    parts = [_html(_clean(stop.note).strip()).replace("\n", "<br>")]
+    if _line(stop.access):
+        parts.append(f'<span class="access">{_html(_line(stop.access))}</span>')
+    parts += [f'<span class="warning">{_html(w)}</span>' for w in _warning_lines(stop, labels)]
+    return "".join(part for part in parts if part)
 
 
 def _names_html(stop: ExportStop, lang: str) -> str:

@@ -26,6 +26,8 @@ CSV_COLUMNS = (
     "distance_km",
     "address",
     "note",
+    "access",
+    "warnings",
 )
 
 
@@ -33,7 +35,11 @@ CSV_COLUMNS = (
 
 
 def to_csv(plan: ExportPlan) -> str:
-    """One row per stop (RFC 4180: CRLF, quoting as needed); text cells guarded against formulas."""
+    """One row per stop (RFC 4180: CRLF, quoting as needed); text cells guarded against formulas.
+
+    ``note`` is the curated note, ``access`` the wheelchair access, ``warnings`` those of the
+    schedule joined by "; ", all in the plan's language.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -51,6 +57,8 @@ def to_csv(plan: ExportPlan) -> str:
                 _amount(stop.distance_km, 2),
                 guard_formula(_line(stop.address)),
                 guard_formula(_clean(stop.note).strip()),
+                guard_formula(_line(stop.access)),
+                guard_formula("; ".join(_line(w) for w in stop.warnings if _line(w))),
             ]
         )
     return buffer.getvalue()

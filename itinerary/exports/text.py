@@ -28,6 +28,7 @@ LABELS: dict[str, dict[str, str]] = {
         "travel": "Travel before",
         "address": "Address",
         "note": "Notes",
+        "warning": "Warning",
         "city": "City",
         "date": "Date",
         "mode": "Getting around",
@@ -50,6 +51,7 @@ LABELS: dict[str, dict[str, str]] = {
         "travel": "前往用时",
         "address": "地址",
         "note": "备注",
+        "warning": "注意",
         "city": "城市",
         "date": "日期",
         "mode": "出行方式",
@@ -201,6 +203,18 @@ def _travel_line(stop: ExportStop, labels: Mapping[str, str]) -> str:
     """Travel as one line, "Travel before: 20 min · 3.8 km", or "" when none is known."""
     travel = _travel(stop, labels)
     return f"{labels['travel']}{labels['colon']}{' · '.join(travel)}" if travel else ""
+
+
+def _warning_lines(stop: ExportStop, labels: Mapping[str, str]) -> list[str]:
+    """Each warning as "Warning: Closed on this date" (clean text, one line each)."""
+    return [f"{labels['warning']}{labels['colon']}{_line(w)}" for w in stop.warnings if _line(w)]
+
+
+def _details(stop: ExportStop, labels: Mapping[str, str]) -> list[str]:
+    """What a visitor reads about a stop besides its times: the curated note, the access, the
+    warnings; clean text, empty parts left out. Every format shows these, in this order."""
+    parts = [_clean(stop.note).strip(), _line(stop.access), *_warning_lines(stop, labels)]
+    return [part for part in parts if part]
 
 
 def _location(stop: ExportStop, plan: ExportPlan) -> str:

@@ -138,7 +138,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "tl.wait": {"en": "waits {minutes} min for opening", "zh": "需等待 {minutes} 分钟开门"},
     "tl.totals": {
-        "en": "Total {hours}: {travel} min travelling ({km} km), {visit} min visiting; back at {end}.",
+        "en": "Total {hours}: {travel} min travelling ({km} km), {visit} min visiting; ends at {end}.",
         "zh": "共 {hours}：交通 {travel} 分钟（{km} 公里），游览 {visit} 分钟；约 {end} 结束。",
     },
     "tl.day": {"en": "Day {n} · {date}", "zh": "第 {n} 天 · {date}"},

@@ -116,3 +116,12 @@ def test_a_bad_origin_is_dropped_with_a_notice(make_app: AppFactory, origin: str
         w.value for w in at.warning
     ]
     assert "origin" not in at.query_params and "origin_name" not in at.query_params
+
+
+def test_the_timeline_shows_access_and_no_curated_notes(make_app: AppFactory) -> None:
+    # Huaqiang North has a note in the mini itinerary ("Bring cash."); a planned route has none
+    at = make_app(PAGE, stops="lianhuashan-park,huaqiang-north", date="2026-12-01")
+    about = [c.value for c in at.caption if c.value.startswith(":material/accessible:")]
+    assert about == [":material/accessible: Partly accessible", ":material/accessible: Wheelchair accessible"]
+    assert not any("Bring cash" in c.value for c in at.caption)
+    assert "ends at" in at.info[0].value and "back at" not in at.info[0].value

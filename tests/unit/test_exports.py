@@ -31,7 +31,7 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageDraw
 
-from itinerary import exports, maps, seed
+from itinerary import exports, maps, plans, seed
 from itinerary.exports import ExportPlan, ExportStop
 from itinerary.routing import haversine_km
 from tests.conftest import DATA, ROOT
@@ -44,6 +44,8 @@ MUST_GO_URL = "https://explore.cityplus.example/plan?city=shenzhen&itinerary=she
 TRAVEL_MINUTES = 20  # between consecutive stops, a simple fixed leg for the test plans
 HOSTILE_NAME = "<img src=x onerror=alert(1)>"
 HOSTILE_FORMULA = '=HYPERLINK("http://evil")'
+HOSTILE_ACCESS = "<b>step-free</b> & <a href=x>lift</a>"
+HOSTILE_WARNING = "=cmd|' /C calc'!A0"
 KML = "{http://www.opengis.net/kml/2.2}"
 GPX = "{http://www.topografix.com/GPX/1/1}"
 
@@ -78,6 +80,7 @@ def _plan_stops(itinerary_id: str, days: tuple[tuple[datetime, int], ...]) -> tu
                     depart=depart,
                     address=landmark.address,
                     note=row.note,
+                    access=plans.access_label(landmark, "en"),
                     travel_minutes=travel,
                     distance_km=km,
                 )
@@ -126,7 +129,14 @@ def hostile() -> ExportPlan:
         address="+1 Main St & <b>Co</b>",
         note='</desc></wpt><script>alert("x")</script>\x0b @SUM(A1)',
     )
-    second = replace(base.stops[1], name="-2+3", name_zh="@cmd", note="=1+1\nline two")
+    second = replace(
+        base.stops[1],
+        name="-2+3",
+        name_zh="@cmd",
+        note="=1+1\nline two",
+        access=HOSTILE_ACCESS,
+        warnings=(HOSTILE_WARNING, "<script>alert(2)</script>"),
+    )
     return replace(
         base,
         title='Plan "<script>alert(1)</script>" & more',
@@ -371,8 +381,10 @@ def test_csv_guards_hostile_staff_text() -> None:
     assert rows[0]["address"] == "'+1 Main St & <b>Co</b>"
     assert (rows[1]["name"], rows[1]["name_zh"], rows[1]["note"]) == ("'-2+3", "'@cmd", "'=1+1\nline two")
     for row in rows:
-        for key in ("id", "name", "name_zh", "address", "note"):
+        for key in ("id", "name", "name_zh", "address", "note", "access", "warnings"):
             assert not row[key].startswith(("=", "+", "-", "@")), (key, row[key])
+    assert rows[1]["access"] == HOSTILE_ACCESS  # markup is harmless in a spreadsheet, a formula is not
+    assert rows[1]["warnings"] == "'" + HOSTILE_WARNING + "; <script>alert(2)</script>"
 
 
 # ------------------------------------------------------------------ KML
@@ -518,6 +530,72 @@ def test_hostile_text_survives_ics_and_geojson_as_plain_text() -> None:
         HOSTILE_NAME,
         HOSTILE_FORMULA,
     )
+
+
+def test_hostile_access_and_warnings_are_text_in_html_kml_and_gpx() -> None:
+    page = exports.to_print_html(hostile())
+    assert "<a href=x>" not in page and "<b>step-free" not in page
+    assert (
+        '<span class="access">&lt;b&gt;step-free&lt;/b&gt; &amp; &lt;a href=x&gt;lift&lt;/a&gt;</span>'
+        in page
+    )
+    assert '<span class="warning">Warning: &lt;script&gt;alert(2)&lt;/script&gt;</span>' in page
+    kml = ET.fromstring(exports.to_kml(hostile())).findall(f"{KML}Document/{KML}Placemark")[1]
+    description = kml.findtext(f"{KML}description") or ""
+    assert "&lt;a href=x&gt;lift&lt;/a&gt;" in description and "<a " not in description
+    gpx = gpxpy.parse(exports.to_gpx(hostile()))
+    assert f"{HOSTILE_ACCESS}\nWarning: {HOSTILE_WARNING}\n" in gpx.waypoints[1].description
+
+
+# ------------------------------------------------------------------ notes, access and warnings
+
+
+def with_warning() -> ExportPlan:
+    """The must-go plan on a day its museum is closed (as the schedule warns on a Monday)."""
+    base = must_go()
+    stops = list(base.stops)
+    stops[3] = replace(stops[3], warnings=("Closed on this date",))
+    return replace(base, stops=tuple(stops))
+
+
+def test_note_access_and_warnings_reach_every_export() -> None:
+    plan = with_warning()
+    museum = plan.stops[3]
+    assert museum.note.startswith("Free entry with a passport") and museum.access == "Wheelchair accessible"
+    lines = (museum.note, "Wheelchair accessible", "Warning: Closed on this date")
+    gpx = gpxpy.parse(exports.to_gpx(plan)).waypoints[3].description
+    assert gpx.endswith("\n".join(lines))
+    event = _ics_events(exports.to_ics(plan))[3]
+    assert str(event["DESCRIPTION"]).startswith("\n".join(lines) + "\n\nTravel before: 20 min")
+    row = _csv_rows(exports.to_csv(plan))[3]
+    assert (row["note"], row["access"], row["warnings"]) == (
+        museum.note,
+        "Wheelchair accessible",
+        "Closed on this date",
+    )
+    placemark = ET.fromstring(exports.to_kml(plan)).findall(f"{KML}Document/{KML}Placemark")[3]
+    assert (placemark.findtext(f"{KML}description") or "").endswith("<br>".join(lines))
+    properties = json.loads(exports.to_geojson(plan))["features"][3]["properties"]
+    assert (
+        properties["warnings"] == ["Closed on this date"] and properties["access"] == "Wheelchair accessible"
+    )
+    page = exports.to_print_html(plan)
+    assert (
+        '<span class="access">Wheelchair accessible</span><span class="warning">Warning: Closed on this date</span></td>'
+        in page
+    )
+
+
+def test_warnings_are_labelled_in_chinese() -> None:
+    plan = replace(with_warning(), lang="zh")
+    assert "注意：Closed on this date" in gpxpy.parse(exports.to_gpx(plan)).waypoints[3].description
+    assert '<span class="warning">注意：Closed on this date</span>' in exports.to_print_html(plan)
+
+
+def test_export_stop_keeps_warnings_as_a_tuple() -> None:
+    stop = replace(must_go().stops[0], warnings=["Closed on this date"])  # type: ignore[arg-type]
+    assert stop.warnings == ("Closed on this date",)
+    assert hash(stop)  # frozen and hashable: the page caches exports per plan
 
 
 # ------------------------------------------------------------------ QR codes

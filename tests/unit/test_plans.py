@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import shutil
 from datetime import date, time
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
 
-from itinerary import plans
+from itinerary import plans, store
+from itinerary.catalog import Catalog
 from itinerary.seed import load_dir
 from tests.conftest import DATA
 
@@ -145,3 +149,138 @@ def test_search_box_of_a_city_without_landmarks_is_around_its_centre() -> None:
     south, west, north, east = plans.search_box(city, landmarks.iloc[0:0])
     assert south < city["lat"] < north and west < city["lon"] < east
     assert north - south == pytest.approx(2 * 0.1007, abs=1e-4)
+
+
+# --- notes, access and warnings of an itinerary's stops --------------------------------------
+
+
+def test_note_zh_falls_back_to_note() -> None:
+    stops = pd.DataFrame(
+        {
+            "landmark_id": ["a", "b", "c", "d", "e"],
+            "note": ["Reached by lift.", "Step-free.", "", None, "  "],
+            "note_zh": ["可乘电梯。", "", "仅中文", float("nan"), None],
+        }
+    )
+    assert plans.stop_notes(stops, "zh") == {"a": "可乘电梯。", "b": "Step-free.", "c": "仅中文"}
+    assert plans.stop_notes(stops, "en") == {"a": "Reached by lift.", "b": "Step-free."}
+
+
+@pytest.fixture
+def must_go_catalog(tmp_path: Path, db_url: str) -> Catalog:
+    """The real data, with the Chinese note of Huaqiang North left empty, in a real database."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    path = data / "itinerary_stops.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        if (row["itinerary_id"], row["landmark_id"]) == ("shenzhen-must-go", "huaqiang-north"):
+            row["note_zh"] = ""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    db = store.open_store(db_url)
+    store.ensure_seeded(db, data)
+    return Catalog(db)
+
+
+def _must_go_plan(catalog: Catalog, day: date, lang: str) -> tuple[list[Any], Any]:
+    landmarks = catalog.landmarks("shenzhen", include_drafts=True)
+    stops = catalog.stops("shenzhen-must-go")
+    ids = list(stops["landmark_id"])
+    dwell = dict(zip(ids, stops["dwell_minutes"].astype(float), strict=True))
+    days = plans.plan_days(
+        plans.places_for(landmarks, ids, dwell=dwell),
+        day=day,
+        start_time=time(9),
+        mode="transit",
+        city_id="shenzhen",
+        timezone="Asia/Shanghai",
+    )
+    plan = plans.export_plan(
+        title="Must-go",
+        city_name="Shenzhen",
+        timezone="Asia/Shanghai",
+        mode="transit",
+        url="",
+        landmarks=landmarks,
+        days=days,
+        lang=lang,
+        notes=plans.stop_notes(stops, lang),
+    )
+    return [visit for d in days for visit in d.visits], plan
+
+
+def test_the_must_go_stops_carry_their_notes_from_the_database(must_go_catalog: Catalog) -> None:
+    stops = must_go_catalog.stops("shenzhen-must-go")
+    english, chinese = plans.stop_notes(stops, "en"), plans.stop_notes(stops, "zh")
+    assert len(english) == len(chinese) == 8
+    assert english["shenzhen-guomao-building"].endswith("the restaurant is reached by lift.")
+    assert chinese["shenzhen-guomao-building"].endswith("可乘电梯直达餐厅。")
+    assert chinese["huaqiang-north"] == english["huaqiang-north"]  # its note_zh is empty
+    assert "use the market lifts" in chinese["huaqiang-north"]
+
+
+def test_export_plan_carries_notes_access_warnings_and_whole_minutes(must_go_catalog: Catalog) -> None:
+    monday = date(2026, 12, 7)  # Shenzhen Museum is closed on Mondays
+    visits, plan = _must_go_plan(must_go_catalog, monday, "en")
+    by_id = {stop.id: stop for stop in plan.stops}
+    assert by_id["shenzhen-guomao-building"].note.endswith("reached by lift.")
+    assert [s.access for s in plan.stops].count("Partly accessible") == 2
+    assert by_id["shenzhen-museum"].warnings == ("Closed on this date",)
+    assert all(not s.warnings for s in plan.stops if s.id != "shenzhen-museum")
+    # the schedule has seconds (09:11:10); the files say what the timeline says (HH:MM)
+    assert any(v.start.second or v.start.microsecond for v in visits)
+    for visit, stop in zip(visits, plan.stops, strict=True):
+        assert (stop.arrive.second, stop.arrive.microsecond, stop.depart.second) == (0, 0, 0)
+        assert stop.arrive.strftime("%H:%M") == visit.start.strftime("%H:%M")
+        assert stop.depart.strftime("%H:%M") == visit.depart.strftime("%H:%M")
+    _, chinese = _must_go_plan(must_go_catalog, monday, "zh")
+    museum = next(s for s in chinese.stops if s.id == "shenzhen-museum")
+    assert (museum.access, museum.warnings) == ("轮椅可达", ("当日不开放",))
+    assert museum.note.startswith("凭证件免费入馆")
+
+
+def test_a_start_point_has_no_note_access_or_warning() -> None:
+    _, landmarks = city_and_landmarks("shenzhen")
+    landmarks = landmarks.set_index("id", drop=False)
+    origin = plans.parse_origin("22.5431,114.0579", "Hotel")
+    assert origin is not None
+    places = plans.places_for(landmarks, ["shenzhen-museum"], origin=origin.place)
+    days = plans.plan_days(
+        places,
+        day=date(2026, 12, 7),
+        start_time=time(9),
+        mode="walk",
+        city_id="shenzhen",
+        timezone="Asia/Shanghai",
+    )
+    plan = plans.export_plan(
+        title="t",
+        city_name="Shenzhen",
+        timezone="Asia/Shanghai",
+        mode="walk",
+        url="",
+        landmarks=landmarks,
+        days=days,
+        lang="en",
+        origin_label="Hotel",
+        notes={"origin": "never shown", "shenzhen-museum": "Closed on Mondays."},
+    )
+    start, museum = plan.stops
+    assert (start.name, start.note, start.access, start.warnings) == ("Hotel", "", "", ())
+    assert (museum.note, museum.access, museum.warnings) == (
+        "Closed on Mondays.",
+        "Wheelchair accessible",
+        ("Closed on this date",),
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "label"),
+    [("limited", "部分无障碍"), ("yes", "轮椅可达"), (None, "无障碍信息未知"), ("??", "无障碍信息未知")],
+)
+def test_access_label(value: str | None, label: str) -> None:
+    assert plans.access_label({"wheelchair": value}, "zh") == label
