@@ -72,14 +72,18 @@ run: install
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
 # Unit and page tests run on TEST_WORKERS processes (pytest-xdist; each gets its own database
-# copies); the browser tests run in one, since every worker would start its own app servers.
+# copies). The few tests that measure real time (request spacing) and the browser tests run in
+# one process after them: the first need a machine nothing else loads, and every browser worker
+# would start its own app servers.
 TEST_WORKERS ?= 2
 test: install browser spreadsheet postgres
-	$(PY) -m pytest -n $(TEST_WORKERS) tests/unit tests/app
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not realtime" tests/unit tests/app
+	$(PY) -m pytest -m realtime tests/unit tests/app
 	$(PY) -m pytest tests/browser
 
 test-fast: install spreadsheet postgres
-	$(PY) -m pytest -n $(TEST_WORKERS) tests/unit tests/app
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not realtime" tests/unit tests/app
+	$(PY) -m pytest -m realtime tests/unit tests/app
 
 lint: install
 	$(PY) -m ruff check .

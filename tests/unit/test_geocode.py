@@ -475,6 +475,7 @@ def test_a_queue_longer_than_the_timeout_is_refused_not_waited_for(standin: Nomi
     assert len(standin.search_requests()) == 5
 
 
+@pytest.mark.realtime  # measures real request spacing: run alone (make test)
 def test_rate_limit_in_real_time(standin: NominatimStandin) -> None:
     geocoder = Geocoder(domain=standin.domain, scheme="http", min_delay_seconds=0.3, enabled=True)
     for query in ("Shenzhen Bay Hotel", "Hilton Shenzhen Shekou", "Huaqiang North"):
@@ -489,6 +490,7 @@ def test_every_message_code_is_listed() -> None:
     assert MESSAGE_CODES == ("", "offline", "timeout", "rate_limited", "not_found", "service_error")
 
 
+@pytest.mark.realtime  # measures real request spacing: run alone (make test)
 def test_rate_limit_holds_across_threads_in_real_time(standin: NominatimStandin) -> None:
     # Streamlit runs every session as a thread of one process: four sessions, each with its own
     # Geocoder (as if not shared through st.cache_resource), search at once at the real rate

@@ -363,6 +363,7 @@ def test_429_from_one_process_keeps_the_other_away(
     assert two.search("Hilton Shenzhen Shekou").code == ""
 
 
+@pytest.mark.realtime  # measures real request spacing: run alone (make test)
 def test_at_most_one_request_a_second_across_processes_and_threads(
     standin: NominatimStandin, stores: Callable[[], storage.Store]
 ) -> None:
