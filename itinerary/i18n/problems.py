@@ -115,3 +115,92 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "{itinerary!r} 的站序为 {positions}；应为 1 至 {count} 且不间断",
     },
 }
+STRINGS.update(
+    {
+        # --- an upload: the file itself, a zip and its entries (itinerary/transfer/reading.py) ---
+        "problem.given_twice": {
+            "en": "{spec} given twice (also as {earlier})",
+            "zh": "{spec} 提供了两次（另一份为 {earlier}）",
+        },
+        "problem.not_a_contract_file": {
+            "en": "not a data-contract file (expected {expected}, a zip of them, or a GeoJSON FeatureCollection of landmarks)",
+            "zh": "不是数据约定文件（应为 {expected}、它们的 zip 压缩包，或地标的 GeoJSON FeatureCollection）",
+        },
+        "problem.separated_by_semicolons": {
+            "en": "columns are separated by semicolons, not commas: save as 'CSV UTF-8 (Comma delimited)'",
+            "zh": "各列以分号而非逗号分隔：请另存为“CSV UTF-8（逗号分隔）”",
+        },
+        "problem.separated_by_tabs": {
+            "en": "columns are separated by tabs, not commas: save as 'CSV UTF-8 (Comma delimited)'",
+            "zh": "各列以制表符而非逗号分隔：请另存为“CSV UTF-8（逗号分隔）”",
+        },
+        "problem.upload_too_large": {
+            "en": "file is larger than {megabytes} MB",
+            "zh": "文件大于 {megabytes} MB",
+        },
+        "problem.no_contract_files_here": {
+            "en": "no data-contract files here ({expected})",
+            "zh": "此处没有数据约定文件（{expected}）",
+        },
+        "problem.no_such_path": {"en": "no such file or folder", "zh": "没有这个文件或文件夹"},
+        "problem.zip_unreadable": {
+            "en": "not a readable zip file ({error})",
+            "zh": "不是可读取的 zip 文件（{error}）",
+        },
+        "problem.zip_too_many_entries": {
+            "en": "zip holds {count} entries; at most {limit} are read",
+            "zh": "zip 含 {count} 个条目；最多读取 {limit} 个",
+        },
+        "problem.zip_unsafe_path": {
+            "en": "unsafe path in zip (absolute or with '..'); not read",
+            "zh": "zip 中的路径不安全（绝对路径或含 '..'）；未读取",
+        },
+        "problem.zip_encrypted": {
+            "en": "encrypted zip entry; not read",
+            "zh": "zip 条目已加密；未读取",
+        },
+        "problem.zip_entry_too_large": {
+            "en": "too large once unpacked ({size:,} bytes); not read",
+            "zh": "解压后过大（{size:,} 字节）；未读取",
+        },
+        "problem.zip_entry_unreadable": {
+            "en": "unreadable zip entry ({error})",
+            "zh": "无法读取的 zip 条目（{error}）",
+        },
+        "problem.zip_unpacked_too_large": {
+            "en": "too large once unpacked; not read",
+            "zh": "解压后过大；未读取",
+        },
+        "problem.zip_no_contract_files": {
+            "en": "the zip holds no data-contract files ({expected})",
+            "zh": "该 zip 中没有数据约定文件（{expected}）",
+        },
+        # --- a GeoJSON upload (itinerary/transfer/geojson.py) -----------------------------------
+        "problem.geojson_not_utf8": {
+            "en": "file is not UTF-8 text; nothing loaded",
+            "zh": "文件不是 UTF-8 文本；未载入任何内容",
+        },
+        "problem.not_json": {
+            "en": "not valid JSON (line {line}: {error})",
+            "zh": "不是有效的 JSON（第 {line} 行：{error}）",
+        },
+        "problem.not_a_feature_collection": {
+            "en": "not a GeoJSON FeatureCollection",
+            "zh": "不是 GeoJSON FeatureCollection",
+        },
+        "problem.features_not_a_list": {
+            "en": "must be a list of features",
+            "zh": "必须是要素（feature）的列表",
+        },
+        "problem.not_a_feature": {"en": "not a GeoJSON Feature", "zh": "不是 GeoJSON Feature"},
+        "problem.properties_not_an_object": {"en": "must be an object", "zh": "必须是对象"},
+        "problem.unknown_property": {
+            "en": "unknown property (expected: {expected})",
+            "zh": "未知的属性（应为：{expected}）",
+        },
+        "problem.not_a_point": {
+            "en": "must be a Point with coordinates [lon, lat]",
+            "zh": "必须是坐标为 [lon, lat] 的 Point",
+        },
+    }
+)

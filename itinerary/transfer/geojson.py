@@ -69,20 +69,20 @@ def _decode(source: str, raw: bytes, problems: list[seed.Problem], codes: Codes)
     try:
         doc = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        problems.append(seed.Problem(source, 0, "-", "file is not UTF-8 text; nothing loaded"))
+        problems.append(seed.Problem.coded(source, 0, "-", "geojson_not_utf8"))
         return None
     except json.JSONDecodeError as exc:
-        problems.append(seed.Problem(source, 0, "-", f"not valid JSON (line {exc.lineno}: {exc.msg})"))
+        problems.append(seed.Problem.coded(source, 0, "-", "not_json", line=exc.lineno, error=exc.msg))
         return None
     except RecursionError:  # the decoder's own limit, far below the file size limit
         report(problems, codes, source, 0, "-", rules.Problem("json_too_deep", {"limit": MAX_DEPTH}))
         return None
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
-        problems.append(seed.Problem(source, 0, "-", "not a GeoJSON FeatureCollection"))
+        problems.append(seed.Problem.coded(source, 0, "-", "not_a_feature_collection"))
         return None
     features = doc.get("features")
     if not isinstance(features, list):
-        problems.append(seed.Problem(source, 0, "features", "must be a list of features"))
+        problems.append(seed.Problem.coded(source, 0, "features", "features_not_a_list"))
         return None
     if len(features) > MAX_FEATURES:
         problem = rules.Problem("json_too_many_features", {"count": len(features), "limit": MAX_FEATURES})
@@ -112,20 +112,22 @@ def _feature_cells(
 ) -> dict[str, str] | None:
     """The landmarks.csv cells of one feature, or None (reported)."""
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
-        problems.append(seed.Problem(source, number, "-", "not a GeoJSON Feature"))
+        problems.append(seed.Problem.coded(source, number, "-", "not_a_feature"))
         return None
     if depth(feature) > MAX_DEPTH:
         report(problems, codes, source, number, "-", rules.Problem("json_too_deep", {"limit": MAX_DEPTH}))
         return None
     props = feature.get("properties") or {}
     if not isinstance(props, dict):
-        problems.append(seed.Problem(source, number, "properties", "must be an object"))
+        problems.append(seed.Problem.coded(source, number, "properties", "properties_not_an_object"))
         return None
     cells = {k: property_cell(v) for k, v in props.items() if k in LANDMARK_COLUMNS}
     unknown = [key for key in props if key not in LANDMARK_COLUMNS]
     for key in unknown[:10]:  # a feature with thousands of made-up properties: ten say enough
-        message = f"unknown property (expected: {', '.join(LANDMARK_COLUMNS)})"
-        problems.append(seed.Problem(source, number, str(key)[:100], message))
+        expected = ", ".join(LANDMARK_COLUMNS)
+        problems.append(
+            seed.Problem.coded(source, number, str(key)[:100], "unknown_property", expected=expected)
+        )
     long = [k for k, text in cells.items() if len(text) > MAX_CELL_CHARS]
     for key in long:
         problem = rules.Problem("json_cell_too_long", {"length": len(cells[key]), "limit": MAX_CELL_CHARS})
@@ -136,9 +138,7 @@ def _feature_cells(
         cells["id"] = feature["id"]
     point = _point(feature.get("geometry"))
     if point is None:
-        problems.append(
-            seed.Problem(source, number, "geometry", "must be a Point with coordinates [lon, lat]")
-        )
+        problems.append(seed.Problem.coded(source, number, "geometry", "not_a_point"))
         return None
     cells["lat"], cells["lon"] = point
     return cells

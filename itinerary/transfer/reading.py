@@ -57,7 +57,7 @@ class Upload:
         earlier = self.files.get(item.spec)
         if earlier is not None:
             self.problems.append(
-                seed.Problem(item.source, 0, "-", f"{item.spec} given twice (also as {earlier.source})")
+                seed.Problem.coded(item.source, 0, "-", "given_twice", spec=item.spec, earlier=earlier.source)
             )
             return
         self.files[item.spec] = item
@@ -85,13 +85,7 @@ def contract_name(file_name: str) -> str | None:
 
 def _unknown_file(upload: Upload, name: str) -> None:
     upload.problems.append(
-        seed.Problem(
-            name,
-            0,
-            "-",
-            f"not a data-contract file (expected {', '.join(CONTRACT_FILES)}, "
-            "a zip of them, or a GeoJSON FeatureCollection of landmarks)",
-        )
+        seed.Problem.coded(name, 0, "-", "not_a_contract_file", expected=", ".join(CONTRACT_FILES))
     )
 
 
@@ -114,26 +108,21 @@ def _csv_file(spec: str, source: str, raw: bytes, problems: list[seed.Problem]) 
     # instead of reporting one unknown column with the whole header in its name.
     first = raw.split(b"\n", 1)[0]
     if b"," not in first and (b";" in first or b"\t" in first):
-        sep = "semicolons" if b";" in first else "tabs"
-        problems.append(
-            seed.Problem(
-                source,
-                1,
-                "-",
-                f"columns are separated by {sep}, not commas: save as 'CSV UTF-8 (Comma delimited)'",
-            )
-        )
+        code = "separated_by_semicolons" if b";" in first else "separated_by_tabs"
+        problems.append(seed.Problem.coded(source, 1, "-", code))
         return UploadFile(spec, source, None)
     return UploadFile(spec, source, raw)  # the seed's reader undoes the formula guard
+
+
+def _too_large(name: str) -> seed.Problem:
+    return seed.Problem.coded(name, 0, "-", "upload_too_large", megabytes=MAX_UPLOAD_BYTES // 2**20)
 
 
 def read_upload(name: str, data: bytes) -> Upload:
     """The files of one uploaded file: a contract CSV, a zip of them, or a GeoJSON file."""
     upload = Upload()
     if len(data) > MAX_UPLOAD_BYTES:
-        upload.problems.append(
-            seed.Problem(name, 0, "-", f"file is larger than {MAX_UPLOAD_BYTES // 2**20} MB")
-        )
+        upload.problems.append(_too_large(name))
         return upload
     if name.lower().endswith(".zip") or data[:4] == b"PK\x03\x04":
         _read_zip(upload, name, data)
@@ -152,30 +141,30 @@ def read_path(path: Path | str) -> Upload:
                 _add_file(upload, child.name, child.read_bytes())
         if not upload.files and not upload.problems:
             upload.problems.append(
-                seed.Problem(str(path), 0, "-", f"no data-contract files here ({', '.join(CONTRACT_FILES)})")
+                seed.Problem.coded(
+                    str(path), 0, "-", "no_contract_files_here", expected=", ".join(CONTRACT_FILES)
+                )
             )
         return upload
     if not path.is_file():
-        return Upload(problems=[seed.Problem(str(path), 0, "-", "no such file or folder")])
+        return Upload(problems=[seed.Problem.coded(str(path), 0, "-", "no_such_path")])
     if path.stat().st_size > MAX_UPLOAD_BYTES:
-        return Upload(
-            problems=[seed.Problem(path.name, 0, "-", f"file is larger than {MAX_UPLOAD_BYTES // 2**20} MB")]
-        )
+        return Upload(problems=[_too_large(path.name)])
     return read_upload(path.name, path.read_bytes())
 
 
 def _read_zip(upload: Upload, name: str, data: bytes) -> None:
-    def problem(where: str, message: str) -> None:
-        upload.problems.append(seed.Problem(where, 0, "-", message))
+    def problem(where: str, code: str, **values: object) -> None:
+        upload.problems.append(seed.Problem.coded(where, 0, "-", code, **values))
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
-        problem(name, f"not a readable zip file ({exc})")
+        problem(name, "zip_unreadable", error=str(exc))
         return
     if len(members) > MAX_ZIP_MEMBERS:
-        problem(name, f"zip holds {len(members)} entries; at most {MAX_ZIP_MEMBERS} are read")
+        problem(name, "zip_too_many_entries", count=len(members), limit=MAX_ZIP_MEMBERS)
         return
     total = 0
     with archive:
@@ -185,28 +174,28 @@ def _read_zip(upload: Upload, name: str, data: bytes) -> None:
                 continue
             parts = member.replace("\\", "/").split("/")
             if member.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]:
-                problem(member, "unsafe path in zip (absolute or with '..'); not read")
+                problem(member, "zip_unsafe_path")
                 continue
             if contract_name(member) is None:
                 _unknown_file(upload, member)
                 continue
             if info.flag_bits & 0x1:
-                problem(member, "encrypted zip entry; not read")
+                problem(member, "zip_encrypted")
                 continue
             if info.file_size > MAX_FILE_BYTES or total + info.file_size > MAX_TOTAL_BYTES:
-                problem(member, f"too large once unpacked ({info.file_size:,} bytes); not read")
+                problem(member, "zip_entry_too_large", size=info.file_size)
                 continue
             try:
                 with archive.open(info) as handle:
                     # the header's size can lie (zip bombs): never read more than the limit
                     raw = handle.read(MAX_FILE_BYTES + 1)
             except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
-                problem(member, f"unreadable zip entry ({exc})")
+                problem(member, "zip_entry_unreadable", error=str(exc))
                 continue
             total += len(raw)
             if len(raw) > MAX_FILE_BYTES or total > MAX_TOTAL_BYTES:
-                problem(member, "too large once unpacked; not read")
+                problem(member, "zip_unpacked_too_large")
                 return
             _add_file(upload, member, raw)
     if not upload.files and not upload.problems:
-        problem(name, f"the zip holds no data-contract files ({', '.join(CONTRACT_FILES)})")
+        problem(name, "zip_no_contract_files", expected=", ".join(CONTRACT_FILES))
