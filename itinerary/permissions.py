@@ -6,10 +6,12 @@ compare roles themselves. ``itinerary.accounts`` re-exports every name here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final
+from typing import Any, Final
+
+from itinerary.i18n import t
 
 # --- roles and actions ------------------------------------------------------------------------
 
@@ -91,3 +93,29 @@ def can(account: Account | None, action: str, *, city_id: str | None = None) -> 
 def permitted_cities(account: Account | None, action: str, city_ids: Iterable[str]) -> list[str]:
     """The ``city_ids`` for which ``account`` may do ``action``, in their order (for city pickers)."""
     return [city_id for city_id in city_ids if can(account, action, city_id=city_id)]
+
+
+# --- refusals, readable in both languages ---------------------------------------------------------
+
+
+def content_text(code: str, lang: str, values: Mapping[str, Any]) -> str:
+    """The string ``content.<code>`` in ``lang`` filled with ``values``; an ``entity`` value
+    (``landmark``, ``city``, ...) is itself named in ``lang`` (``content.entity_<entity>``)."""
+    filled = dict(values)
+    if "entity" in filled:
+        filled["entity"] = t(f"content.entity_{filled['entity']}", lang)
+    return t(f"content.{code}", lang, **filled)
+
+
+class Refused(PermissionError):
+    """A writer's refusal of an action the account may not take (the second line behind the
+    pages' ``can``): a code (``content.<code>``) with its values. ``str()`` is the English text
+    the command line and logs print; ``text(lang)`` is what a staff page shows."""
+
+    def __init__(self, code: str, /, **values: Any) -> None:
+        self.code = code
+        self.values = values
+        super().__init__(content_text(code, "en", values))
+
+    def text(self, lang: str = "en") -> str:
+        return content_text(self.code, lang, self.values)

@@ -38,6 +38,7 @@ from itinerary.curation.writers import (
     write_landmark,
 )
 from itinerary.models import City, Itinerary, Landmark, Stop
+from itinerary.permissions import Refused
 from itinerary.settings import utc_now
 
 
@@ -109,10 +110,10 @@ class Curator:
     @staticmethod
     def _require(account: Account, city_id: str, *, before_status: str | None, after_status: str) -> None:
         if not can(account, EDIT_CONTENT, city_id=city_id):
-            raise PermissionError(f"{account.username} may not edit {city_id}")
+            raise Refused("may_not_edit", user=account.username, city_id=city_id)
         publishing = after_status == "published" or before_status == "published"
         if publishing and before_status != after_status and not can(account, PUBLISH, city_id=city_id):
-            raise PermissionError(f"{account.username} may not publish in {city_id}")
+            raise Refused("may_not_publish", user=account.username, city_id=city_id)
 
     # writes
 
@@ -247,7 +248,7 @@ class Curator:
         """Add (``base`` None) or change a city; refused with ``Conflict`` if the stored record
         is no longer ``base``. Returns the new version number in the city's history."""
         if not can(account, MANAGE_CITIES):
-            raise PermissionError(f"{account.username} may not manage cities")
+            raise Refused("may_not_manage_cities", user=account.username)
         after = asdict(city)
         with self.store.transaction() as conn:
             row = (

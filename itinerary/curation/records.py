@@ -13,7 +13,9 @@ from datetime import datetime
 from typing import Any, Final
 
 from itinerary import rules, seed
+from itinerary.i18n import t
 from itinerary.models import Itinerary, Landmark, Stop
+from itinerary.permissions import content_text
 
 LANDMARK: Final = "landmark"
 ITINERARY: Final = "itinerary"
@@ -111,17 +113,26 @@ class Conflict(Exception):
         self.changes = list(changes)  # what the others changed since base_version
         self.by = by
         self.at = at
+        # the message is a code (content.<code>) with these values: text(lang) in either language
         if current_version is None:
-            text = f"{entity} {entity_id!r} no longer exists"
+            self.code = "conflict_gone"
         elif base_version is None:
-            text = f"{entity} {entity_id!r} already exists"
+            self.code = "conflict_exists"
         else:
-            fields = ", ".join(c.field for c in self.changes) or "nothing visible"
-            text = (
-                f"{entity} {entity_id!r} was saved by {by or 'someone'} since you opened it "
-                f"(version {base_version} -> {current_version}; changed: {fields})"
-            )
-        super().__init__(text)
+            self.code = "conflict_saved"
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str = "en") -> str:
+        """What happened, in ``lang``: ``str()`` is the English text."""
+        values: dict[str, Any] = {"entity": self.entity, "entity_id": self.entity_id}
+        if self.code == "conflict_saved":
+            values |= {
+                "by": self.by or t("content.someone", lang),
+                "base_version": self.base_version,
+                "current_version": self.current_version,
+                "fields": ", ".join(c.field for c in self.changes) or t("content.nothing_visible", lang),
+            }
+        return content_text(self.code, lang, values)
 
 
 # --- snapshots: the whole record as JSON-able dicts -----------------------------------------------

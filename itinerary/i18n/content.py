@@ -107,3 +107,59 @@ STRINGS.update(
         },
     }
 )
+STRINGS.update(
+    {
+        # what a conflict or a refusal names ({entity}: permissions.content_text)
+        "content.entity_landmark": {"en": "landmark", "zh": "地标"},
+        "content.entity_itinerary": {"en": "itinerary", "zh": "行程"},
+        "content.entity_city": {"en": "city", "zh": "城市"},
+        "content.entity_theme": {"en": "theme", "zh": "主题"},
+        # a save refused because someone else saved first (curation.Conflict)
+        "content.conflict_gone": {
+            "en": "{entity} {entity_id!r} no longer exists",
+            "zh": "{entity}“{entity_id}”已不存在",
+        },
+        "content.conflict_exists": {
+            "en": "{entity} {entity_id!r} already exists",
+            "zh": "{entity}“{entity_id}”已存在",
+        },
+        "content.conflict_saved": {
+            "en": "{entity} {entity_id!r} was saved by {by} since you opened it "
+            "(version {base_version} -> {current_version}; changed: {fields})",
+            "zh": "你打开{entity}“{entity_id}”之后，{by} 保存了它"
+            "（版本 {base_version} → {current_version}；更改了：{fields}）",
+        },
+        "content.someone": {"en": "someone", "zh": "他人"},
+        "content.nothing_visible": {"en": "nothing visible", "zh": "无可见字段"},
+        # an import whose content changed between the preview and the apply
+        "content.import_stale": {
+            "en": "{entity} {entity_id!r} was changed since the preview; preview the import again",
+            "zh": "{entity}“{entity_id}”在预览后已被更改；请重新预览导入",
+        },
+        "content.import_rules_broken": {
+            "en": "the content changed since the preview ({reasons}); preview the import again",
+            "zh": "内容在预览后已更改（{reasons}）；请重新预览导入",
+        },
+        "content.plan_has_problems": {
+            "en": "{count} problem(s) in the import; nothing was written",
+            "zh": "导入中有 {count} 个问题；未写入任何内容",
+        },
+        # a writer's refusal (permissions.Refused): the pages ask first, the writers again
+        "content.may_not_edit": {
+            "en": "{user} may not edit {city_id}",
+            "zh": "{user} 无权编辑 {city_id}",
+        },
+        "content.may_not_publish": {
+            "en": "{user} may not publish in {city_id}",
+            "zh": "{user} 无权在 {city_id} 发布内容",
+        },
+        "content.may_not_manage_cities": {
+            "en": "{user} may not manage cities",
+            "zh": "{user} 无权管理城市",
+        },
+        "content.may_not_import": {
+            "en": "{user} may not import {entity} {entity_id!r}",
+            "zh": "{user} 无权导入{entity}“{entity_id}”",
+        },
+    }
+)

@@ -18,6 +18,7 @@ from itinerary import curation, settings
 from itinerary import store as storage
 from itinerary.accounts import IMPORT, MANAGE_CITIES, Account, can
 from itinerary.models import City, Theme
+from itinerary.permissions import Refused, content_text
 from itinerary.transfer.plan import (
     CITY,
     ITINERARY,
@@ -34,13 +35,21 @@ from itinerary.transfer.plan import (
 class PlanHasProblems(ValueError):
     """``apply`` was given a plan with problems; nothing was written."""
 
+    def __init__(self, count: int) -> None:
+        self.count = count
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str = "en") -> str:
+        return content_text("plan_has_problems", lang, {"count": self.count})
+
 
 class Stale(curation.Conflict):
     """A city or theme changed between the preview and the apply; nothing was written."""
 
     def __init__(self, entity: str, entity_id: str) -> None:
         super().__init__(entity, entity_id, base_version=0, current_version=0)
-        self.args = (f"{entity} {entity_id!r} was changed since the preview; preview the import again",)
+        self.code = "import_stale"
+        self.args = (self.text("en"),)
 
 
 class RulesBroken(curation.Conflict):
@@ -50,7 +59,12 @@ class RulesBroken(curation.Conflict):
     def __init__(self, broken: curation.FieldErrors) -> None:
         super().__init__("import", "", base_version=0, current_version=0)
         self.problems = broken.problems
-        self.args = (f"the content changed since the preview ({broken}); preview the import again",)
+        self.broken = broken
+        self.args = (self.text("en"),)
+
+    def text(self, lang: str = "en") -> str:
+        reasons = "; ".join(f"{k}: {v}" for k, v in self.broken.texts(lang).items())
+        return content_text("import_rules_broken", lang, {"reasons": reasons})
 
 
 def apply(
@@ -69,7 +83,7 @@ def apply(
     changed since the preview); in each case nothing is written. ``progress(done, total, "landmark <id>")`` after each row.
     """
     if plan.problems:
-        raise PlanHasProblems(f"{len(plan.problems)} problem(s) in the import; nothing was written")
+        raise PlanHasProblems(len(plan.problems))
     rows = plan.rows
     for row in rows:
         if row.entity in (CITY, THEME):
@@ -79,7 +93,7 @@ def apply(
                 row.before is None or can(account, IMPORT, city_id=row.before["city_id"])
             )
         if not allowed:
-            raise PermissionError(f"{account.username} may not import {row.entity} {row.id!r}")
+            raise Refused("may_not_import", user=account.username, entity=row.entity, entity_id=row.id)
     if not rows:
         return ImportSummary(plan.counts(), store.data_version())
     at = clock()

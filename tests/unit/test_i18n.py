@@ -56,6 +56,7 @@ DYNAMIC: dict[str, Iterable[str] | str] = {
     "cur.section.": LITERALS,  # the sections the page lists
     "problem.": LITERALS,
     "map.": maps.MapAccess.TEXTS,
+    "content.entity_": (*curation.ENTITIES, "theme"),  # permissions.content_text's {entity}
     "content.": LITERALS,  # rule problem codes, written out in itinerary/rules.py and its callers  # problem codes: each written out where the problem is found
 }
 
