@@ -163,3 +163,17 @@ STRINGS.update(
         },
     }
 )
+STRINGS.update(
+    {
+        # what an import wrote (transfer.describe_counts)
+        "content.counts": {
+            "en": "{what}: {added} added, {changed} changed, {unchanged} unchanged",
+            "zh": "{what}：新增 {added}，更改 {changed}，未变 {unchanged}",
+        },
+        "content.counts_separator": {"en": "; ", "zh": "；"},
+        "content.plural_city": {"en": "cities", "zh": "城市"},
+        "content.plural_theme": {"en": "themes", "zh": "主题"},
+        "content.plural_landmark": {"en": "landmarks", "zh": "地标"},
+        "content.plural_itinerary": {"en": "itineraries", "zh": "行程"},
+    }
+)

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from itinerary import curation, rules, seed
 from itinerary import store as storage
+from itinerary.i18n import t
 
 Progress = Callable[[int, int, str], None]  # (done, total, label)
 Snapshot = dict[str, Any]
@@ -129,11 +130,22 @@ class ImportSummary:
     def __str__(self) -> str:
         return describe_counts(self.counts)
 
+    def text(self, lang: str = "en") -> str:
+        """What was written, in ``lang`` (the staff page's words after an import)."""
+        return describe_counts(self.counts, lang)
 
-def describe_counts(counts: Mapping[str, tuple[int, int, int]]) -> str:
-    plural = {CITY: "cities", THEME: "themes", LANDMARK: "landmarks", ITINERARY: "itineraries"}
-    return "; ".join(
-        f"{plural[name]}: {added} added, {changed} changed, {unchanged} unchanged"
+
+def describe_counts(counts: Mapping[str, tuple[int, int, int]], lang: str = "en") -> str:
+    """``landmarks: 2 added, 1 changed, 0 unchanged; ...`` in ``lang`` (English: the CLI's words)."""
+    return t("content.counts_separator", lang).join(
+        t(
+            "content.counts",
+            lang,
+            what=t(f"content.plural_{name}", lang),
+            added=added,
+            changed=changed,
+            unchanged=unchanged,
+        )
         for name, (added, changed, unchanged) in counts.items()
     )
 

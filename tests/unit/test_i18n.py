@@ -57,6 +57,7 @@ DYNAMIC: dict[str, Iterable[str] | str] = {
     "problem.": LITERALS,
     "map.": maps.MapAccess.TEXTS,
     "content.entity_": (*curation.ENTITIES, "theme"),  # permissions.content_text's {entity}
+    "content.plural_": (*curation.ENTITIES, "theme"),  # transfer.describe_counts
     "content.": LITERALS,  # rule problem codes, written out in itinerary/rules.py and its callers  # problem codes: each written out where the problem is found
 }
 
