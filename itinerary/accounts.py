@@ -54,6 +54,7 @@ from itinerary.permissions import (
     ROLES,
     VIEW_CURATE,
     Account,
+    Said,
     can,
     permitted_cities,
 )
@@ -292,7 +293,7 @@ class AccountStore:
             with self._engine.begin() as conn:
                 conn.execute(_accounts.insert().values(**row))
         except sa.exc.IntegrityError:  # added by someone else meanwhile
-            raise AccountError([f"user {name!r} already exists"]) from None
+            raise AccountError([Said("cur.acc.err.exists", name=name)]) from None
         return Account(name, role, wanted, disabled=False, created_at=now)
 
     def new_account_problems(self, username: str, role: str, cities: Iterable[str]) -> builtins.list[str]:
@@ -300,26 +301,28 @@ class AccountStore:
         name = normalize_username(username)
         problems = [*username_problems(name), *self._role_problems(role, frozenset(cities))]
         if self.get(name) is not None:
-            problems.append(f"user {name!r} already exists")
+            problems.append(Said("cur.acc.err.exists", name=name))
         return problems
 
     def _role_problems(self, role: str, cities: frozenset[str]) -> builtins.list[str]:
         if role not in ROLES:
-            return [f"role {role!r} is not one of {', '.join(ROLES)}"]
+            return [Said("cur.acc.err.role", role=role, roles=", ".join(ROLES))]
         if role == ADMIN:
             if cities - {ALL_CITIES}:
-                return ["an admin edits every city: give no cities"]
+                return [Said("cur.acc.err.admin_cities")]
             return []
         if not cities:
-            return ["an editor needs at least one city (or all cities)"]
+            return [Said("cur.acc.err.editor_no_city")]
         if ALL_CITIES in cities:
-            return [] if len(cities) == 1 else [f"{ALL_CITIES!r} (all cities) goes alone, without city ids"]
-        problems = [f"city id {c!r} is not a lowercase slug" for c in sorted(cities) if not SLUG_RE.match(c)]
+            return [] if len(cities) == 1 else [Said("cur.acc.err.all_alone", all=ALL_CITIES)]
+        problems: builtins.list[str] = [
+            Said("cur.acc.err.city_slug", city=c) for c in sorted(cities) if not SLUG_RE.match(c)
+        ]
         known = self.known_city_ids()
         if known:  # before the first seeding there is nothing to check against
             listed = ", ".join(sorted(known))
             problems += [
-                f"unknown city {c!r} (known: {listed})"
+                Said("cur.acc.err.unknown_city", city=c, known=listed)
                 for c in sorted(cities)
                 if SLUG_RE.match(c) and c not in known
             ]
@@ -330,7 +333,7 @@ class AccountStore:
         name = normalize_username(username)
         problems = password_problems(password, username=name)
         if self.get(name) is None:
-            problems.insert(0, f"no user {name!r}")
+            problems.insert(0, Said("cur.acc.err.no_user", name=name))
         if problems:
             raise AccountError(problems)
         password_hash = hash_password(password, hasher=self._hasher)
@@ -346,9 +349,9 @@ class AccountStore:
         name = normalize_username(username)
         account = self.get(name)
         if account is None:
-            raise AccountError([f"no user {name!r}"])
+            raise AccountError([Said("cur.acc.err.no_user", name=name)])
         if account.role == ADMIN and not account.disabled and self._enabled_admins() == 1:
-            raise AccountError([f"{name!r} is the only enabled admin; add another admin first"])
+            raise AccountError([Said("cur.acc.err.last_admin", name=name)])
         with self._engine.begin() as conn:
             conn.execute(_accounts.update().where(_accounts.c.username == name).values(disabled=True))
             self._end_sessions(conn, name)
@@ -361,7 +364,7 @@ class AccountStore:
                 _accounts.update().where(_accounts.c.username == name).values(disabled=False)
             )
             if updated.rowcount == 0:
-                raise AccountError([f"no user {name!r}"])
+                raise AccountError([Said("cur.acc.err.no_user", name=name)])
             signin.unlock(conn, name)
 
     def unlock(self, username: str) -> None:
@@ -369,7 +372,7 @@ class AccountStore:
         name = normalize_username(username)
         with self._engine.begin() as conn:
             if self._row(conn, name) is None:
-                raise AccountError([f"no user {name!r}"])
+                raise AccountError([Said("cur.acc.err.no_user", name=name)])
             signin.unlock(conn, name)
 
     def _enabled_admins(self) -> int:
@@ -430,7 +433,7 @@ class AccountStore:
         with self._engine.begin() as conn:
             row = self._row(conn, account.username)
             if row is None or row["disabled"]:
-                raise AccountError([f"user {account.username!r} cannot sign in"])
+                raise AccountError([Said("cur.acc.err.cannot_sign_in", name=account.username)])
             conn.execute(
                 _sessions.insert().values(
                     token_sha256=_token_digest(token),

@@ -119,3 +119,27 @@ class Refused(PermissionError):
 
     def text(self, lang: str = "en") -> str:
         return content_text(self.code, lang, self.values)
+
+
+class Said(str):
+    """English text that keeps its i18n key and values, so a list of plain reasons (an
+    ``AccountError``'s ``problems``) still reads in the staff member's language: ``text(lang)``."""
+
+    key: str
+    values: dict[str, Any]
+
+    def __new__(cls, key: str, /, **values: Any) -> Said:
+        said = super().__new__(cls, t(key, "en", **values))
+        said.key = key
+        said.values = values
+        return said
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled by key, not by its English text
+        return (_said, (self.key, self.values))
+
+    def text(self, lang: str = "en") -> str:
+        return t(self.key, lang, **self.values)
+
+
+def _said(key: str, values: dict[str, Any]) -> Said:
+    return Said(key, **values)

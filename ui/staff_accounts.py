@@ -9,7 +9,7 @@ from itinerary import accounts as acc
 from itinerary.catalog import localized_value
 from itinerary.i18n import t
 from ui.setup import PageContext
-from ui.staff import Staff, guarded
+from ui.staff import Staff, guarded, message_text
 from ui.text import md_escape
 
 
@@ -77,7 +77,7 @@ def accounts_section(staff: Staff, ctx: PageContext) -> None:
     msg = st.session_state.get("acc_msg")
     if msg:
         kind, lines = msg
-        getattr(st, kind)("  \n".join(md_escape(line) for line in lines))
+        getattr(st, kind)("  \n".join(md_escape(message_text(line, lang)) for line in lines))
     people = staff.accounts.list()
     st.dataframe(
         pd.DataFrame(

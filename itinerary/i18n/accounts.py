@@ -31,3 +31,43 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "已解除 {user} 在所有设备上的登录锁定。",
     },
 }
+STRINGS.update(
+    {
+        # why an account change is refused (accounts.AccountError.problems); the English is
+        # also what `python -m itinerary user ...` prints
+        "cur.acc.err.exists": {"en": "user {name!r} already exists", "zh": "用户“{name}”已存在"},
+        "cur.acc.err.no_user": {"en": "no user {name!r}", "zh": "没有用户“{name}”"},
+        "cur.acc.err.role": {
+            "en": "role {role!r} is not one of {roles}",
+            "zh": "角色“{role}”不是以下之一：{roles}",
+        },
+        "cur.acc.err.admin_cities": {
+            "en": "an admin edits every city: give no cities",
+            "zh": "管理员可编辑所有城市：请不要指定城市",
+        },
+        "cur.acc.err.editor_no_city": {
+            "en": "an editor needs at least one city (or all cities)",
+            "zh": "编辑至少需要一个城市（或所有城市）",
+        },
+        "cur.acc.err.all_alone": {
+            "en": "{all!r} (all cities) goes alone, without city ids",
+            "zh": "“{all}”（所有城市）须单独使用，不能与城市标识同时给出",
+        },
+        "cur.acc.err.city_slug": {
+            "en": "city id {city!r} is not a lowercase slug",
+            "zh": "城市标识“{city}”不是小写标识",
+        },
+        "cur.acc.err.unknown_city": {
+            "en": "unknown city {city!r} (known: {known})",
+            "zh": "未知的城市“{city}”（已有：{known}）",
+        },
+        "cur.acc.err.last_admin": {
+            "en": "{name!r} is the only enabled admin; add another admin first",
+            "zh": "“{name}”是唯一启用的管理员；请先添加另一位管理员",
+        },
+        "cur.acc.err.cannot_sign_in": {
+            "en": "user {name!r} cannot sign in",
+            "zh": "用户“{name}”无法登录",
+        },
+    }
+)
