@@ -97,7 +97,7 @@ def set_query(**params: str | None) -> None:
 def _data_error_page(error: seed.ValidationError, lang: str) -> None:
     st.title(t("error.data.title", lang))
     st.error(t("error.data.body", lang))
-    st.code(error.report(), language=None)
+    st.code(error.report(lang), language=None)  # each problem in the page's language
     st.stop()
 
 

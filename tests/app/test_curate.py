@@ -626,3 +626,84 @@ def test_import_problems_read_in_chinese(db: store.Store) -> None:
     assert english == [str(p) for p in plan.problems]  # the report as the importer writes it
     assert "cities.csv:2: id: 'Shen Zhen' 不是小写标识（仅限字母、数字和单个连字符）" in chinese
     assert "cities.csv:2: lat: 'north' 不是十进制数字" in chinese
+
+
+# --- every message of /curate in Chinese: conflicts, refusals, upload problems, the import summary
+
+
+def test_a_conflict_reads_in_chinese(make_app: AppFactory, db: store.Store) -> None:
+    at = curate(make_app, "eddie", lang="zh")
+    at.selectbox(key="lm_pick").set_value("oct-loft").run()
+    at.text_input(key="lm_f_name").set_value("OCT Loft (mine)")
+    curator = cu.Curator(db)
+    lm, version = curator.landmark("oct-loft")
+    ada = acc.AccountStore(db).get("ada")
+    assert ada is not None
+    curator.save_landmark(ada, replace(lm, summary="Their new summary"), base_version=version)
+    at = at.button(key="lm_save").click().run()
+    assert "未保存：ada 在 " in errors(at) and "Not saved" not in errors(at)
+    assert at.button(key="lm_reload").label == "放弃我的更改，载入对方版本"
+    assert at.button(key="lm_overwrite").label == "用我的版本覆盖"
+
+
+def test_a_permission_refusal_reads_in_chinese(make_app: AppFactory, db: store.Store) -> None:
+    from itinerary import transfer
+
+    ada = acc.AccountStore(db).get("ada")
+    assert ada is not None
+    files = transfer.export_files(db, "seattle")
+    files["landmarks.csv"] = files["landmarks.csv"].replace(b"Space Needle", b"Space Needle (new)", 1)
+    plan = transfer.preview(db, transfer.Upload.of({"landmarks.csv": files["landmarks.csv"]}), ada)
+    assert plan.ok and plan.rows
+    at = curate(make_app, "eddie", lang="zh")  # an editor of Shenzhen, with a plan that writes Seattle
+    at.button_group[0].set_value("transfer").run()
+    at.session_state["imp_plan"] = plan  # AppTest cannot upload: the plan, where the preview keeps it
+    at = at.run().button(key="imp_apply").click().run()
+    assert not at.exception
+    assert "eddie 无权导入地标“space\\-needle”" in errors(at), errors(at)  # markdown-escaped
+    assert "may not" not in errors(at)
+
+
+def test_an_upload_problem_and_the_import_summary_read_in_chinese(
+    make_app: AppFactory, db: store.Store
+) -> None:
+    from itinerary import transfer
+
+    ada = acc.AccountStore(db).get("ada")
+    assert ada is not None
+    at = curate(make_app, "ada", lang="zh")
+    at.button_group[0].set_value("transfer").run()
+    # AppTest cannot upload a file: the plan the preview button makes is put where it keeps it
+    at.session_state["imp_plan"] = transfer.preview(db, transfer.read_upload("backup.zip", b"not a zip"), ada)
+    at = at.run()
+    assert not at.exception
+    report = at.code[0].value
+    assert report.startswith("backup.zip:0: -: 不是可读取的 zip 文件（"), report
+    assert "not a readable zip" not in report
+
+    at.session_state["imp_plan"] = None
+    at.session_state["imp_done"] = transfer.ImportSummary({"landmark": (1, 2, 3)}, db.data_version())
+    at = at.run()
+    assert "地标：新增 1，更改 2，未变 3" in " ".join(s.value for s in at.success)
+
+
+@pytest.mark.usefixtures("db")
+def test_an_account_problem_reads_in_chinese(make_app: AppFactory) -> None:
+    at = curate(make_app, "ada", lang="zh")
+    at.button_group[0].set_value("accounts").run()
+    at.text_input(key="acc_new_user").set_value("eddie")
+    at.multiselect(key="acc_new_cities").set_value(["seattle"])
+    at.text_input(key="acc_new_password").set_value("a long enough password")
+    at.text_input(key="acc_new_password2").set_value("a long enough password")
+    at = at.button(key="acc_add").click().run()
+    assert not at.exception
+    assert "用户“eddie”已存在" in errors(at) and "already exists" not in errors(at)
+
+
+def test_the_data_error_page_reads_in_chinese(make_app: AppFactory, app_env: Path) -> None:
+    from tests.unit.test_seed import edit_cell
+
+    edit_cell(app_env, "landmarks.csv", "oct-loft", "lat", "222")
+    at = make_app("pages/curate.py", lang="zh")
+    assert not at.exception
+    assert at.code[0].value.splitlines() == ["landmarks.csv:5: lat: 222 超出范围（-90 至 90）"]
