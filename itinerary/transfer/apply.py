@@ -57,9 +57,9 @@ class RulesBroken(curation.Conflict):
     preview (a stop's landmark unpublished meanwhile); nothing was written. ``problems``: why."""
 
     def __init__(self, broken: curation.FieldErrors) -> None:
+        self.broken = broken  # before Conflict's __init__, which asks text() for the English
         super().__init__("import", "", base_version=0, current_version=0)
         self.problems = broken.problems
-        self.broken = broken
         self.args = (self.text("en"),)
 
     def text(self, lang: str = "en") -> str:

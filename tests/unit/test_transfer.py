@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 
 from itinerary import __main__ as cli
-from itinerary import curation, seed, store, transfer
+from itinerary import curation, rules, seed, store, transfer
 from itinerary.accounts import ADMIN, ALL_CITIES, EDITOR, Account, AccountStore
 from itinerary.geocode import Geocoder
 from itinerary.models import Dataset
@@ -929,3 +929,156 @@ def test_unguarding_keeps_every_problem_on_its_own_line(db: store.Store) -> None
     assert parsed.rows[0][1]["name"] == "=two\nlines"  # the reader gives the real text back
     plan = transfer.preview(db, {"landmarks.csv": raw}, EDDIE)
     assert problems(plan) == ["landmarks.csv:4: visit_minutes: 'ninety' is not a whole number"]
+
+
+# --- upload-level problems and the summary as codes: English as before, Chinese too ------------
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, raw in members.items():
+            archive.writestr(name, raw)
+    return buffer.getvalue()
+
+
+EXPECTED = ", ".join(transfer.CONTRACT_FILES)
+UPLOAD_PROBLEMS = [
+    # (file name, bytes, the English text exactly as it was before it became a code, a Chinese part)
+    ("backup.zip", b"not a zip", "not a readable zip file (File is not a zip file)", "不是可读取的 zip 文件"),
+    (
+        "notes.txt",
+        b"x",
+        f"not a data-contract file (expected {EXPECTED}, a zip of them, or a GeoJSON FeatureCollection of landmarks)",
+        "不是数据约定文件",
+    ),
+    (
+        "themes.csv",
+        b"id;name\n",
+        "columns are separated by semicolons, not commas: save as 'CSV UTF-8 (Comma delimited)'",
+        "以分号",
+    ),
+    (
+        "themes.csv",
+        b"id\tname\n",
+        "columns are separated by tabs, not commas: save as 'CSV UTF-8 (Comma delimited)'",
+        "以制表符",
+    ),
+    (
+        "b.zip",
+        _zip({"../landmarks.csv": b"id\n"}),
+        "unsafe path in zip (absolute or with '..'); not read",
+        "路径不安全",
+    ),
+    (
+        "b.zip",
+        _zip({"read-me.md": b"x"}),
+        f"not a data-contract file (expected {EXPECTED}, a zip of them, or a GeoJSON FeatureCollection of landmarks)",
+        "不是数据约定文件",
+    ),
+    (
+        "b.zip",
+        _zip({f"{n}.txt/": b"" for n in range(65)}),
+        "zip holds 65 entries; at most 64 are read",
+        "最多读取 64 个",
+    ),
+    (
+        "b.zip",
+        _zip({"__MACOSX/._x": b""}),
+        f"the zip holds no data-contract files ({EXPECTED})",
+        "该 zip 中没有数据约定文件",
+    ),
+    ("l.geojson", b"\xff\xfe", "file is not UTF-8 text; nothing loaded", "不是 UTF-8 文本"),
+    (
+        "l.geojson",
+        b"{",
+        "not valid JSON (line 1: Expecting property name enclosed in double quotes)",
+        "不是有效的 JSON（第 1 行",
+    ),
+    ("l.geojson", b"[]", "not a GeoJSON FeatureCollection", "不是 GeoJSON FeatureCollection"),
+    (
+        "l.geojson",
+        b'{"type": "FeatureCollection", "features": 1}',
+        "must be a list of features",
+        "必须是要素",
+    ),
+    (
+        "l.geojson",
+        b'{"type": "FeatureCollection", "features": [1]}',
+        "not a GeoJSON Feature",
+        "不是 GeoJSON Feature",
+    ),
+    (
+        "l.geojson",
+        b'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": 1}]}',
+        "must be an object",
+        "必须是对象",
+    ),
+    (
+        "l.geojson",
+        b'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"id": "a"}, "geometry": {"type": "Line"}}]}',
+        "must be a Point with coordinates [lon, lat]",
+        "必须是坐标为",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "raw", "english", "chinese"), UPLOAD_PROBLEMS)
+def test_an_upload_problem_keeps_its_english_and_reads_in_chinese(
+    name: str, raw: bytes, english: str, chinese: str
+) -> None:
+    problems = transfer.read_upload(name, raw).problems
+    messages = [p.message for p in problems]
+    assert english in messages, messages
+    [found] = [p for p in problems if p.message == english]
+    assert found.code and chinese in found.text("zh") and found.text("en") == english
+
+
+def test_an_unknown_geojson_property_and_a_file_given_twice_read_in_chinese() -> None:
+    feature = b'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"colour": 1}}]}'
+    [unknown] = [p for p in transfer.read_upload("l.geojson", feature).problems if p.column == "colour"]
+    assert unknown.message.startswith("unknown property (expected: id, city_id, ")
+    assert unknown.text("zh").startswith("未知的属性（应为：id, city_id, ")
+    twice = transfer.Upload.of({"themes.csv": b"id\n", "export/themes.csv": b"id\n"}).problems
+    assert [p.message for p in twice] == ["themes.csv given twice (also as themes.csv)"]
+    assert twice[0].text("zh") == "themes.csv 提供了两次（另一份为 themes.csv）"
+
+
+def test_paths_that_are_not_uploads_read_in_chinese(tmp_path: Path) -> None:
+    [missing] = transfer.read_path(tmp_path / "nowhere").problems
+    assert (missing.message, missing.text("zh")) == ("no such file or folder", "没有这个文件或文件夹")
+    [empty] = transfer.read_path(tmp_path).problems
+    assert empty.message == f"no data-contract files here ({EXPECTED})"
+    assert empty.text("zh") == f"此处没有数据约定文件（{EXPECTED}）"
+    big = tmp_path / "big.zip"
+    with big.open("wb") as handle:
+        handle.truncate(transfer.MAX_UPLOAD_BYTES + 1)  # sparse: no 50 MB written
+    [large] = transfer.read_path(big).problems
+    assert (large.message, large.text("zh")) == ("file is larger than 50 MB", "文件大于 50 MB")
+
+
+def test_the_import_summary_reads_in_both_languages() -> None:
+    summary = transfer.ImportSummary({"city": (0, 1, 1), "landmark": (2, 0, 3)}, 7)
+    assert (
+        str(summary) == "cities: 0 added, 1 changed, 1 unchanged; landmarks: 2 added, 0 changed, 3 unchanged"
+    )
+    assert summary.text("en") == str(summary)
+    assert summary.text("zh") == "城市：新增 0，更改 1，未变 1；地标：新增 2，更改 0，未变 3"
+    assert transfer.describe_counts({"itinerary": (1, 0, 0)}, "zh") == "行程：新增 1，更改 0，未变 0"
+
+
+def test_the_import_refusals_read_in_both_languages() -> None:
+    stale = transfer.Stale("theme", "food")
+    assert str(stale) == "theme 'food' was changed since the preview; preview the import again"
+    assert stale.text("zh") == "主题“food”在预览后已被更改；请重新预览导入"
+    broken = transfer.RulesBroken(
+        curation.FieldErrors({"stops.1": rules.Problem("stop_archived", {"landmark_id": "x"})})
+    )
+    assert (
+        str(broken)
+        == "the content changed since the preview (stops.1: landmark 'x' is archived); preview the import again"
+    )
+    assert broken.text("zh") == "内容在预览后已更改（stops.1: 地标“x”已归档）；请重新预览导入"
+    problems = transfer.PlanHasProblems(3)
+    assert str(problems) == "3 problem(s) in the import; nothing was written"
+    assert problems.text("zh") == "导入中有 3 个问题；未写入任何内容"
