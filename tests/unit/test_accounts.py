@@ -21,6 +21,7 @@ from itinerary import __main__ as cli
 from itinerary import accounts as acc
 from itinerary import seed, store
 from itinerary.accounts import ADMIN, ALL_CITIES, EDITOR, Account, AccountError, AccountStore
+from itinerary.permissions import Said
 from tests.conftest import ROOT
 
 GOOD = "correct horse battery"  # meets the policy
@@ -886,3 +887,74 @@ def test_every_command_lives_in_the_cli_package() -> None:
         assert module.__name__.startswith("itinerary.cli.")
         assert callable(module.configure) and callable(module.run) and module.HELP
     assert cli.main is commands.main
+
+
+# --- account refusals keep their i18n key: English word for word as before, Chinese too ---------
+
+
+def _zh(problems: list[str]) -> list[str]:
+    return [problem.text("zh") if isinstance(problem, Said) else problem for problem in problems]
+
+
+def test_account_refusals_read_in_both_languages(
+    accounts: AccountStore, db: store.Store, mini_dir: Path
+) -> None:
+    accounts.add("ada", GOOD, ADMIN)
+    with pytest.raises(AccountError) as refused:
+        accounts.add("Ada", GOOD, "boss", [])
+    assert refused.value.problems == ["role 'boss' is not one of editor, admin", "user 'ada' already exists"]
+    assert _zh(refused.value.problems) == ["角色“boss”不是以下之一：editor, admin", "用户“ada”已存在"]
+    cases = [
+        (
+            ("nina", GOOD, ADMIN, ["shenzhen"]),
+            "an admin edits every city: give no cities",
+            "管理员可编辑所有城市：请不要指定城市",
+        ),
+        (
+            ("nina", GOOD, EDITOR, []),
+            "an editor needs at least one city (or all cities)",
+            "编辑至少需要一个城市（或所有城市）",
+        ),
+        (
+            ("nina", GOOD, EDITOR, ["*", "seattle"]),
+            "'*' (all cities) goes alone, without city ids",
+            "“*”（所有城市）须单独使用，不能与城市标识同时给出",
+        ),
+        (
+            ("nina", GOOD, EDITOR, ["Sea"]),
+            "city id 'Sea' is not a lowercase slug",
+            "城市标识“Sea”不是小写标识",
+        ),
+    ]
+    for args, english, chinese in cases:
+        with pytest.raises(AccountError) as refused:
+            accounts.add(*args)
+        assert (refused.value.problems, _zh(refused.value.problems)) == ([english], [chinese])
+    db.replace_all(seed.load_dir(mini_dir))
+    with pytest.raises(AccountError) as refused:
+        accounts.add("nina", GOOD, EDITOR, ["atlantis"])
+    assert _zh(refused.value.problems) == ["未知的城市“atlantis”（已有：seattle, shenzhen）"]
+    with pytest.raises(AccountError) as refused:
+        accounts.disable("ada")
+    assert refused.value.problems == ["'ada' is the only enabled admin; add another admin first"]
+    assert _zh(refused.value.problems) == ["“ada”是唯一启用的管理员；请先添加另一位管理员"]
+    for refuse in (
+        accounts.disable,
+        accounts.enable,
+        accounts.unlock,
+        lambda name: accounts.set_password(name, OTHER),
+    ):
+        with pytest.raises(AccountError) as refused:
+            refuse("nobody")
+        assert (refused.value.problems, _zh(refused.value.problems)) == (
+            ["no user 'nobody'"],
+            ["没有用户“nobody”"],
+        )
+    ghost = accounts.add("ghost", GOOD, ADMIN)
+    accounts.disable("ghost")
+    with pytest.raises(AccountError) as refused:
+        accounts.start_session(ghost)
+    assert (refused.value.problems, _zh(refused.value.problems)) == (
+        ["user 'ghost' cannot sign in"],
+        ["用户“ghost”无法登录"],
+    )

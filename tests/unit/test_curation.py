@@ -27,6 +27,7 @@ from itinerary import store as storage
 from itinerary.accounts import ADMIN, EDITOR, Account
 from itinerary.catalog import Catalog
 from itinerary.models import Itinerary, Landmark, Stop
+from itinerary.permissions import Refused
 from itinerary.routing import EARTH_RADIUS_KM
 
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
@@ -1202,3 +1203,63 @@ def test_cities_are_saved_by_admins_with_history_and_conflicts(
             new=True,
         )
     assert set(bad.value.errors) == {"timezone"}
+
+
+# --- conflicts and refusals as codes: English word for word as before, Chinese too -------------
+
+
+def test_a_conflict_reads_in_both_languages_with_its_english_unchanged() -> None:
+    gone = cu.Conflict("landmark", "oct-loft", base_version=3, current_version=None)
+    assert str(gone) == gone.text("en") == "landmark 'oct-loft' no longer exists"
+    assert gone.text("zh") == "地标“oct-loft”已不存在"
+    exists = cu.Conflict("city", "liege", base_version=None, current_version=1)
+    assert str(exists) == "city 'liege' already exists"
+    assert exists.text("zh") == "城市“liege”已存在"
+    saved = cu.Conflict(
+        "itinerary",
+        "walk",
+        base_version=1,
+        current_version=3,
+        changes=[cu.FieldChange("title", "a", "b"), cu.FieldChange("stops", [], [])],
+        by="ada",
+    )
+    assert str(saved) == (
+        "itinerary 'walk' was saved by ada since you opened it (version 1 -> 3; changed: title, stops)"
+    )
+    assert saved.text("zh") == "你打开行程“walk”之后，ada 保存了它（版本 1 → 3；更改了：title, stops）"
+    anonymous = cu.Conflict("landmark", "x", base_version=1, current_version=2)
+    assert str(anonymous) == (
+        "landmark 'x' was saved by someone since you opened it (version 1 -> 2; changed: nothing visible)"
+    )
+    assert "他人" in anonymous.text("zh") and "无可见字段" in anonymous.text("zh")
+
+
+def test_a_conflict_from_the_database_reads_in_chinese(db: storage.Store, curator: cu.Curator) -> None:
+    lm, v1 = curator.landmark("huaqiang-north")
+    curator.save_landmark(ADA, replace(lm, summary="Electronics everywhere."), base_version=v1)
+    with pytest.raises(cu.Conflict) as caught:
+        curator.save_landmark(EDDIE, replace(lm, name="Huaqiang Bei"), base_version=v1)
+    assert caught.value.text("zh") == (
+        "你打开地标“huaqiang-north”之后，ada 保存了它（版本 1 → 2；更改了：summary）"
+    )
+
+
+def test_the_writers_refusals_read_in_both_languages(db: storage.Store, curator: cu.Curator) -> None:
+    lm, version = curator.landmark("oct-loft")
+    with pytest.raises(PermissionError) as caught:
+        curator.save_landmark(SAM, replace(lm, name="Mine"), base_version=version)
+    assert isinstance(caught.value, Refused)
+    assert str(caught.value) == f"{SAM.username} may not edit shenzhen"
+    assert caught.value.text("zh") == f"{SAM.username} 无权编辑 shenzhen"
+    with pytest.raises(Refused) as city:
+        curator.save_city(EDDIE, curator.city("shenzhen"), base=None)
+    assert str(city.value) == "eddie may not manage cities"
+    assert city.value.text("zh") == "eddie 无权管理城市"
+    publish = Refused("may_not_publish", user="eddie", city_id="seattle")
+    assert (str(publish), publish.text("zh")) == (
+        "eddie may not publish in seattle",
+        "eddie 无权在 seattle 发布内容",
+    )
+    imported = Refused("may_not_import", user="eddie", entity="landmark", entity_id="space-needle")
+    assert str(imported) == "eddie may not import landmark 'space-needle'"
+    assert imported.text("zh") == "eddie 无权导入地标“space-needle”"
