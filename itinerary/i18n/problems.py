@@ -175,6 +175,10 @@ STRINGS.update(
             "en": "the zip holds no data-contract files ({expected})",
             "zh": "该 zip 中没有数据约定文件（{expected}）",
         },
+        "problem.empty_or_look_up": {
+            "en": "must not be empty (or leave lat and lon empty and look the address up)",
+            "zh": "不能为空（或将纬度和经度都留空，并查询地址）",
+        },
         # --- a GeoJSON upload (itinerary/transfer/geojson.py) -----------------------------------
         "problem.geojson_not_utf8": {
             "en": "file is not UTF-8 text; nothing loaded",

@@ -67,10 +67,11 @@ def geocode(
     if geocoder is None:
         lines = {line for line, _ in todo}
         problems[:] = [
-            seed.Problem(
-                p.file, p.line, p.column, f"{p.message} (or leave lat and lon empty and look the address up)"
-            )
-            if p.file == file and p.line in lines and p.column == "lat" and (p.line, "lat") in empty
+            seed.Problem.coded(p.file, p.line, p.column, "empty_or_look_up")
+            if p.file == file
+            and p.line in lines
+            and p.column == "lat"
+            and p.message == "must not be empty"  # the one ``empty`` holds
             else p
             for p in problems
         ]

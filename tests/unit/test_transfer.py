@@ -1082,3 +1082,10 @@ def test_the_import_refusals_read_in_both_languages() -> None:
     problems = transfer.PlanHasProblems(3)
     assert str(problems) == "3 problem(s) in the import; nothing was written"
     assert problems.text("zh") == "导入中有 3 个问题；未写入任何内容"
+
+
+def test_an_address_left_unlooked_up_reads_in_chinese(db: store.Store) -> None:
+    plan = transfer.preview(db, transfer.read_path(IMPORTS / "geocode"), ADA)
+    assert "landmarks.csv:2: lat: 不能为空（或将纬度和经度都留空，并查询地址）" in plan.texts("zh")
+    assert "landmarks.csv:2: lon: 不能为空" in plan.texts("zh")
+    assert plan.texts("en") == problems(plan)
