@@ -1,7 +1,9 @@
 """Who may do what: roles, actions and the ``can`` predicate, and the ``Account`` they judge.
 
 Permissions are predicates: pages ask ``can(account, EDIT_CONTENT, city_id=...)`` and never
-compare roles themselves. ``itinerary.accounts`` re-exports every name here.
+compare roles themselves. ``itinerary.accounts`` re-exports the roles, actions, ``Account``,
+``can`` and ``permitted_cities``. A refusal reads in both languages: ``Refused`` (a writer's
+``PermissionError`` as a code) and ``Said`` (an English reason that keeps its i18n key).
 """
 
 from __future__ import annotations
