@@ -215,6 +215,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "plan.take": {"en": "Take it with you", "zh": "随身带走"},
     "plan.link": {"en": "Link to this plan", "zh": "本路线链接"},
+    "plan.qr_alt": {
+        "en": "QR code: scan it to open this plan on a phone",
+        "zh": "二维码：用手机扫描即可打开本路线",
+    },
     "plan.qr_png": {"en": "QR code (PNG)", "zh": "二维码（PNG）"},
     "plan.qr_svg": {"en": "QR code (SVG)", "zh": "二维码（SVG）"},
     "plan.dl.gpx": {"en": "GPX (maps apps)", "zh": "GPX（地图应用）"},
