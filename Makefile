@@ -71,7 +71,8 @@ postgres: install
 run: install
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
-test: install browser spreadsheet postgres
+# axe: tests/browser/test_accessibility.py runs axe-core in every page (it fails without it under CI=true).
+test: install browser spreadsheet postgres axe
 	$(PY) -m pytest
 
 test-fast: install spreadsheet postgres
