@@ -149,7 +149,7 @@ def kiosk_view() -> None:
             )
             link = _route_link(chosen)
             qr, text = st.columns([1, 1], vertical_alignment="center")
-            qr.image(exports.qr_png(link, scale=10), width=230)
+            qr.image(exports.qr_png(link, scale=10), width=230, alt=t("kiosk.qr_alt", lang))
             text.markdown(
                 f"<h3>{maps.escape(t('kiosk.take', lang))}</h3><p>{maps.escape(t('kiosk.scan', lang))}</p>"
                 f"<p class='cp-kiosk-hint'>{maps.escape(t('kiosk.idle_note', lang, seconds=int(IDLE_S)))}</p>",

@@ -232,6 +232,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "kiosk.routes": {"en": "Routes", "zh": "路线"},
     "kiosk.stop_of": {"en": "Stop {n} of {total} · {route}", "zh": "第 {n} 站，共 {total} 站 · {route}"},
     "kiosk.take": {"en": "Take it with you", "zh": "扫码带走"},
+    "kiosk.qr_alt": {"en": "QR code of the link to this route", "zh": "这条路线链接的二维码"},
     "kiosk.scan": {
         "en": "Scan with your phone's camera to open this route.",
         "zh": "用手机相机扫码，即可在手机上打开这条路线。",
