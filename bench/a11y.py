@@ -30,13 +30,17 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
 VIEWS = {
     "explore": "/?city=shenzhen",
+    "card": "/?city=shenzhen&landmark=oct-loft",  # Explore with a landmark's card open
     "itineraries": "/itineraries?city=shenzhen",
     "must-go": "/itineraries?city=shenzhen&itinerary=shenzhen-must-go",
     "plan": "/plan?city=shenzhen&stops=ping-an-finance-center,huaqiang-north,oct-loft",
     "kiosk": "/kiosk?city=shenzhen",
+    "kiosk-route": "/kiosk?city=shenzhen",  # then a route is chosen: CLICKS
     "curate": "/curate",
 }
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+# views reached by a tap after opening their URL (Streamlit gives a widget with key K the class st-key-K)
+CLICKS = {"kiosk-route": ".st-key-kiosk_route_shenzhen-must-go button"}
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,15 @@ def settle(page: Any) -> None:
     page.wait_for_selector(IDLE, timeout=60_000)
 
 
+def open_view(page: Any, base_url: str, view: str, lang: str) -> None:
+    """Open a view in ``lang``, tap what it needs tapped (``CLICKS``), and wait until it settles."""
+    page.goto(view_url(base_url, view, lang))
+    settle(page)
+    if view in CLICKS:
+        page.click(CLICKS[view])
+        settle(page)
+
+
 def audit_page(
     page: Any,
     source: str,
@@ -151,8 +164,7 @@ def audit(base_url: str, *, sizes: list[str], langs: list[str], views: list[str]
                 for view in views:
                     page = browser.new_page(viewport={"width": width, "height": height})
                     page.route("**/*", local_only(base_url))
-                    page.goto(view_url(base_url, view, lang))
-                    settle(page)
+                    open_view(page, base_url, view, lang)
                     findings += audit_page(page, source, view=view, size=size, lang=lang)
                     page.close()
         browser.close()

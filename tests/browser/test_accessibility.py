@@ -9,14 +9,22 @@ registry through ``make axe`` (``make test`` runs it), never from a CDN.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from bench import a11y
-from tests.browser.conftest import LEAFLET_HOOK, AppServer, map_frame, wait_ready
+from itinerary import accounts as acc
+from itinerary import store
+from itinerary.i18n import t
+from tests.browser.conftest import LEAFLET_HOOK, AppServer, map_frame, start_server, stop_server, wait_ready
+from tests.conftest import DATA
 from ui.setup import HTML_LANG
+
+PASSWORD = "correct horse battery"
+CURATE_SECTIONS = ["landmarks", "itineraries", "transfer", "changes", "cities", "accounts"]  # an admin's
 
 # The only rule waived, and only for map pins. The finding is wrong there: WCAG 2.5.8 (target
 # size, minimum) exempts a target whose function is available through an equivalent control that
@@ -32,7 +40,7 @@ WAIVERS = (
         reason="WCAG 2.5.8 equivalent exception: every pin's place is reachable outside the map",
     ),
 )
-MAP_VIEWS = {"explore", "must-go", "plan"}  # views whose map frame must have been audited
+MAP_VIEWS = {"explore", "card", "must-go", "plan"}  # views whose map frame must have been audited
 
 
 @pytest.fixture(scope="module")
@@ -72,8 +80,7 @@ def test_page_has_no_wcag_22_aa_violation(
     browser: Browser, app_server: AppServer, axe_source: str, view: str, lang: str, size: str
 ) -> None:
     for page in _open(browser, app_server, size):
-        page.goto(a11y.view_url(app_server.url, view, lang))
-        a11y.settle(page)
+        a11y.open_view(page, app_server.url, view, lang)
         if view in MAP_VIEWS:
             map_frame(page)  # the map frame exists, so it is audited below
         findings = a11y.audit_page(
@@ -115,3 +122,43 @@ def test_the_document_and_the_map_frame_declare_the_language_after_a_switch_and_
         expect(page.get_by_role("heading", name="Plan my route in Shenzhen")).to_be_visible()
         wait_ready(page)
         page.wait_for_function(f"() => ({LANGS_OF_FRAMES})().every((lang) => lang === 'en')")
+
+
+@pytest.fixture(scope="module")
+def staff_server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[AppServer]:
+    """A server of its own with an admin account (the suite's server has none: its sign-in page
+    shows how to create the first one, which the views above audit)."""
+    tmp = tmp_path_factory.mktemp("a11y-staff")
+    shutil.copytree(DATA, tmp / "data")
+    database = store.open_store(f"sqlite:///{tmp / 'browser.db'}")
+    store.ensure_seeded(database, tmp / "data")
+    acc.AccountStore(database).add("ada", PASSWORD, acc.ADMIN, [])
+    server = start_server(tmp, tmp / "data")
+    yield server
+    stop_server(server)
+
+
+@pytest.mark.parametrize("size", list(a11y.SIZES))
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_signed_in_curate_section_has_no_wcag_22_aa_violation(
+    browser: Browser, staff_server: AppServer, axe_source: str, lang: str, size: str
+) -> None:
+    for page in _open(browser, staff_server, size):
+        page.goto(f"{staff_server.url}/curate?lang={lang}")
+        a11y.settle(page)
+        page.get_by_role("textbox", name=t("cur.signin.user", lang)).fill("ada")
+        page.get_by_role("textbox", name=t("cur.signin.password", lang)).fill(PASSWORD)
+        page.get_by_role("button", name=t("cur.signin.submit", lang)).click()
+        expect(page.get_by_role("heading", name=t("cur.title", lang))).to_be_visible()
+        failures = []
+        for section in CURATE_SECTIONS:
+            page.get_by_role("radio", name=t(f"cur.section.{section}", lang), exact=True).click()
+            a11y.settle(page)
+            findings = a11y.audit_page(
+                page, axe_source, view=f"curate {section}", size=size, lang=lang, waivers=WAIVERS, strict=True
+            )
+            if findings:
+                failures.append(f"Curate, {section}:\n{_describe(findings)}")
+        assert not failures, f"axe-core finds WCAG 2.2 A/AA violations ({lang}, {size}):\n" + "\n".join(
+            failures
+        )
