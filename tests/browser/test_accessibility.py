@@ -29,8 +29,9 @@ CURATE_SECTIONS = ["landmarks", "itineraries", "transfer", "changes", "cities", 
 # The only rule waived, and only for map pins. The finding is wrong there: WCAG 2.5.8 (target
 # size, minimum) exempts a target whose function is available through an equivalent control that
 # meets the size, and every pin has one outside the map. On Explore each landmark is in the list
-# under the map (selecting its row opens the same card), and on Itineraries and Plan each stop
-# is in the timeline (and on Plan in the stop list, with its controls). Pins overlap
+# under the map (selecting its row opens the same card); on Itineraries each stop is in the
+# timeline; on Plan each stop is in the stop list and the timeline, and every other landmark
+# (a pin there adds it) is in the "Add a landmark" picker. Pins overlap
 # wherever places are close to each other at the city's zoom, which no spacing can avoid without
 # moving them off their position. The map's own controls (zoom, legend) are still checked.
 WAIVERS = (
