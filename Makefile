@@ -76,7 +76,8 @@ run: install
 # one process after them: the first need a machine nothing else loads, and every browser worker
 # would start its own app servers.
 TEST_WORKERS ?= 2
-test: install browser spreadsheet postgres
+# axe: tests/browser/test_accessibility.py runs axe-core in every page (it fails without it under CI=true).
+test: install browser spreadsheet postgres axe
 	$(PY) -m pytest -n $(TEST_WORKERS) -m "not realtime" tests/unit tests/app
 	$(PY) -m pytest -m realtime tests/unit tests/app
 	$(PY) -m pytest tests/browser

@@ -155,7 +155,7 @@ def kiosk_view() -> None:
             card = route_card_html(chosen, localized_value(it, "title", lang), rows)
             st.markdown(card, unsafe_allow_html=True)  # every text in it escaped by route_card_html
         with hand_off[0]:
-            st.image(exports.qr_png(_route_link(chosen), scale=10), width=230)
+            st.image(exports.qr_png(_route_link(chosen), scale=10), width=230, alt=t("kiosk.qr_alt", lang))
             st.markdown(
                 f"<h3>{maps.escape(t('kiosk.take', lang))}</h3><p>{maps.escape(t('kiosk.scan', lang))}</p>"
                 f"<p class='cp-kiosk-hint'>{maps.escape(t('kiosk.idle_note', lang, seconds=int(IDLE_S)))}</p>",

@@ -298,7 +298,7 @@ if ids:
             st.info(t("error.qr_too_long", lang))
         else:
             png = exports.qr_png(link)
-            st.image(png, width=220, caption=t("plan.link", lang))
+            st.image(png, width=220, caption=t("plan.link", lang), alt=t("plan.qr_alt", lang))
             st.download_button(
                 t("plan.qr_png", lang),
                 png,
@@ -316,7 +316,7 @@ if ids:
                 on_click="ignore",
             )
     with files_col:
-        st.code(link, language=None)
+        st.code(link, language=None, wrap_lines=True)  # never a sideways scroll (WCAG 2.1.1)
         base_name = f"cityplus-{ctx.city_id}-{day.isoformat()}"
         for ext, mime, content in export_files(plan):
             st.download_button(

@@ -11,6 +11,7 @@ person a plain message in their language and the server log the details, never a
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 from dataclasses import dataclass, field
@@ -30,6 +31,61 @@ from ui.text import md_inline
 
 PAGE_ICON = "🗺️"
 LOG = logging.getLogger("cityplus.pages")
+# BCP 47 tags of the page languages (WCAG 3.1.1): a screen reader picks its voice from them.
+HTML_LANG = {"en": "en", "zh": "zh-Hans"}
+
+# What the theme's settings cannot say (.streamlit/config.toml holds the rest), for WCAG 2.2 AA
+# under axe-core (bench/a11y.py, tests/browser/test_accessibility.py):
+# - 2.5.8 target size: the hour, minute, month and day segments of st.time_input and
+#   st.date_input are about 18x20 px spin buttons side by side; at least 24x24 px.
+# - 1.4.3 contrast: st.code's syntax colours (a light cyan on the code background is 2.8:1):
+#   code is drawn in the theme's code text colour instead.
+# - 2.1.1 keyboard: a code block wider than its box scrolls sideways, and a box that is not
+#   focusable cannot be scrolled from the keyboard; wrapped (long links broken anywhere), it never
+#   scrolls, and its copy button stays.
+# - the element holding the language script below takes no room.
+A11Y_CSS = """
+[data-testid="stTimeInput"] [role="spinbutton"], [data-testid="stDateInput"] [role="spinbutton"] {
+  display: inline-flex; align-items: center; justify-content: center;
+  min-width: 24px; min-height: 24px;
+}
+[data-testid="stCode"] .token { color: inherit !important; }
+[data-testid="stCode"] pre, [data-testid="stCode"] pre code {
+  white-space: pre-wrap !important; overflow-wrap: anywhere; word-break: break-word;
+}
+.stElementContainer:has(.cp-page-lang) { display: none; }
+"""
+
+# Streamlit's document says <html lang="en"> whatever the page's language; this sets the page's
+# own, on the document and on every same-origin frame (the map), also on frames that appear or
+# reload later. It runs again whenever the language changes (the element's text changes).
+LANG_SCRIPT = """<span class="cp-page-lang" hidden></span><script>
+(() => {
+  window.__cpLang = %s;
+  const mark = (doc) => {
+    if (doc && doc.documentElement && doc.documentElement.lang !== window.__cpLang) {
+      doc.documentElement.lang = window.__cpLang;
+    }
+  };
+  const markAll = () => {
+    mark(document);
+    document.querySelectorAll("iframe").forEach((frame) => {
+      try {
+        mark(frame.contentDocument);
+        if (!frame.__cpLang) {
+          frame.__cpLang = true;
+          frame.addEventListener("load", () => mark(frame.contentDocument));
+        }
+      } catch (error) {}  // a frame of another origin: not ours to label
+    });
+  };
+  markAll();
+  if (!window.__cpLangObserver) {
+    window.__cpLangObserver = new MutationObserver(markAll);
+    window.__cpLangObserver.observe(document.body, {childList: true, subtree: true});
+  }
+})();
+</script>"""
 
 
 @dataclass
@@ -155,6 +211,7 @@ def setup_page(
         layout=layout,  # type: ignore[arg-type]
         initial_sidebar_state="auto" if (pickers if sidebar is None else sidebar) else "collapsed",
     )
+    _accessibility_head(lang)
     notices: list[str] = []
     raw_lang = st.query_params.get("lang")
     if raw_lang is not None and raw_lang not in LANGS:
@@ -181,6 +238,12 @@ def setup_page(
     if pickers:
         _sidebar_pickers(cities, str(city["id"]), lang)
     return PageContext(catalog=catalog, city=city, lang=lang, notices=notices)
+
+
+def _accessibility_head(lang: str) -> None:
+    """The page's language on the document and its frames, and the CSS of ``A11Y_CSS``."""
+    st.html(f"<style>{A11Y_CSS}</style>")  # style only: Streamlit puts it where it takes no room
+    st.html(LANG_SCRIPT % json.dumps(HTML_LANG.get(lang, "en")), unsafe_allow_javascript=True)
 
 
 def show_notices(ctx: PageContext) -> None:

@@ -215,6 +215,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "plan.take": {"en": "Take it with you", "zh": "随身带走"},
     "plan.link": {"en": "Link to this plan", "zh": "本路线链接"},
+    "plan.qr_alt": {
+        "en": "QR code: scan it to open this plan on a phone",
+        "zh": "二维码：用手机扫描即可打开本路线",
+    },
     "plan.qr_png": {"en": "QR code (PNG)", "zh": "二维码（PNG）"},
     "plan.qr_svg": {"en": "QR code (SVG)", "zh": "二维码（SVG）"},
     "plan.dl.gpx": {"en": "GPX (maps apps)", "zh": "GPX（地图应用）"},
@@ -228,6 +232,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "kiosk.routes": {"en": "Routes", "zh": "路线"},
     "kiosk.stop_of": {"en": "Stop {n} of {total} · {route}", "zh": "第 {n} 站，共 {total} 站 · {route}"},
     "kiosk.take": {"en": "Take it with you", "zh": "扫码带走"},
+    "kiosk.qr_alt": {"en": "QR code of the link to this route", "zh": "这条路线链接的二维码"},
     "kiosk.scan": {
         "en": "Scan with your phone's camera to open this route.",
         "zh": "用手机相机扫码，即可在手机上打开这条路线。",
