@@ -8,6 +8,8 @@ from typing import Final
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from itinerary.permissions import Said
+
 MIN_PASSWORD_LENGTH: Final = 12
 MAX_PASSWORD_LENGTH: Final = 1024
 USERNAME_RE: Final = re.compile(r"^[a-z0-9][a-z0-9._-]{1,30}[a-z0-9]$")
@@ -18,25 +20,24 @@ def normalize_username(username: str) -> str:
 
 
 def username_problems(username: str) -> list[str]:
+    """Why ``username`` is not a valid user name (empty when it is); texts that read in Chinese too."""
     if USERNAME_RE.match(username):
         return []
-    return [
-        f"user name {username!r} must be 3-32 characters: lowercase letters, digits, '.', '_' or '-', "
-        "starting and ending with a letter or digit"
-    ]
+    return [Said("cur.acc.err.username", name=username)]
 
 
 def password_problems(password: str, *, username: str = "") -> list[str]:
-    """Every way ``password`` breaks the policy (empty when it is acceptable)."""
-    problems = []
+    """Every way ``password`` breaks the policy (empty when it is acceptable); each reason is
+    English text that also reads in Chinese (``permissions.Said``)."""
+    problems: list[str] = []
     if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(f"the password has {len(password)} characters; use at least {MIN_PASSWORD_LENGTH}")
+        problems.append(Said("cur.acc.err.pw_short", length=len(password), minimum=MIN_PASSWORD_LENGTH))
     if len(password) > MAX_PASSWORD_LENGTH:
-        problems.append(f"the password has more than {MAX_PASSWORD_LENGTH} characters")
+        problems.append(Said("cur.acc.err.pw_long", maximum=MAX_PASSWORD_LENGTH))
     if username and password.casefold() == username.casefold():
-        problems.append("the password must not be the user name")
+        problems.append(Said("cur.acc.err.pw_is_name"))
     if len(set(password)) == 1:
-        problems.append("the password must not be one character repeated")
+        problems.append(Said("cur.acc.err.pw_repeated"))
     return problems
 
 

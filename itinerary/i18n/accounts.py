@@ -35,6 +35,27 @@ STRINGS.update(
     {
         # why an account change is refused (accounts.AccountError.problems); the English is
         # also what `python -m itinerary user ...` prints
+        "cur.acc.err.username": {
+            "en": "user name {name!r} must be 3-32 characters: lowercase letters, digits, '.', '_' or '-', "
+            "starting and ending with a letter or digit",
+            "zh": "用户名“{name}”须为 3-32 个字符：小写字母、数字、“.”、“_”或“-”，并以字母或数字开头和结尾",
+        },
+        "cur.acc.err.pw_short": {
+            "en": "the password has {length} characters; use at least {minimum}",
+            "zh": "密码只有 {length} 个字符，至少需要 {minimum} 个",
+        },
+        "cur.acc.err.pw_long": {
+            "en": "the password has more than {maximum} characters",
+            "zh": "密码超过 {maximum} 个字符",
+        },
+        "cur.acc.err.pw_is_name": {
+            "en": "the password must not be the user name",
+            "zh": "密码不能与用户名相同",
+        },
+        "cur.acc.err.pw_repeated": {
+            "en": "the password must not be one character repeated",
+            "zh": "密码不能只是同一个字符的重复",
+        },
         "cur.acc.err.exists": {"en": "user {name!r} already exists", "zh": "用户“{name}”已存在"},
         "cur.acc.err.no_user": {"en": "no user {name!r}", "zh": "没有用户“{name}”"},
         "cur.acc.err.role": {

@@ -958,3 +958,25 @@ def test_account_refusals_read_in_both_languages(
         ["user 'ghost' cannot sign in"],
         ["用户“ghost”无法登录"],
     )
+
+
+@pytest.mark.parametrize(
+    ("password", "username", "chinese"),
+    [
+        ("short", "", ["密码只有 5 个字符，至少需要 12 个"]),
+        ("x" * 1025, "", ["密码超过 1024 个字符", "密码不能只是同一个字符的重复"]),
+        ("Ada-Lovelace-1815", "ada-lovelace-1815", ["密码不能与用户名相同"]),
+    ],
+)
+def test_password_rules_read_in_chinese_and_keep_their_english(
+    password: str, username: str, chinese: list[str]
+) -> None:
+    problems = acc.password_problems(password, username=username)
+    assert [p.text("zh") for p in problems] == chinese  # type: ignore[attr-defined]
+    assert [p.text("en") for p in problems] == [str(p) for p in problems]  # type: ignore[attr-defined]
+
+
+def test_a_bad_user_name_reads_in_chinese() -> None:
+    (problem,) = acc.username_problems("Not Valid")
+    assert str(problem).startswith("user name 'Not Valid' must be 3-32 characters")
+    assert problem.text("zh").startswith("用户名“Not Valid”须为 3-32 个字符")  # type: ignore[attr-defined]
