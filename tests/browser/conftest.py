@@ -452,3 +452,25 @@ def screenshot(page: object, name: str, *, whole: bool = True) -> Path:
     if whole and size:
         page.set_viewport_size(size)
     return path
+
+
+def read_qr(image: object, expected: str, timeout: float = 20.0) -> list[str]:
+    """The texts of the QR codes in an image element, read from what the browser shows.
+
+    Reads again until they are ``[expected]`` or ``timeout`` seconds have passed: after a rerun,
+    Streamlit may still show the element faded as stale, or the new image may not be decoded
+    yet. Returns the last reading, so the caller's assertion shows what was seen."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+    from playwright.sync_api import Locator
+
+    assert isinstance(image, Locator)
+    deadline = time.monotonic() + timeout
+    while True:
+        image.evaluate("(img) => img.decode ? img.decode().catch(() => null) : null")
+        texts = [d.text for d in zxingcpp.read_barcodes(Image.open(io.BytesIO(image.screenshot())))]
+        if texts == [expected] or time.monotonic() > deadline:
+            return texts
+        image.page.wait_for_timeout(200)  # the next reading, not a wait for the answer
