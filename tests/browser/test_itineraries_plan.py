@@ -160,7 +160,10 @@ def test_visitor_journey_must_go_to_calendar_gpx_and_qr(page: Page, app_server: 
     page.set_viewport_size({"width": 1440, "height": 1000})
     page.goto(app_server.url + "/itineraries")
     wait_ready(page)
-    page.get_by_role("button", name="Show this itinerary").first.click()
+    # the must-go card's own button: a click on "the first button" could land on the next card's
+    # when the list still moves under a loaded machine
+    must_go = page.locator(".st-key-show_shenzhen-must-go").get_by_role("button", name="Show this itinerary")
+    must_go.click()
     wait_ready(page)
     assert "itinerary=shenzhen-must-go" in page.url
     page.get_by_role("radio", name="Public transport").click()
