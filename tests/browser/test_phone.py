@@ -86,8 +86,9 @@ def tap_pin(page: Page, landmark_id: str) -> None:
     wait_ready(page)
 
 
-def sidebar_collapsed(page: Page) -> bool:
-    return page.get_by_test_id("stSidebar").get_attribute("data-collapsed") == "true"
+def expect_sidebar(page: Page, *, collapsed: bool) -> None:
+    """Wait until Streamlit's sidebar is collapsed (or open)."""
+    expect(page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", str(collapsed).lower())
 
 
 def test_a_tapped_pin_shows_its_card_in_view(phone: Page, app_server: AppServer) -> None:
@@ -114,16 +115,16 @@ def test_a_tapped_pin_shows_its_card_in_view(phone: Page, app_server: AppServer)
 def test_the_sidebar_closes_after_choosing_a_page(phone: Page, app_server: AppServer) -> None:
     phone.goto(app_server.url + "/?city=seattle&lang=zh")
     wait_ready(phone)
-    assert sidebar_collapsed(phone)  # Streamlit starts it collapsed on a phone
+    expect_sidebar(phone, collapsed=True)  # Streamlit starts it collapsed on a phone
     phone.get_by_role("button", name="Expand sidebar").tap()
     expect(phone.get_by_test_id("stSidebar").get_by_role("link", name="精选行程")).to_be_visible()
-    assert not sidebar_collapsed(phone)
+    expect_sidebar(phone, collapsed=False)
     screenshot(phone, "phone-sidebar-open-zh", whole=False)
     phone.get_by_test_id("stSidebar").get_by_role("link", name="精选行程").tap()
     expect(phone.get_by_role("heading", name="西雅图精选行程")).to_be_visible()
     wait_ready(phone)
     settled(phone)
-    assert sidebar_collapsed(phone)
+    expect_sidebar(phone, collapsed=True)
     expect(phone.get_by_test_id("stSidebar").get_by_role("link", name="探索")).not_to_be_visible()
     assert query(phone) == {"city": "seattle", "lang": "zh"}  # city and language kept
     screenshot(phone, "phone-after-navigation-zh", whole=False)
@@ -133,7 +134,7 @@ def test_the_collapsed_sidebar_takes_no_focus(phone: Page, app_server: AppServer
     phone.goto(app_server.url + "/?city=seattle")
     wait_ready(phone)
     pins(phone, len(SEATTLE))
-    assert sidebar_collapsed(phone)
+    expect_sidebar(phone, collapsed=True)
     focused = []
     for _ in range(12):  # past the header, the page's pickers and the search box
         phone.keyboard.press("Tab")
@@ -158,7 +159,7 @@ def test_city_and_language_switch_on_the_page(phone: Page, app_server: AppServer
     phone.goto(app_server.url + "/itineraries?city=shenzhen")
     wait_ready(phone)
     main = phone.get_by_test_id("stMain")
-    assert sidebar_collapsed(phone)
+    expect_sidebar(phone, collapsed=True)
     expect(main.get_by_role("radio", name="中文")).to_be_visible()
     expect(main.get_by_role("combobox", name="City")).to_be_visible()
     screenshot(phone, "phone-pickers-en", whole=False)
@@ -176,7 +177,7 @@ def test_city_and_language_switch_on_the_page(phone: Page, app_server: AppServer
     expect(phone.get_by_role("heading", name="Itineraries in Seattle")).to_be_visible()
     wait_ready(phone)
     assert query(phone) == {"city": "seattle"}  # English is the default: no lang= in the link
-    assert sidebar_collapsed(phone)
+    expect_sidebar(phone, collapsed=True)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
