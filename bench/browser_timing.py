@@ -28,7 +28,7 @@ TILE_HOSTS = ("tile.openstreetmap.org",)
 BLANK_TILE = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
 )
-MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
+MAP_IFRAME = "iframe[data-testid='stCustomComponentV1']"
 SCRIPT_DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
 HOOK_JS = """

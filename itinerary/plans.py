@@ -58,6 +58,13 @@ def split_known(ids: Iterable[str], known: Iterable[str]) -> tuple[list[str], li
     return kept, unknown
 
 
+def with_stop(stops: str | None, landmark_id: str) -> str:
+    """The ``stops=`` value of a plan with ``landmark_id`` added at its end, or left where it is
+    when the plan holds it already (a landmark card's "Add to my route")."""
+    ids = parse_id_list(stops)
+    return ",".join(ids if landmark_id in ids else [*ids, landmark_id])
+
+
 def parse_hhmm(raw: str | None) -> time | None:
     """``start=HH:MM`` (24-hour, leading zero optional), or ``None``."""
     match = _TIME.match((raw or "").strip())

@@ -7,7 +7,8 @@ from itinerary.catalog import LandmarkFilter, filter_landmarks, localized, local
 from itinerary.i18n import t
 from ui.cards import landmark_card
 from ui.mapview import city_base_map, clicked_point, landmark_layer, show_map
-from ui.setup import now_in, set_query, setup_page, show_notices
+from ui.nav import add_to_route_link
+from ui.setup import now_in, scroll_into_view, set_query, setup_page, show_notices
 from ui.text import md_escape
 
 LIST_LIMIT = 200
@@ -154,9 +155,12 @@ with map_col:
 
 with side_col:
     if chosen:
-        with st.container(border=True):
+        with st.container(border=True, key="scroll_card"):  # phone: in view once chosen (ui.setup)
             landmark_card(landmarks.loc[chosen], themes=themes, timezone=ctx.timezone, now=now, lang=lang)
-            st.button(t("card.close", lang), on_click=_close_card, key="explore_close_card")
+            with st.container(horizontal=True, vertical_alignment="center"):
+                add_to_route_link(ctx.city_id, chosen, lang)
+                st.button(t("card.close", lang), on_click=_close_card, key="explore_close_card")
+        scroll_into_view("card", chosen)
     else:
         st.caption(t("explore.pick_hint", lang))
     if not matches.empty:
@@ -177,10 +181,10 @@ with side_col:
             on_select=_on_list_select,
             selection_mode="single-row",
             height=360,
-            column_config={
-                "name": t("col.name", lang),
-                "district": t("col.district", lang),
-                "themes": t("col.themes", lang),
+            column_config={  # they fit 320 px (a phone, 1280 px with the sidebar) and grow wider
+                "name": st.column_config.TextColumn(t("col.name", lang), width=110),
+                "district": st.column_config.TextColumn(t("col.district", lang), width=72),
+                "themes": st.column_config.TextColumn(t("col.themes", lang), width=84),
             },
         )
         if len(matches) > LIST_LIMIT:

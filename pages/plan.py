@@ -26,6 +26,7 @@ from itinerary.plans import (
 )
 from itinerary.routing import Place
 from ui.mapview import city_base_map, clicked_point, show_map
+from ui.nav import remember_plan
 from ui.setup import now_in, set_query, setup_page, show_notices
 from ui.text import md_escape
 from ui.timeline import render_timeline
@@ -55,6 +56,7 @@ if raw_origin and start_point is None:  # the README promises a notice for a bad
     ctx.notices.append(t("notice.bad_origin", lang, value=raw_origin))
     set_query(origin=None, origin_name=None)
 origin = start_point.place if start_point else None
+remember_plan(ctx.city_id)  # the checked link, for the sidebar and Explore's "Add to my route"
 origin_label = start_point.label if start_point else ""
 st.session_state.update(plan_mode=mode, plan_start=start, plan_date=day)
 must: set[str] = st.session_state.setdefault("plan_must", set())

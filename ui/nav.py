@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from itinerary.i18n import t
+from itinerary.plans import parse_id_list, with_stop
 
 
 @dataclass(frozen=True)
@@ -37,3 +38,44 @@ def navigation_pages(lang: str) -> list[st.Page]:
         st.Page(p.path, title=t(p.title_key, lang), url_path=p.url_path or None, default=i == 0)
         for i, p in enumerate(PAGES + UNLISTED)
     ]
+
+
+# --- one flow from Explore to Plan ----------------------------------------------------------------
+# The plan lives in Plan's URL (docs/architecture.md, "Public URLs"). So that a visitor who leaves
+# Plan finds the same plan again (the sidebar's link, a card's "Add to my route"), the session
+# keeps Plan's last query parameters, per city.
+PLAN_MEMORY = "nav_plan_params"
+PLAN_PAGE = "pages/plan.py"
+
+
+def remember_plan(city_id: str) -> None:
+    """Keep the Plan page's query parameters of this run (call it once they are checked)."""
+    st.session_state.setdefault(PLAN_MEMORY, {})[city_id] = st.query_params.to_dict()
+
+
+def plan_params(city_id: str, lang: str, *, add: str | None = None) -> dict[str, str]:
+    """The query parameters of a link to Plan: this session's plan in ``city_id``, if any, in the
+    page's language, with ``add`` added as its last stop (``plans.with_stop``)."""
+    params = dict(st.session_state.get(PLAN_MEMORY, {}).get(city_id, {}))
+    params["city"] = city_id
+    params.pop("lang", None)
+    if lang != "en":
+        params["lang"] = lang
+    if add:
+        params["stops"] = with_stop(params.get("stops"), add)
+    return params
+
+
+def planned(city_id: str) -> list[str]:
+    """The stops of this session's plan in ``city_id``."""
+    return parse_id_list(st.session_state.get(PLAN_MEMORY, {}).get(city_id, {}).get("stops"))
+
+
+def add_to_route_link(city_id: str, landmark_id: str, lang: str) -> None:
+    """A landmark card's link into Plan, with the landmark added to this session's plan."""
+    st.page_link(
+        PLAN_PAGE,
+        label=t("phone.in_route" if landmark_id in planned(city_id) else "phone.add_to_route", lang),
+        icon=":material/add_location_alt:",
+        query_params=plan_params(city_id, lang, add=landmark_id),
+    )

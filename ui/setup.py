@@ -11,6 +11,7 @@ person a plain message in their language and the server log the details, never a
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import secrets
@@ -26,7 +27,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 from itinerary import seed, settings, store
 from itinerary.catalog import Catalog, localized_value
 from itinerary.i18n import LANG_NAMES, LANGS, t
-from ui.nav import PAGES
+from ui.nav import PAGES, PLAN_PAGE, plan_params
 from ui.text import md_inline
 
 PAGE_ICON = "🗺️"
@@ -56,12 +57,68 @@ A11Y_CSS = """
 .stElementContainer:has(.cp-page-lang) { display: none; }
 """
 
+# The phone (docs/architecture.md, "The phone"): Streamlit hides the sidebar below 768 px
+# (its `md` breakpoint) and lays it over the page when opened.
+# - City and language are on the page itself there, in the bar of `_page_pickers`; wider, where
+#   the sidebar is open beside the page, the bar is not shown (one set of pickers at a time).
+# - A collapsed sidebar is only moved off the screen: its links and pickers stayed in the tab
+#   order, invisible (WCAG 2.4.3, 2.4.7). Hidden, they take no focus.
+# - A card scrolled into view (`scroll_into_view`) stops below the page's header.
+PHONE_CSS = """
+@media (min-width: 768.02px) { .st-key-page_pickers { display: none !important; } }
+.st-key-page_pickers { justify-content: flex-end; }
+[data-testid="stSidebar"][data-collapsed="true"] { visibility: hidden; }
+[class*="st-key-scroll_"] { scroll-margin-top: 4rem; }
+"""
+
+# The map frame's title, in the page's language (WCAG 4.1.2; issue 10, section 2): LANG_SCRIPT
+# gives it to every map frame, also to those that appear later.
+MAP_TITLE_SCRIPT = """<span class="cp-page-lang" hidden data-title="%s"></span><script>
+(() => { window.__cpMapTitle = %s; if (window.__cpMarkAll) window.__cpMarkAll(); })();
+</script>"""
+
+# On a phone, the sidebar is laid over the page: a link chosen in it closes it (Streamlit leaves
+# it open over three quarters of the screen). Installed once per browser tab.
+CLOSE_SIDEBAR_SCRIPT = """<span class="cp-page-lang" hidden></span><script>
+(() => {
+  if (window.__cpCloseSidebar) return;
+  window.__cpCloseSidebar = true;
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest("[data-testid=stSidebar] a");
+    if (!link || !window.matchMedia("(max-width: 768px)").matches) return;
+    const close = document.querySelector("[data-testid=stSidebarCollapseButton] button");
+    if (close) close.click();
+  });
+})();
+</script>"""
+
+# Brings the element of a container keyed ``scroll_<name>`` into view once it is drawn; the
+# element's text changes with what is shown, so a new card scrolls again and a rerun does not.
+SCROLL_SCRIPT = """<span class="cp-page-lang" hidden data-what="%s"></span><script>
+(() => {
+  const selector = %s;
+  let tries = 0;
+  const go = () => {
+    const target = document.querySelector(selector);
+    if (!target) { if (tries++ < 120) requestAnimationFrame(go); return; }
+    const calm = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    target.scrollIntoView({block: "nearest", behavior: calm ? "auto" : "smooth"});
+  };
+  requestAnimationFrame(go);
+})();
+</script>"""
+
 # Streamlit's document says <html lang="en"> whatever the page's language; this sets the page's
 # own, on the document and on every same-origin frame (the map), also on frames that appear or
 # reload later. It runs again whenever the language changes (the element's text changes).
 LANG_SCRIPT = """<span class="cp-page-lang" hidden></span><script>
 (() => {
   window.__cpLang = %s;
+  const title = (frame) => {  // streamlit-folium names its frame after itself (MAP_TITLE_SCRIPT)
+    if (frame.title === "streamlit_folium.st_folium") frame.dataset.cpMap = "1";
+    const wanted = window.__cpMapTitle;
+    if (wanted && frame.dataset.cpMap && frame.title !== wanted) frame.title = wanted;
+  };
   const mark = (doc) => {
     if (doc && doc.documentElement && doc.documentElement.lang !== window.__cpLang) {
       doc.documentElement.lang = window.__cpLang;
@@ -70,6 +127,7 @@ LANG_SCRIPT = """<span class="cp-page-lang" hidden></span><script>
   const markAll = () => {
     mark(document);
     document.querySelectorAll("iframe").forEach((frame) => {
+      title(frame);
       try {
         mark(frame.contentDocument);
         if (!frame.__cpLang) {
@@ -80,6 +138,7 @@ LANG_SCRIPT = """<span class="cp-page-lang" hidden></span><script>
     });
   };
   markAll();
+  window.__cpMarkAll = markAll;
   if (!window.__cpLangObserver) {
     window.__cpLangObserver = new MutationObserver(markAll);
     window.__cpLangObserver.observe(document.body, {childList: true, subtree: true});
@@ -157,46 +216,62 @@ def _data_error_page(error: seed.ValidationError, lang: str) -> None:
     st.stop()
 
 
-def _on_city_change() -> None:
+def _on_city_change(key: str = "picker_city") -> None:
     # a new city: the other view parameters named the old city's content
     lang = st.query_params.get("lang")
     st.query_params.clear()
-    set_query(city=st.session_state["picker_city"], lang=lang)
+    set_query(city=st.session_state[key], lang=lang)
 
 
-def _on_lang_change() -> None:
-    set_query(lang=None if st.session_state["picker_lang"] == "en" else st.session_state["picker_lang"])
+def _on_lang_change(key: str = "picker_lang") -> None:
+    set_query(lang=None if st.session_state[key] == "en" else st.session_state[key])
 
 
-def _sidebar_nav(lang: str, keep: dict[str, str]) -> None:
-    """Links to the visitor pages, keeping city and language (also when app.py did not run)."""
+def _sidebar_nav(lang: str, keep: dict[str, str], city_id: str) -> None:
+    """Links to the visitor pages, keeping city and language (also when app.py did not run);
+    Plan's link keeps this session's plan (``ui.nav.plan_params``)."""
     for entry in PAGES:
-        st.sidebar.page_link(entry.path, label=t(entry.title_key, lang), icon=entry.icon, query_params=keep)
+        params = plan_params(city_id, lang) if entry.path == PLAN_PAGE else keep
+        st.sidebar.page_link(entry.path, label=t(entry.title_key, lang), icon=entry.icon, query_params=params)
+
+
+def _pickers(cities: pd.DataFrame, lang: str, prefix: str, *, compact: bool = False) -> None:
+    """The city and language pickers keyed ``{prefix}_city`` and ``{prefix}_lang``."""
+    st.selectbox(
+        t("picker.city", lang),
+        options=list(cities["id"]),
+        format_func=lambda cid: localized_value(cities.loc[cid], "name", lang),
+        key=f"{prefix}_city",
+        on_change=_on_city_change,
+        args=(f"{prefix}_city",),
+        label_visibility="collapsed" if compact else "visible",  # still its name for screen readers
+        width=170 if compact else "stretch",
+    )
+    st.segmented_control(
+        t("picker.language", lang),
+        options=list(LANGS),
+        format_func=LANG_NAMES.__getitem__,
+        key=f"{prefix}_lang",
+        on_change=_on_lang_change,
+        args=(f"{prefix}_lang",),
+        required=True,
+        label_visibility="collapsed" if compact else "visible",
+    )
 
 
 def _sidebar_pickers(cities: pd.DataFrame, city_id: str, lang: str) -> None:
-    st.session_state["picker_city"] = city_id  # the URL is the truth; widgets follow it
-    st.session_state["picker_lang"] = lang
+    for prefix in ("picker", "page"):  # the URL is the truth; widgets follow it
+        st.session_state[f"{prefix}_city"] = city_id
+        st.session_state[f"{prefix}_lang"] = lang
     keep = {
         k: v for k, v in (("city", st.query_params.get("city")), ("lang", st.query_params.get("lang"))) if v
     }
-    _sidebar_nav(lang, keep)
+    _sidebar_nav(lang, keep, city_id)
     with st.sidebar:
-        st.selectbox(
-            t("picker.city", lang),
-            options=list(cities["id"]),
-            format_func=lambda cid: localized_value(cities.loc[cid], "name", lang),
-            key="picker_city",
-            on_change=_on_city_change,
-        )
-        st.segmented_control(
-            t("picker.language", lang),
-            options=list(LANGS),
-            format_func=LANG_NAMES.__getitem__,
-            key="picker_lang",
-            on_change=_on_lang_change,
-            required=True,
-        )
+        _pickers(cities, lang, "picker")
+    # the same on the page, shown where the sidebar is hidden (PHONE_CSS)
+    with st.container(key="page_pickers", horizontal=True, vertical_alignment="center"):
+        _pickers(cities, lang, "page", compact=True)
 
 
 def setup_page(
@@ -235,15 +310,37 @@ def setup_page(
         set_query(city=None)
         raw_city = None
     city = cities.loc[raw_city] if raw_city else home
+    _map_title(title_key, city, lang)
     if pickers:
         _sidebar_pickers(cities, str(city["id"]), lang)
     return PageContext(catalog=catalog, city=city, lang=lang, notices=notices)
 
 
+def script_value(value: object) -> str:
+    """``value`` as a JavaScript literal that is safe inside a ``<script>`` element: no ``<``,
+    ``>`` or ``&`` (a name holding ``</script>`` cannot end the script)."""
+    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def _accessibility_head(lang: str) -> None:
-    """The page's language on the document and its frames, and the CSS of ``A11Y_CSS``."""
-    st.html(f"<style>{A11Y_CSS}</style>")  # style only: Streamlit puts it where it takes no room
+    """The page's language on the document and its frames, the CSS of ``A11Y_CSS`` and
+    ``PHONE_CSS``, and the phone's sidebar that closes after a link."""
+    st.html(f"<style>{A11Y_CSS}{PHONE_CSS}</style>")  # style only: Streamlit puts it where it takes no room
     st.html(LANG_SCRIPT % json.dumps(HTML_LANG.get(lang, "en")), unsafe_allow_javascript=True)
+    st.html(CLOSE_SIDEBAR_SCRIPT, unsafe_allow_javascript=True)
+
+
+def _map_title(title_key: str, city: pd.Series, lang: str) -> None:
+    """The title of the page's map frames: the city and the page, in the page's language."""
+    title = t("phone.map_title", lang, city=localized_value(city, "name", lang), page=t(title_key, lang))
+    st.html(MAP_TITLE_SCRIPT % (html.escape(title), script_value(title)), unsafe_allow_javascript=True)
+
+
+def scroll_into_view(name: str, what: str) -> None:
+    """Scroll the container keyed ``scroll_{name}`` into view when ``what`` (say, the id of the
+    card it holds) is new: a card opened from a pin below the map, on a phone, is seen."""
+    selector = f".st-key-scroll_{name}"
+    st.html(SCROLL_SCRIPT % (html.escape(what), script_value(selector)), unsafe_allow_javascript=True)
 
 
 def show_notices(ctx: PageContext) -> None:

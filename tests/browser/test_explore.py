@@ -96,7 +96,7 @@ def test_clicking_a_pin_opens_its_card(page: Page, app_server: AppServer, traffi
     frame = map_frame(page)
     # Streamlit scrolls its main container, not the document: put the map in view first, since
     # Playwright's own scrolling of an element inside the map's iframe misplaces the click
-    page.locator("iframe[title='streamlit_folium.st_folium']").scroll_into_view_if_needed()
+    page.locator("iframe[data-testid='stCustomComponentV1']").scroll_into_view_if_needed()
     # bring the pin out of its cluster, then click it like a visitor
     frame.evaluate(
         """() => new Promise((done) => {

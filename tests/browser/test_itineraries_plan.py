@@ -56,7 +56,7 @@ def test_a_pin_click_adds_a_stop(page: Page, app_server: AppServer) -> None:
     wait_ready(page)
     pins(page, 7)
     frame = map_frame(page)
-    page.locator("iframe[title='streamlit_folium.st_folium']").first.scroll_into_view_if_needed()
+    page.locator("iframe[data-testid='stCustomComponentV1']").first.scroll_into_view_if_needed()
     frame.evaluate(  # type: ignore[attr-defined]
         """() => new Promise((done) => {
             window.__cpMaps[0].eachLayer((layer) => {
