@@ -17,8 +17,11 @@ from itinerary.plans import (
     stop_notes,
 )
 from itinerary.routing import profiles_for
+from itinerary.stepfree import inclusive_label
 from ui.mapview import city_base_map, show_map
 from ui.setup import now_in, set_query, setup_page, show_notices
+from ui.stepfree import is_on as stepfree_on
+from ui.stepfree import itinerary_access, label_line
 from ui.text import md_escape
 from ui.timeline import duration_label, render_timeline
 from ui.trip import export_files, read_trip_params, trip_controls
@@ -88,6 +91,7 @@ if not chosen:
                     mode=t(f"mode.{it['mode']}", lang),
                 )
             )
+            label_line(inclusive_label(landmarks, stop_ids(str(iid))[0]), lang)  # computed, never typed
             st.button(t("itin.choose", lang), key=f"show_{iid}", on_click=_show, args=(str(iid),))
     st.stop()
 
@@ -119,6 +123,7 @@ names = localized(landmarks, "name", lang)
 
 map_col, timeline_col = st.columns([3, 2], gap="medium")
 with timeline_col:
+    itinerary_access(ctx, landmarks, days, ids, mode=mode, start=start, day=day)  # label, step-free switch
     notes = stop_notes(catalog.stops(chosen), lang)  # the curated notes, in the page's language
     flagged = render_timeline(days, landmarks=landmarks, mode=mode, lang=lang, notes=notes)
     st.caption(
@@ -144,6 +149,7 @@ with timeline_col:
                 "start": start.strftime("%H:%M"),
                 "date": day.isoformat(),
                 "lang": lang if lang != "en" else "",
+                "stepfree": "1" if stepfree_on() else "",
             }.items()
             if v
         },

@@ -27,6 +27,7 @@ from itinerary.plans import (
 from itinerary.routing import Place
 from ui.mapview import city_base_map, clicked_point, show_map
 from ui.setup import now_in, set_query, setup_page, show_notices
+from ui.stepfree import plan_access
 from ui.text import md_escape
 from ui.timeline import render_timeline
 from ui.trip import export_files, read_trip_params, trip_controls
@@ -241,6 +242,7 @@ with side_col:
             )
             f2.button(t("plan.fit", lang), on_click=_fit, key="plan_fit")
 
+    plan_access(ctx, landmarks, days, ids, mode=mode, start=start, day=day)  # the step-free switch
     flagged = (
         render_timeline(days, landmarks=landmarks, mode=mode, lang=lang, origin_label=origin_label)
         if days
