@@ -114,6 +114,8 @@ def _yes_no(record: Any, column: str) -> bool | None:
     value = _fact(record, column)
     if isinstance(value, bool):
         return value
+    if isinstance(value, int | float) and value in (0, 1):  # a Boolean column read back as 0/1
+        return bool(value)
     if isinstance(value, str) and value.lower() in ("yes", "no"):
         return value.lower() == "yes"
     return None

@@ -51,6 +51,12 @@ CASES: list[tuple[dict[str, Any], str, str, str, dict[str, Any]]] = [
     ({"toilet_wheelchair": "yes"}, "toilet", PASS, "toilet_yes", {}),
     ({"toilet_wheelchair": "no"}, "toilet", FAIL, "toilet_no", {}),
     ({"toilet_wheelchair": None}, "toilet", UNKNOWN, "toilet_unknown", {}),
+    # the model and the database hold yes/no as booleans (and a frame may read them back as 0/1)
+    ({"toilet_wheelchair": True}, "toilet", PASS, "toilet_yes", {}),
+    ({"toilet_wheelchair": False}, "toilet", FAIL, "toilet_no", {}),
+    ({"entrance_steps": 2.0, "entrance_ramp": 1.0}, "step_free", PASS, "ramp_steps", {"steps": 2}),
+    ({"entrance_steps": 2, "entrance_ramp": False}, "step_free", FAIL, "steps", {"steps": 2}),
+    ({"quiet_space": True}, "quiet", PASS, "quiet_space", {}),
     ({"hearing_loop": "yes"}, "hearing_loop", PASS, "loop_yes", {}),
     ({"hearing_loop": "no"}, "hearing_loop", FAIL, "loop_no", {}),
     ({}, "hearing_loop", UNKNOWN, "loop_unknown", {}),

@@ -1,0 +1,150 @@
+"""AppTest of planning by need: Explore's filters in the link (wheelchair, free, open now,
+district, access needs) and the step-free switch, swaps and the "inclusive" label on
+Itineraries and Plan."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import AppFactory
+from tests.app.test_explore import ALL, listed
+
+ITIN = "pages/itineraries.py"
+PLAN = "pages/plan.py"
+
+
+def plain(markdown: str) -> str:
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def texts(at: AppTest) -> list[str]:
+    return [plain(m.value) for m in at.markdown]
+
+
+# --- Explore: every filter in the link ---------------------------------------------------------
+
+CHANGES = [
+    ("toggle", "explore_free", True, {"free": "1"}),
+    ("toggle", "explore_open", True, {"open": "1"}),
+    ("segmented_control", "explore_wheelchair", "limited", {"wheelchair": "limited"}),
+    ("multiselect", "explore_districts", ["Futian", "Nanshan"], {"district": "Futian,Nanshan"}),
+    ("pills", "explore_needs", ["quiet", "step_free"], {"need": "step_free,quiet"}),
+]
+
+
+@pytest.mark.parametrize(("kind", "key", "value", "params"), CHANGES)
+def test_each_filter_goes_into_the_link_and_a_shared_link_keeps_it(
+    make_app: AppFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    kind: str,
+    key: str,
+    value: object,
+    params: dict[str, str],
+) -> None:
+    monkeypatch.setenv("CITYPLUS_NOW", "2026-11-24T03:00:00+00:00")  # Tuesday 11:00 in Shenzhen
+    at = make_app()
+    getattr(at, kind)(key=key).set_value(value).run()
+    assert not at.exception
+    assert {k: at.query_params[k] for k in params} == params
+    chosen = listed(at)
+    shared = make_app(**params)  # a new visitor opens the link
+    assert not shared.exception
+    widget = getattr(shared, kind)(key=key).value
+    assert (sorted(widget) if isinstance(widget, list) else widget) == (
+        sorted(value) if isinstance(value, list) else value
+    )
+    assert listed(shared) == chosen
+
+
+def test_a_link_with_several_filters_rebuilds_the_view(make_app: AppFactory) -> None:
+    at = make_app(free="1", wheelchair="yes", district="Futian")
+    assert listed(at) == ["Huaqiang North"]
+    assert at.toggle(key="explore_free").value is True
+    assert at.segmented_control(key="explore_wheelchair").value == "yes"
+    assert at.multiselect(key="explore_districts").value == ["Futian"]
+    assert not at.toggle(key="explore_open").value
+    at.segmented_control(key="explore_wheelchair").set_value(None).run()  # deselected: any
+    assert "wheelchair" not in at.query_params
+    assert listed(at) == ["Huaqiang North", "Lianhuashan Park"]
+    at.button(key="explore_clear_top").click().run()
+    assert not {"free", "wheelchair", "district", "open", "need"} & set(at.query_params)
+    assert listed(at) == ALL
+    assert at.toggle(key="explore_free").value is False
+
+
+def test_bad_filter_values_in_the_link_are_dropped_with_a_notice(make_app: AppFactory) -> None:
+    at = make_app(free="yes", wheelchair="maybe", need="lift,step_free", district="Atlantis")
+    assert not at.exception
+    notices = [w.value for w in at.warning]
+    assert "The link's value “yes” for free was ignored." in notices
+    assert "The link's value “maybe” for wheelchair was ignored." in notices
+    assert "The link's value “Atlantis” for district was ignored." in notices
+    assert "Unknown access need “lift” ignored." in notices
+    assert at.query_params.get("need") == "step_free"
+    assert not {"free", "wheelchair", "district"} & set(at.query_params)
+    assert at.pills(key="explore_needs").value == ["step_free"]
+
+
+def test_a_need_keeps_only_places_surveyed_to_meet_it(make_app: AppFactory) -> None:
+    # the mini data has no access survey: nothing is shown as meeting a need, and the page says so
+    at = make_app(need="toilet")
+    assert listed(at) == []
+    assert [i.value for i in at.info] == ["No landmark matches these filters."]
+
+
+def test_the_needs_read_in_chinese(make_app: AppFactory) -> None:
+    at = make_app(lang="zh")
+    pills = at.pills(key="explore_needs")
+    assert pills.label == "无障碍需求"
+    assert list(pills.options) == ["无台阶入口", "无障碍卫生间", "助听环路", "安静空间"]
+
+
+# --- the step-free switch ----------------------------------------------------------------------
+
+
+def test_the_switch_on_an_itinerary_marks_stops_not_surveyed_and_long_walks(make_app: AppFactory) -> None:
+    at = make_app(ITIN, itinerary="shenzhen-mini", date="2026-12-01")
+    assert not any("Not surveyed: Entrance not surveyed" in line for line in texts(at))  # off: no marks
+    at.toggle(key="itin_stepfree").set_value(True).run()
+    assert not at.exception
+    assert at.query_params["stepfree"] == "1"
+    lines = texts(at)
+    assert [w.value for w in at.warning] == ["3 of 3 stops: not step-free or not surveyed"]
+    for number, name in ((1, "Lianhuashan Park"), (2, "Ping An Finance Center"), (3, "Huaqiang North")):
+        assert any(
+            line.startswith(f"**{number}. {name}**") and "Not surveyed: Entrance not surveyed" in line
+            for line in lines
+        )
+    # a walking route: Lianhuashan Park to Ping An is about 2 km as the crow flies
+    assert any(
+        "Leg to 2. Ping An Finance Center: about" in line and "(more than 500 m)" in line for line in lines
+    )
+    # nothing is surveyed step-free, so there is nothing to swap in: said, not left blank
+    assert "No step-free place of the same theme nearby to swap in" in [c.value for c in at.caption]
+    customise = next(p.proto for p in at.get("page_link") if p.proto.label == "Customise in Plan my route")
+    assert customise.query_string.endswith("&stepfree=1")  # Plan opens with the switch on
+
+
+def test_the_switch_is_in_the_link_and_off_clears_it(make_app: AppFactory) -> None:
+    at = make_app(PLAN, stops="oct-loft,huaqiang-north", mode="walk", date="2026-12-01", stepfree="1")
+    assert at.toggle(key="plan_stepfree").value is True
+    assert any("OCT Loft" in line and "Entrance not surveyed" in line for line in texts(at))
+    at.toggle(key="plan_stepfree").set_value(False).run()
+    assert "stepfree" not in at.query_params
+    assert not any("Not surveyed: Entrance not surveyed" in line for line in texts(at))
+
+
+def test_the_label_on_the_list_and_the_itinerary_says_what_stands_in_its_way(make_app: AppFactory) -> None:
+    at = make_app(ITIN)
+    assert (
+        ":material/accessible: Not labelled inclusive yet: 3 of its 3 stops stand in the way "
+        "(0 not step-free, 3 not surveyed)." in [c.value for c in at.caption]
+    )
+    at = make_app(ITIN, itinerary="shenzhen-mini", lang="zh")
+    assert any("尚未获得“无障碍友好”标签：3 站中有 3 站未达标" in line for line in texts(at))
+    way = at.expander[0]
+    assert way.label == "距离获得标签还差什么"
+    assert any("1. 莲花山公园：入口情况未调查" in plain(m.value) for m in way.markdown)
