@@ -4,7 +4,10 @@ Itineraries and Plan."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -148,3 +151,130 @@ def test_the_label_on_the_list_and_the_itinerary_says_what_stands_in_its_way(mak
     way = at.expander[0]
     assert way.label == "距离获得标签还差什么"
     assert any("1. 莲花山公园：入口情况未调查" in plain(m.value) for m in way.markdown)
+
+
+# --- with surveyed access facts ------------------------------------------------------------------
+
+
+def survey(folder: Path, facts: dict[str, dict[str, str]]) -> None:
+    """Fill access facts of landmarks.csv (adding the optional columns the file lacks)."""
+    path = folder / "landmarks.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
+    header = list(rows[0])
+    header += sorted({c for cols in facts.values() for c in cols} - set(header))
+    for row in rows:
+        row.update({c: row.get(c, "") for c in header})
+        row.update(facts.get(row["id"], {}))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def replace_stop(folder: Path, itinerary: str, position: int, landmark: str) -> None:
+    path = folder / "itinerary_stops.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
+    for row in rows:
+        if row["itinerary_id"] == itinerary and row["position"] == str(position):
+            row["landmark_id"] = landmark
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+FACTS = {
+    "ping-an-finance-center": {"entrance_steps": "0", "seating": "yes"},
+    "huaqiang-north": {"entrance_steps": "2", "entrance_ramp": "no", "entrance_step_height_cm": "15"},
+    "lianhuashan-park": {"entrance_ramp": "yes"},
+    "oct-loft": {"toilet_wheelchair": "yes", "quiet_hours": "Tu 10:00-12:00"},
+    "shenzhen-museum-draft": {"entrance_steps": "0"},  # a draft: never offered
+}
+
+
+@pytest.mark.parametrize(
+    ("need", "expected"),
+    [
+        ("step_free", ["Lianhuashan Park", "Ping An Finance Center"]),
+        ("toilet", ["OCT Loft"]),
+        ("quiet", ["OCT Loft"]),
+        ("step_free,toilet", []),
+        ("hearing_loop", []),
+    ],
+)
+def test_the_need_filter_on_surveyed_places(
+    make_app: AppFactory, app_env: Path, need: str, expected: list[str]
+) -> None:
+    survey(app_env, FACTS)
+    at = make_app(need=need)
+    assert not at.exception
+    assert listed(at) == expected
+
+
+def test_plan_swaps_a_stop_that_is_not_step_free(make_app: AppFactory, app_env: Path) -> None:
+    survey(app_env, FACTS)
+    at = make_app(PLAN, stops="huaqiang-north,oct-loft", mode="walk", date="2026-12-01", stepfree="1")
+    assert not at.exception
+    lines = texts(at)
+    assert any(
+        line.startswith("**1. Huaqiang North**")
+        and "Not step-free: Entrance steps: 2 of 15 cm, no ramp" in line
+        for line in lines
+    )
+    assert any(
+        line.startswith("**2. OCT Loft**") and "Not surveyed: Entrance not surveyed" in line for line in lines
+    )
+    swap = at.button(key="sf_swap_huaqiang-north")
+    assert plain(swap.label).startswith(
+        "Swap for Ping An Finance Center ("
+    )  # innovation, like Huaqiang North
+    swap.click().run()
+    assert at.query_params["stops"] == "ping-an-finance-center,oct-loft"
+    assert "Huaqiang North was swapped for Ping An Finance Center." in [plain(s.value) for s in at.success]
+    assert [w.value for w in at.warning] == ["1 of 2 stops: not step-free or not surveyed"]
+
+
+def test_itinerary_swap_opens_plan_with_the_stop_swapped(make_app: AppFactory, app_env: Path) -> None:
+    survey(app_env, FACTS)
+    replace_stop(app_env, "shenzhen-mini", 2, "oct-loft")  # Ping An is then free to swap in
+    at = make_app(ITIN, itinerary="shenzhen-mini", date="2026-12-01", stepfree="1")
+    assert not at.exception
+    links = {plain(p.proto.label): p.proto.query_string for p in at.get("page_link")}
+    label = next(k for k in links if k.startswith("Swap for Ping An Finance Center ("))
+    assert label.endswith(" m away) in a plan of my own")
+    assert "stops=lianhuashan-park%2Coct-loft%2Cping-an-finance-center" in links[label]
+    assert links[label].endswith("&stepfree=1")
+
+
+def test_a_route_with_a_seat_and_every_entrance_step_free_earns_the_label(
+    make_app: AppFactory, app_env: Path
+) -> None:
+    survey(app_env, {**FACTS, "huaqiang-north": {"entrance_steps": "0"}})
+    at = make_app(ITIN)
+    assert ":green-badge[:material/verified: Inclusive]" in [m.value for m in at.markdown]
+    assert "Every stop has a step-free entrance (no steps, or a ramp)." in [c.value for c in at.caption]
+    at = make_app(ITIN, itinerary="shenzhen-mini", date="2026-12-01", stepfree="1")
+    assert any("Every one of its 3 stops has a step-free entrance" in m.value for m in at.markdown)
+    why = next(e for e in at.expander if e.label == "What the label is based on")
+    assert [plain(m.value) for m in why.markdown] == [
+        "- 1. Lianhuashan Park: Ramp at the entrance",
+        "- 2. Ping An Finance Center: Entrance without steps",
+        "- 3. Huaqiang North: Entrance without steps",
+    ]
+    assert "Every stop has a step-free entrance (no steps, or a ramp)." in [s.value for s in at.success]
+    # the seat at Ping An breaks the day: no stretch is flagged
+    assert not any("known to have seating" in line for line in texts(at))
+
+
+def test_a_long_day_without_a_seat_is_flagged(make_app: AppFactory, app_env: Path) -> None:
+    survey(app_env, {"ping-an-finance-center": {"seating": "no"}})
+    at = make_app(ITIN, itinerary="shenzhen-mini", date="2026-12-01", stepfree="1")
+    assert any(
+        "Day 1: about " in line
+        and "walking and visiting from Lianhuashan Park to Huaqiang North with no stop known to have seating "
+        "(more than 120 min)"
+        in line
+        for line in texts(at)
+    )
