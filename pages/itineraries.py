@@ -21,7 +21,7 @@ from itinerary.stepfree import inclusive_label
 from ui.mapview import city_base_map, show_map
 from ui.setup import now_in, set_query, setup_page, show_notices
 from ui.stepfree import is_on as stepfree_on
-from ui.stepfree import itinerary_access, label_line
+from ui.stepfree import itinerary_label_and_switch, itinerary_report, label_line
 from ui.text import md_escape
 from ui.timeline import duration_label, render_timeline
 from ui.trip import export_files, read_trip_params, trip_controls
@@ -120,10 +120,10 @@ days = schedule_of(chosen, mode, start, day)
 ids, _ = stop_ids(chosen)
 profile = profiles_for(ctx.city_id)[mode]
 names = localized(landmarks, "name", lang)
+step_free = itinerary_label_and_switch(ctx, landmarks, ids)  # the computed label, the step-free switch
 
 map_col, timeline_col = st.columns([3, 2], gap="medium")
 with timeline_col:
-    itinerary_access(ctx, landmarks, days, ids, mode=mode, start=start, day=day)  # label, step-free switch
     notes = stop_notes(catalog.stops(chosen), lang)  # the curated notes, in the page's language
     flagged = render_timeline(days, landmarks=landmarks, mode=mode, lang=lang, notes=notes)
     st.caption(
@@ -174,6 +174,8 @@ with map_col:
     if ids:
         base.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30))
     show_map(base, [route], key=f"itin_map_{chosen}", height=560, returned_objects=())
+    if step_free:  # under the map: each stop that is not step-free, its swap, long legs and days
+        itinerary_report(ctx, landmarks, days, ids, mode=mode, start=start, day=day)
 
 # --- take it along: the same files as a planned route, with the curated notes ---------------------
 if ids:

@@ -237,23 +237,13 @@ def _legs_and_days(report: RouteReport, names: dict[str, str], mode: str, lang: 
 # --- what the pages call -------------------------------------------------------------------------
 
 
-def itinerary_access(
-    ctx: PageContext,
-    landmarks: pd.DataFrame,
-    days: Sequence[Schedule],
-    ids: list[str],
-    *,
-    mode: str,
-    start: time,
-    day: date,
-) -> None:
-    """On a shown itinerary: its "inclusive" label with reasons, then the step-free switch."""
+def itinerary_label_and_switch(ctx: PageContext, landmarks: pd.DataFrame, ids: list[str]) -> bool:
+    """On a shown itinerary: its "inclusive" label with reasons, and the step-free switch."""
     label_block(inclusive_label(landmarks, ids), landmarks, ctx.lang)
-    if switch("itin", ctx.lang) and ids:
-        report_panel(ctx, landmarks, days, ids, mode=mode, start=start, day=day, in_plan=False)
+    return switch("itin", ctx.lang) and bool(ids)
 
 
-def plan_access(
+def itinerary_report(
     ctx: PageContext,
     landmarks: pd.DataFrame,
     days: Sequence[Schedule],
@@ -263,6 +253,24 @@ def plan_access(
     start: time,
     day: date,
 ) -> None:
-    """On Plan: the step-free switch and, when it is on, its findings with swap buttons."""
-    if switch("plan", ctx.lang) and ids:
-        report_panel(ctx, landmarks, days, ids, mode=mode, start=start, day=day, in_plan=True)
+    """The switch's findings on a shown itinerary: swaps open Plan."""
+    report_panel(ctx, landmarks, days, ids, mode=mode, start=start, day=day, in_plan=False)
+
+
+def plan_switch(ctx: PageContext, ids: list[str]) -> bool:
+    """On Plan: the step-free switch (by the trip settings); True when it is on and there are stops."""
+    return switch("plan", ctx.lang) and bool(ids)
+
+
+def plan_report(
+    ctx: PageContext,
+    landmarks: pd.DataFrame,
+    days: Sequence[Schedule],
+    ids: list[str],
+    *,
+    mode: str,
+    start: time,
+    day: date,
+) -> None:
+    """The switch's findings on Plan: a swap is a button that replaces the stop in the plan."""
+    report_panel(ctx, landmarks, days, ids, mode=mode, start=start, day=day, in_plan=True)

@@ -77,8 +77,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "sf.swapped": {"en": "{old} was swapped for {new}.", "zh": "已将{old}换成{new}。"},
     "sf.no_swap": {
-        "en": "No step-free place of the same theme nearby to swap in",
-        "zh": "附近没有同主题的无台阶地点可替换",
+        "en": "No step-free place of the same theme to swap in",
+        "zh": "没有同主题的无台阶地点可替换",
     },
     "sf.plan_all": {
         "en": "Plan it step-free: open in Plan with all {count} swaps",

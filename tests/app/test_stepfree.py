@@ -126,7 +126,7 @@ def test_the_switch_on_an_itinerary_marks_stops_not_surveyed_and_long_walks(make
         "Leg to 2. Ping An Finance Center: about" in line and "(more than 500 m)" in line for line in lines
     )
     # nothing is surveyed step-free, so there is nothing to swap in: said, not left blank
-    assert "No step-free place of the same theme nearby to swap in" in [c.value for c in at.caption]
+    assert "No step-free place of the same theme to swap in" in [c.value for c in at.caption]
     customise = next(p.proto for p in at.get("page_link") if p.proto.label == "Customise in Plan my route")
     assert customise.query_string.endswith("&stepfree=1")  # Plan opens with the switch on
 
