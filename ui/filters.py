@@ -65,7 +65,8 @@ def clear_filter_params() -> None:
 
 def more_filters(lang: str, districts: list[str]) -> FilterLink:
     """The "More filters" expander; the filters as its widgets now hold them."""
-    with st.expander(t("explore.more_filters", lang)):
+    # open when a link set any of them, so that a visitor sees why the list is shorter
+    with st.expander(t("explore.more_filters", lang), expanded=_from_widgets() != FilterLink()):
         c1, c2, c3 = st.columns([2, 1, 1])
         c1.segmented_control(
             t("explore.wheelchair", lang),

@@ -56,6 +56,13 @@ def switch(prefix: str, lang: str) -> bool:
     return is_on()
 
 
+def distance_label(metres: int, lang: str) -> str:
+    """Metres under a kilometre, else kilometres with one decimal ("935 m", "11.7 km")."""
+    if metres < 1000:
+        return t("sf.metres", lang, metres=metres)
+    return t("sf.km", lang, km=f"{metres / 1000:.1f}")
+
+
 def _stop_line(number: int, name: str, reason: str, lang: str) -> str:
     return md_escape(t("sf.stop", lang, number=number, name=name, reason=reason))
 
@@ -163,7 +170,12 @@ def report_panel(
 
     def action(issue: StopIssue) -> None:
         assert issue.swap is not None
-        label = t("sf.swap", lang, name=names.get(issue.swap.landmark_id, ""), metres=issue.swap.metres)
+        label = t(
+            "sf.swap",
+            lang,
+            name=names.get(issue.swap.landmark_id, ""),
+            distance=distance_label(issue.swap.metres, lang),
+        )
         if in_plan:
             st.button(
                 md_escape(label),
@@ -173,17 +185,15 @@ def report_panel(
                 args=(ids, issue.landmark_id, issue.swap.landmark_id, names),
             )
         else:
-            plan_label = t(
-                "sf.swap_plan", lang, name=names.get(issue.swap.landmark_id, ""), metres=issue.swap.metres
-            )
             st.page_link(
                 "pages/plan.py",
-                label=md_escape(plan_label),
+                label=md_escape(label),
                 icon=":material/swap_horiz:",
                 query_params=_plan_params(
                     ctx, swapped(ids, issue.landmark_id, issue.swap.landmark_id), mode, start, day
                 ),
             )
+            st.caption(t("sf.swap_opens_plan", lang))
 
     for issue in report.issues:
         _issue(issue, names, lang, action)
@@ -208,7 +218,7 @@ def _legs_and_days(report: RouteReport, names: dict[str, str], mode: str, lang: 
                 lang,
                 number=leg.number,
                 name=names.get(leg.landmark_id, leg.landmark_id),
-                metres=leg.metres,
+                distance=distance_label(leg.metres, lang),
                 limit=report.walk_limit_m,
             )
         )

@@ -70,11 +70,13 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "sf.fail": {"en": "Not step-free", "zh": "入口有台阶"},
     "sf.unknown": {"en": "Not surveyed", "zh": "未调查"},
-    "sf.swap": {"en": "Swap for {name} ({metres} m away)", "zh": "换成{name}（相距 {metres} 米）"},
-    "sf.swap_plan": {
-        "en": "Swap for {name} ({metres} m away) in a plan of my own",
-        "zh": "在我的路线中换成{name}（相距 {metres} 米）",
+    "sf.swap": {"en": "Swap for {name} ({distance} away)", "zh": "换成{name}（相距 {distance}）"},
+    "sf.swap_opens_plan": {
+        "en": "Opens Plan my route with this itinerary's stops, this one swapped.",
+        "zh": "在“规划路线”中打开本线路的各站，并替换这一站。",
     },
+    "sf.metres": {"en": "{metres} m", "zh": "{metres} 米"},
+    "sf.km": {"en": "{km} km", "zh": "{km} 公里"},
     "sf.swapped": {"en": "{old} was swapped for {new}.", "zh": "已将{old}换成{new}。"},
     "sf.no_swap": {
         "en": "No step-free place of the same theme to swap in",
@@ -85,8 +87,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "按无台阶规划：在“规划路线”中打开并完成全部 {count} 处替换",
     },
     "sf.long_leg": {
-        "en": "Leg to {number}. {name}: about {metres} m on foot (more than {limit} m)",
-        "zh": "前往第 {number} 站 {name}：步行约 {metres} 米（超过 {limit} 米）",
+        "en": "Leg to {number}. {name}: about {distance} on foot (more than {limit} m)",
+        "zh": "前往第 {number} 站 {name}：步行约 {distance}（超过 {limit} 米）",
     },
     "sf.long_stretch": {
         "en": "Day {day}: about {duration} walking and visiting from {first} to {last} with no stop "

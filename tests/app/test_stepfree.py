@@ -227,9 +227,8 @@ def test_plan_swaps_a_stop_that_is_not_step_free(make_app: AppFactory, app_env: 
         line.startswith("**2. OCT Loft**") and "Not surveyed: Entrance not surveyed" in line for line in lines
     )
     swap = at.button(key="sf_swap_huaqiang-north")
-    assert plain(swap.label).startswith(
-        "Swap for Ping An Finance Center ("
-    )  # innovation, like Huaqiang North
+    # Ping An shares Huaqiang North's first theme (innovation) and is step-free
+    assert plain(swap.label) == "Swap for Ping An Finance Center (3.6 km away)"
     swap.click().run()
     assert at.query_params["stops"] == "ping-an-finance-center,oct-loft"
     assert "Huaqiang North was swapped for Ping An Finance Center." in [plain(s.value) for s in at.success]
@@ -243,7 +242,10 @@ def test_itinerary_swap_opens_plan_with_the_stop_swapped(make_app: AppFactory, a
     assert not at.exception
     links = {plain(p.proto.label): p.proto.query_string for p in at.get("page_link")}
     label = next(k for k in links if k.startswith("Swap for Ping An Finance Center ("))
-    assert label.endswith(" m away) in a plan of my own")
+    assert label == "Swap for Ping An Finance Center (3.6 km away)"  # over a kilometre: in km
+    assert "Opens Plan my route with this itinerary's stops, this one swapped." in [
+        c.value for c in at.caption
+    ]
     assert "stops=lianhuashan-park%2Coct-loft%2Cping-an-finance-center" in links[label]
     assert links[label].endswith("&stepfree=1")
 
