@@ -91,7 +91,8 @@ st.pills(
     key="explore_themes",
     on_change=_on_themes,
 )
-link = more_filters(lang, catalog.districts(ctx.city_id))  # kept in the link: ui/filters.py
+# kept in the link (ui/filters.py); districts by their label in the page's language (district_zh)
+link = more_filters(lang, catalog.district_labels(ctx.city_id, lang))
 
 now = now_in(ctx.timezone)
 criteria = LandmarkFilter(
@@ -145,6 +146,7 @@ with side_col:
         st.session_state["explore_list_ids"] = list(shown["id"])
         table = shown.assign(
             name=names.loc[shown.index],
+            district=localized(shown, "district", lang),
             themes=shown["themes"].map(
                 lambda ts: ", ".join(theme_labels[x] for x in ts if x in theme_labels)
             ),

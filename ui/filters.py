@@ -7,6 +7,8 @@ they are drawn, and a change of any widget writes the link (``catalog.filter_lin
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import streamlit as st
 
 from itinerary.catalog import FilterLink, filter_link_params, read_filter_link
@@ -63,8 +65,9 @@ def clear_filter_params() -> None:
     set_query(**dict.fromkeys(KEYS))
 
 
-def more_filters(lang: str, districts: list[str]) -> FilterLink:
-    """The "More filters" expander; the filters as its widgets now hold them."""
+def more_filters(lang: str, districts: Mapping[str, str]) -> FilterLink:
+    """The "More filters" expander; the filters as its widgets now hold them. ``districts`` are
+    the city's districts (the values the link holds) and their labels in the page's language."""
     # open when a link set any of them, so that a visitor sees why the list is shorter
     with st.expander(t("explore.more_filters", lang), expanded=_from_widgets() != FilterLink()):
         c1, c2, c3 = st.columns([2, 1, 1])
