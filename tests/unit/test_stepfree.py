@@ -3,6 +3,7 @@ swaps, long legs and days, the "inclusive" label, and Explore's filters in the l
 
 from __future__ import annotations
 
+import csv
 from datetime import date, time
 from types import SimpleNamespace
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from itinerary import stepfree
+from itinerary import seed, stepfree
 from itinerary.catalog import (
     FilterLink,
     LandmarkFilter,
@@ -20,6 +21,7 @@ from itinerary.catalog import (
 )
 from itinerary.plans import places_for, plan_days
 from itinerary.stepfree import FAIL, PASS, UNKNOWN
+from tests.conftest import DATA
 
 NAN = float("nan")
 
@@ -365,3 +367,71 @@ def test_filters_in_the_link(params: dict[str, str], link: FilterLink, bad: list
 
 def test_nan_is_not_surveyed() -> None:
     assert stepfree.check({"seating": NAN, "entrance_steps": NAN}, "step_free").outcome == UNKNOWN
+
+
+# --- the shipped data: real rows -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Any:
+    return seed.load_dir(DATA)
+
+
+def raw_rows() -> dict[str, dict[str, str]]:
+    with (DATA / "landmarks.csv").open(encoding="utf-8", newline="") as f:
+        return {row["id"]: row for row in csv.DictReader(f)}
+
+
+@pytest.mark.parametrize(
+    ("landmark_id", "outcome", "code"),
+    [
+        ("huaqiang-north", PASS, "no_steps"),  # entrance_steps 0 (data/SOURCES.md)
+        ("shenzhen-bay-park", PASS, "no_steps"),
+    ],
+)
+def test_surveyed_shenzhen_rows(shipped: Any, landmark_id: str, outcome: str, code: str) -> None:
+    landmark = next(lm for lm in shipped.landmarks if lm.id == landmark_id)
+    found = stepfree.check(landmark, "step_free")
+    assert (found.outcome, found.reason.code) == (outcome, code)
+
+
+def test_a_row_nobody_surveyed_is_unknown_for_every_need_never_a_fail(shipped: Any) -> None:
+    raw = raw_rows()
+    access = (
+        "entrance_steps",
+        "entrance_ramp",
+        "toilet_wheelchair",
+        "hearing_loop",
+        "quiet_space",
+        "quiet_hours",
+    )
+    blank = [lm for lm in shipped.landmarks if not any(raw[lm.id].get(c, "") for c in access)]
+    assert len(blank) > 10  # most places are not surveyed yet
+    for landmark in blank:
+        assert {stepfree.check(landmark, need).outcome for need in stepfree.NEEDS} == {UNKNOWN}, landmark.id
+
+
+def test_the_must_go_itinerary_shows_what_stands_between_it_and_the_label(shipped: Any) -> None:
+    raw = raw_rows()
+    ids = [
+        s.landmark_id
+        for s in sorted(shipped.stops, key=lambda s: s.position)
+        if s.itinerary_id == "shenzhen-must-go"
+    ]
+    assert len(ids) == 8
+    frame = pd.DataFrame(
+        [
+            {"id": lm.id, **{c: getattr(lm, c) for c in ("entrance_steps", "entrance_ramp")}}
+            for lm in shipped.landmarks
+        ]
+    ).set_index("id", drop=False)
+    label = stepfree.inclusive_label(frame, ids)
+    # the rule read straight off the file's cells: no steps, or a ramp
+    step_free = {
+        lid for lid in ids if raw[lid]["entrance_steps"] == "0" or raw[lid]["entrance_ramp"] == "yes"
+    }
+    assert {"huaqiang-north", "shenzhen-bay-park"} <= step_free
+    assert [lid for _, lid, _ in label.standing_in_the_way] == [lid for lid in ids if lid not in step_free]
+    assert label.inclusive == (step_free == set(ids))
+    assert not label.inclusive  # as shipped: six of the eight stops are not surveyed
+    assert all(c.outcome in (FAIL, UNKNOWN) for _, _, c in label.standing_in_the_way)
