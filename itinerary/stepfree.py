@@ -98,9 +98,8 @@ class Check:
 # --- reading the access facts of a record (a mapping, a frame row or a model object) ----------
 
 
-def _fact(record: Any, column: str) -> Any:
-    """The surveyed value of ``column``, or None when nobody surveyed it."""
-    value = record.get(column) if hasattr(record, "get") else getattr(record, column, None)
+def _surveyed(value: Any) -> Any:
+    """A cell's surveyed value, or None when nobody surveyed it (None, NaN, NA, blank text)."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, str):
@@ -109,9 +108,14 @@ def _fact(record: Any, column: str) -> Any:
     return value
 
 
-def _yes_no(record: Any, column: str) -> bool | None:
+def _fact(record: Any, column: str) -> Any:
+    """The surveyed value of ``column`` of a record, or None."""
+    return _surveyed(record.get(column) if hasattr(record, "get") else getattr(record, column, None))
+
+
+def _as_yes_no(value: Any) -> bool | None:
     """A tri-state yes/no fact: True, False or None (not surveyed)."""
-    value = _fact(record, column)
+    value = _surveyed(value)
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float) and value in (0, 1):  # a Boolean column read back as 0/1
@@ -121,12 +125,20 @@ def _yes_no(record: Any, column: str) -> bool | None:
     return None
 
 
-def _count(record: Any, column: str) -> int | None:
-    value = _fact(record, column)
+def _as_count(value: Any) -> int | None:
+    value = _surveyed(value)
     try:
         return None if value is None else int(value)
     except (TypeError, ValueError):
         return None
+
+
+def _yes_no(record: Any, column: str) -> bool | None:
+    return _as_yes_no(_fact(record, column))
+
+
+def _count(record: Any, column: str) -> int | None:
+    return _as_count(_fact(record, column))
 
 
 def _reason(code: str, **values: Any) -> Reason:
@@ -202,12 +214,43 @@ def parse_needs(raw: str | None) -> tuple[list[str], list[str]]:
     return [n for n in NEEDS if n in values], [v for v in values if v not in NEEDS]
 
 
+def _yes_column(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame.columns:
+        return pd.Series(False, index=frame.index, dtype=bool)
+    return frame[column].map(lambda v: _as_yes_no(v) is True).astype(bool)
+
+
+def _passes(frame: pd.DataFrame, need: str) -> pd.Series:
+    """``check(row, need).passes`` for every row at once, column by column (a row-by-row check
+    took about 1 s at 10,000 landmarks). The same rules as the checks above; a test runs every
+    case of the checks through both."""
+    if need == STEP_FREE:
+        steps = (
+            frame["entrance_steps"].map(lambda v: _as_count(v) == 0).astype(bool)
+            if "entrance_steps" in frame.columns
+            else pd.Series(False, index=frame.index, dtype=bool)
+        )
+        return steps | _yes_column(frame, "entrance_ramp")
+    if need == TOILET:
+        return _yes_column(frame, "toilet_wheelchair")
+    if need == HEARING_LOOP:
+        return _yes_column(frame, "hearing_loop")
+    if need == QUIET:
+        hours = (
+            frame["quiet_hours"].map(lambda v: _surveyed(v) is not None).astype(bool)
+            if "quiet_hours" in frame.columns
+            else pd.Series(False, index=frame.index, dtype=bool)
+        )
+        return _yes_column(frame, "quiet_space") | hours
+    raise ValueError(f"unknown need {need!r} (expected one of {', '.join(NEEDS)})")
+
+
 def needs_mask(frame: pd.DataFrame, needs: Iterable[str]) -> pd.Series:
     """For each row of a landmarks frame: does it pass every one of ``needs``?"""
-    wanted = tuple(needs)
-    records = frame.to_dict("records")
-    passes = [first_unmet(record, wanted) is None for record in records]
-    return pd.Series(passes, index=frame.index, dtype=bool)
+    mask = pd.Series(True, index=frame.index, dtype=bool)
+    for need in needs:
+        mask &= _passes(frame, need)
+    return mask
 
 
 # --- swaps ---------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ this module only shows them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, time
 
 import pandas as pd
@@ -130,7 +130,9 @@ def _plan_params(ctx: PageContext, ids: Sequence[str], mode: str, start: time, d
     return {k: v for k, v in params.items() if v}
 
 
-def _issue(issue: StopIssue, names: dict[str, str], lang: str, swap_action: object) -> None:
+def _issue(
+    issue: StopIssue, names: dict[str, str], lang: str, swap_action: Callable[[StopIssue], None]
+) -> None:
     verdict = t("sf.fail" if issue.check.outcome == FAIL else "sf.unknown", lang)
     name = names.get(issue.landmark_id, issue.landmark_id)
     with st.container(border=True):
@@ -141,7 +143,7 @@ def _issue(issue: StopIssue, names: dict[str, str], lang: str, swap_action: obje
         if issue.swap is None:
             st.caption(t("sf.no_swap", lang))
         else:
-            swap_action(issue)  # type: ignore[operator]
+            swap_action(issue)
 
 
 def report_panel(

@@ -88,6 +88,13 @@ def test_each_need_on_crafted_rows(
         assert found.passes == (outcome == PASS)
 
 
+def test_the_frame_filter_and_the_check_agree_on_every_case() -> None:
+    rows = pd.DataFrame([facts for facts, *_ in CASES], dtype=object)
+    for need in stepfree.NEEDS:
+        mask = stepfree.needs_mask(rows, [need])
+        assert list(mask) == [stepfree.check(r, need).passes for r in rows.to_dict("records")], need
+
+
 def test_reasons_read_in_both_languages() -> None:
     reason = stepfree.check(
         {"entrance_steps": 2, "entrance_step_height_cm": 15, "entrance_ramp": "no"}, "step_free"
