@@ -442,3 +442,15 @@ def test_the_must_go_itinerary_shows_what_stands_between_it_and_the_label(shippe
     assert label.inclusive == (step_free == set(ids))
     assert not label.inclusive  # as shipped: six of the eight stops are not surveyed
     assert all(c.outcome in (FAIL, UNKNOWN) for _, _, c in label.standing_in_the_way)
+
+
+def test_all_swaps_at_once_never_put_a_place_in_twice() -> None:
+    unknown = stepfree.Check("step_free", UNKNOWN, stepfree.Reason("entrance_unknown"))
+    issues = [
+        stepfree.StopIssue(1, "a", unknown, stepfree.Swap("x", 100)),
+        stepfree.StopIssue(2, "b", unknown, stepfree.Swap("x", 300)),  # the same place: b stays
+        stepfree.StopIssue(3, "c", unknown, None),
+        stepfree.StopIssue(4, "d", unknown, stepfree.Swap("y", 50)),
+    ]
+    assert stepfree.swap_all(["a", "b", "c", "d"], issues) == (["x", "b", "c", "y"], 2)
+    assert stepfree.swap_all(["a"], []) == (["a"], 0)
