@@ -280,3 +280,13 @@ def test_a_long_day_without_a_seat_is_flagged(make_app: AppFactory, app_env: Pat
         in line
         for line in texts(at)
     )
+
+
+def test_itinerary_offers_every_swap_at_once(make_app: AppFactory, app_env: Path) -> None:
+    survey(app_env, {**FACTS, "dongmen-night-snacks": {"entrance_steps": "0"}})
+    replace_stop(app_env, "shenzhen-mini", 2, "oct-loft")  # OCT Loft (food) can become Dongmen
+    at = make_app(ITIN, itinerary="shenzhen-mini", date="2026-12-01", stepfree="1")
+    links = {plain(p.proto.label): p.proto.query_string for p in at.get("page_link")}
+    every = links["Plan it step-free: open in Plan with all 2 swaps"]
+    assert "stops=lianhuashan-park%2Cdongmen-night-snacks%2Cping-an-finance-center" in every
+    assert every.endswith("&stepfree=1")
