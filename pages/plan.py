@@ -283,6 +283,7 @@ if ids:
             "lang": lang if lang != "en" else None,
             "origin": st.query_params.get("origin") if origin else None,
             "origin_name": st.query_params.get("origin_name") if origin else None,
+            "stepfree": "1" if step_free else None,  # the shared plan keeps the switch
         },
     )
     plan = export_plan(

@@ -290,3 +290,10 @@ def test_itinerary_offers_every_swap_at_once(make_app: AppFactory, app_env: Path
     every = links["Plan it step-free: open in Plan with all 2 swaps"]
     assert "stops=lianhuashan-park%2Cdongmen-night-snacks%2Cping-an-finance-center" in every
     assert every.endswith("&stepfree=1")
+
+
+def test_the_shared_plan_link_keeps_the_switch(make_app: AppFactory) -> None:
+    at = make_app(PLAN, stops="oct-loft,huaqiang-north", date="2026-12-01", stepfree="1")
+    assert any(c.value.endswith("&stepfree=1") for c in at.code)
+    at.toggle(key="plan_stepfree").set_value(False).run()
+    assert not any("stepfree" in c.value for c in at.code)
