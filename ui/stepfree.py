@@ -138,7 +138,7 @@ def _issue(
     with st.container(border=True):
         st.markdown(
             f"**{md_escape(f'{issue.number}. {name}')}**  \n:material/warning: "
-            f"{md_escape(verdict)}: {md_escape(issue.check.reason.text(lang))}"
+            + md_escape(t("sf.verdict", lang, verdict=verdict, reason=issue.check.reason.text(lang)))
         )
         if issue.swap is None:
             st.caption(t("sf.no_swap", lang))

@@ -68,7 +68,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{count} of {total} stops: not step-free or not surveyed",
         "zh": "{total} 站中有 {count} 站：入口有台阶或未调查",
     },
-    "sf.fail": {"en": "Not step-free", "zh": "入口有台阶"},
+    "sf.fail": {"en": "Not step-free", "zh": "不满足无台阶"},
+    "sf.verdict": {"en": "{verdict}: {reason}", "zh": "{verdict}：{reason}"},
     "sf.unknown": {"en": "Not surveyed", "zh": "未调查"},
     "sf.swap": {"en": "Swap for {name} ({distance} away)", "zh": "换成{name}（相距 {distance}）"},
     "sf.swap_opens_plan": {

@@ -297,3 +297,20 @@ def test_the_shared_plan_link_keeps_the_switch(make_app: AppFactory) -> None:
     assert any(c.value.endswith("&stepfree=1") for c in at.code)
     at.toggle(key="plan_stepfree").set_value(False).run()
     assert not any("stepfree" in c.value for c in at.code)
+
+
+def test_the_switch_reads_in_chinese(make_app: AppFactory, app_env: Path) -> None:
+    survey(app_env, FACTS)
+    at = make_app(
+        PLAN, stops="huaqiang-north,oct-loft", mode="walk", date="2026-12-01", stepfree="1", lang="zh"
+    )
+    lines = texts(at)
+    assert any(
+        line.startswith("**1. 华强北**") and "不满足无台阶：入口台阶：2 级，每级 15 厘米，无坡道" in line
+        for line in lines
+    )
+    assert any(
+        line.startswith("**2. 华侨城创意文化园**") and "未调查：入口情况未调查" in line for line in lines
+    )
+    assert plain(at.button(key="sf_swap_huaqiang-north").label) == "换成平安金融中心（相距 3.6 公里）"
+    assert at.toggle(key="plan_stepfree").label == "无台阶"
