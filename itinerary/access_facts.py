@@ -117,7 +117,8 @@ def entrance_lines(record: Any, lang: str) -> list[FactLine]:
 def fact_lines(record: Any, lang: str) -> list[FactLine]:
     """Every line of a landmark's access facts in ``lang``, the unsurveyed ones named last."""
     lines = entrance_lines(record, lang)
-    unsurveyed: list[str] = [] if lines else ["entrance"]
+    # a ramp or a door measured says nothing of the steps: they stay "not surveyed"
+    unsurveyed: list[str] = ["entrance"] if access_value(record, "entrance_steps") is None else []
     for name, icon in FLAGS:
         value = access_value(record, name)
         if value is None:

@@ -58,7 +58,7 @@ STRINGS |= {
     "access.surveyed_on": {"en": "Surveyed {date}", "zh": "{date}调查"},
     "access.surveyed_by": {"en": "Surveyed by {by}", "zh": "由{by}调查"},
     # the facts by name, in "Not surveyed: ..."
-    "access.name.entrance": {"en": "entrance", "zh": "入口"},
+    "access.name.entrance": {"en": "entrance steps", "zh": "入口台阶"},
     "access.name.toilet_wheelchair": {"en": "accessible toilet", "zh": "无障碍卫生间"},
     "access.name.lift_all_floors": {"en": "lift", "zh": "电梯"},
     "access.name.parking_wheelchair": {"en": "parking", "zh": "停车"},

@@ -7,6 +7,8 @@ and any other outside request is refused and recorded, so a test can assert ther
 from __future__ import annotations
 
 import base64
+import csv
+import io
 import os
 import re
 import shutil
@@ -130,11 +132,38 @@ HOSTILE_LANDMARKS = (
 )
 
 
+HOSTILE_COLUMNS = [  # the columns of HOSTILE_LANDMARKS; the file may have more (left empty)
+    "id",
+    "city_id",
+    "name",
+    "name_zh",
+    "lat",
+    "lon",
+    "themes",
+    "district",
+    "address",
+    "summary",
+    "summary_zh",
+    "visit_minutes",
+    "opening_hours",
+    "wheelchair",
+    "price",
+    "website",
+    "status",
+]
+
+
 def add_hostile_city(data_dir: Path) -> None:
     with (data_dir / "cities.csv").open("a", encoding="utf-8") as f:
         f.write(HOSTILE_CITY)
-    with (data_dir / "landmarks.csv").open("a", encoding="utf-8") as f:
-        f.write(HOSTILE_LANDMARKS)
+    path = data_dir / "landmarks.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        header = next(csv.reader(f))
+    rows = [
+        dict(zip(HOSTILE_COLUMNS, cells, strict=True)) for cells in csv.reader(io.StringIO(HOSTILE_LANDMARKS))
+    ]
+    with path.open("a", encoding="utf-8", newline="") as f:
+        csv.DictWriter(f, fieldnames=header, restval="", lineterminator="\n").writerows(rows)
 
 
 @pytest.fixture(scope="session")

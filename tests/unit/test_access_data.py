@@ -207,3 +207,34 @@ def test_a_snapshot_from_before_the_access_columns_shows_no_access_change() -> N
     ]
     # a creation sets every field, surveyed or not
     assert {c.field for c in curation.diff(None, now)} == set(now)
+
+
+def test_chinese_pages_name_districts_in_chinese_and_search_them(mini_db_url: str) -> None:
+    from itinerary.catalog import Catalog, LandmarkFilter, filter_landmarks, localized
+
+    db = store.open_store(mini_db_url)
+    with db.transaction() as conn:
+        for landmark_id in ("huaqiang-north", "ping-an-finance-center"):
+            conn.execute(
+                store.landmarks.update()
+                .where(store.landmarks.c.id == landmark_id)
+                .values(district_zh="福田区")
+            )
+    catalog = Catalog(db)
+    assert catalog.district_labels("shenzhen", "en") == {
+        "Futian": "Futian",
+        "Luohu": "Luohu",
+        "Nanshan": "Nanshan",
+    }
+    # one Futian landmark without district_zh: the name most of them give wins; Luohu falls back
+    assert catalog.district_labels("shenzhen", "zh") == {
+        "Futian": "福田区",
+        "Luohu": "Luohu",
+        "Nanshan": "Nanshan",
+    }
+    frame = catalog.landmarks("shenzhen")
+    districts = localized(frame, "district", "zh")
+    assert districts["huaqiang-north"] == "福田区" and districts["lianhuashan-park"] == "Futian"
+    found = filter_landmarks(frame, LandmarkFilter(query="福田区"), timezone="Asia/Shanghai")
+    assert set(found.index) == {"huaqiang-north", "ping-an-finance-center"}
+    db.engine.dispose()

@@ -150,3 +150,14 @@ def test_the_shipped_shenzhen_facts_read_as_sentences() -> None:
     bay = texts(lms["shenzhen-bay-park"], "en")
     assert bay[0] == "Step-free entrance" and "The seafront promenade is flat and step-free." in bay
     assert "电梯通达所有公共楼层" in texts(lms["ping-an-finance-center"], "zh")
+
+
+def test_a_ramp_or_a_door_without_the_steps_leaves_the_steps_not_surveyed() -> None:
+    lm = replace(base(), **(NOTHING | {"entrance_ramp": True, "door_width_cm": 85}))
+    assert texts(lm, "en")[:3] == [
+        "Ramp at the entrance",
+        "Door 85 cm wide",
+        "Not surveyed: entrance steps, accessible toilet, lift, parking, hearing loop, tactile guidance,"
+        " quiet space, seating",
+    ]
+    assert texts(lm, "zh")[2].startswith("未调查：入口台阶、无障碍卫生间")
