@@ -14,6 +14,8 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import AppFactory
 from tests.app.test_explore import ALL, listed
+from tests.app.test_itineraries import real_data  # noqa: F401  (a fixture)
+from tests.conftest import DATA
 
 ITIN = "pages/itineraries.py"
 PLAN = "pages/plan.py"
@@ -314,3 +316,29 @@ def test_the_switch_reads_in_chinese(make_app: AppFactory, app_env: Path) -> Non
     )
     assert plain(at.button(key="sf_swap_huaqiang-north").label) == "换成平安金融中心（相距 3.6 公里）"
     assert at.toggle(key="plan_stepfree").label == "无台阶"
+
+
+@pytest.mark.usefixtures("real_data")
+def test_the_must_go_itinerary_shows_what_stands_between_it_and_the_label(make_app: AppFactory) -> None:
+    raw = {r["id"]: r for r in csv.DictReader((DATA / "landmarks.csv").open(encoding="utf-8", newline=""))}
+    stops = [r for r in csv.DictReader((DATA / "itinerary_stops.csv").open(encoding="utf-8", newline=""))]
+    route = [r["landmark_id"] for r in stops if r["itinerary_id"] == "shenzhen-must-go"]
+    # the rule read straight off the file's cells: no entrance steps, or a ramp
+    in_the_way = [
+        lid for lid in route if not (raw[lid]["entrance_steps"] == "0" or raw[lid]["entrance_ramp"] == "yes")
+    ]
+    assert in_the_way and "huaqiang-north" not in in_the_way
+    at = make_app(ITIN, itinerary="shenzhen-must-go", date="2026-12-05")
+    assert not at.exception
+    headline = next(m.value for m in at.markdown if "inclusive" in m.value)
+    assert headline.startswith(
+        f":material/accessible: Not labelled inclusive yet: {len(in_the_way)} of its 8 stops"
+    )
+    way = next(e for e in at.expander if e.label == "What stands between it and the label")
+    names = {lid: raw[lid]["name"] for lid in route}
+    listed_stops = [plain(m.value) for m in way.markdown]
+    assert [line.split(": ")[0] for line in listed_stops] == [
+        f"- {route.index(lid) + 1}. {names[lid]}" for lid in in_the_way
+    ]
+    at.toggle(key="itin_stepfree").set_value(True).run()
+    assert [w.value for w in at.warning][-1] == f"{len(in_the_way)} of 8 stops: not step-free or not surveyed"
