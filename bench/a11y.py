@@ -34,6 +34,10 @@ VIEWS = {
     "itineraries": "/itineraries?city=shenzhen",
     "must-go": "/itineraries?city=shenzhen&itinerary=shenzhen-must-go",
     "plan": "/plan?city=shenzhen&stops=ping-an-finance-center,huaqiang-north,oct-loft",
+    # the step-free switch on: marks, swaps (links on Itineraries, buttons on Plan), long legs
+    "must-go-stepfree": "/itineraries?city=shenzhen&itinerary=shenzhen-must-go&stepfree=1",
+    "plan-stepfree": "/plan?city=shenzhen&stops=ping-an-finance-center,huaqiang-north,oct-loft&mode=walk&stepfree=1",
+    "explore-needs": "/?city=shenzhen&need=step_free&free=1",
     "kiosk": "/kiosk?city=shenzhen",
     "kiosk-route": "/kiosk?city=shenzhen",  # then a route is chosen: CLICKS
     "curate": "/curate",

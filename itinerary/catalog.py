@@ -7,7 +7,7 @@ after any write (its own or another process's) and otherwise never queries twice
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -18,6 +18,7 @@ from itinerary import settings
 from itinerary import store as storage
 from itinerary.hours import open_mask
 from itinerary.routing import haversine_km
+from itinerary.stepfree import needs_mask, parse_needs
 from itinerary.store import Store
 
 SEARCH_FIELDS = (
@@ -67,6 +68,7 @@ class LandmarkFilter:
     districts: frozenset[str] = field(default_factory=frozenset)
     open_at: datetime | None = None  # aware datetime
     query: str = ""
+    needs: frozenset[str] = field(default_factory=frozenset)  # stepfree.NEEDS, every one passed
 
     @property
     def is_empty(self) -> bool:
@@ -87,6 +89,9 @@ def filter_landmarks(frame: pd.DataFrame, criteria: LandmarkFilter, *, timezone:
         mask &= frame["district"].isin(criteria.districts)
     for term in normalize_text(criteria.query).split():
         mask &= frame["search_text"].str.contains(term, regex=False)
+    if criteria.needs:
+        rows = frame.loc[mask]
+        mask.loc[rows.index] &= needs_mask(rows, sorted(criteria.needs))
     if criteria.open_at is not None:
         subset = frame.loc[mask, "opening_hours"]
         mask.loc[subset.index] &= open_mask(subset, criteria.open_at, timezone)
@@ -231,3 +236,61 @@ def nearest_landmark(frame: pd.DataFrame, lat: float, lon: float) -> str | None:
     distances = haversine_km(lat, lon, frame["lat"].to_numpy(), frame["lon"].to_numpy()) * 1000
     best = int(distances.argmin())
     return str(frame["id"].iloc[best]) if distances[best] <= CLICK_TOLERANCE_M else None
+
+
+# --- Explore's filters in the link (docs/architecture.md, "Public URLs") -----------------------
+
+FLAG_ON = "1"  # free=1, open=1
+
+
+@dataclass(frozen=True)
+class FilterLink:
+    """The filters a shared Explore link keeps besides ``theme`` and ``q``."""
+
+    wheelchair: str = ""  # "" | a key of WHEELCHAIR_ACCEPTS
+    free_only: bool = False
+    open_now: bool = False
+    needs: tuple[str, ...] = ()  # in stepfree.NEEDS order
+    districts: tuple[str, ...] = ()
+
+
+def read_filter_link(
+    params: Mapping[str, str], *, districts: Iterable[str]
+) -> tuple[FilterLink, list[tuple[str, str]]]:
+    """The filters of a link's ``wheelchair``, ``free``, ``open``, ``need`` and ``district``, and
+    the (parameter, value) pairs that are not valid (ignored, for the page to say so)."""
+    bad: list[tuple[str, str]] = []
+    wheelchair = params.get("wheelchair", "")
+    if wheelchair and wheelchair not in WHEELCHAIR_ACCEPTS:
+        bad.append(("wheelchair", wheelchair))
+        wheelchair = ""
+    flags = {}
+    for name in ("free", "open"):
+        value = params.get(name, "")
+        if value and value != FLAG_ON:
+            bad.append((name, value))
+        flags[name] = value == FLAG_ON
+    needs, unknown = parse_needs(params.get("need"))
+    bad += [("need", v) for v in unknown]
+    known = set(districts)
+    asked = [d for d in params.get("district", "").split(",") if d]
+    bad += [("district", d) for d in asked if d not in known]
+    link = FilterLink(
+        wheelchair=wheelchair,
+        free_only=flags["free"],
+        open_now=flags["open"],
+        needs=tuple(needs),
+        districts=tuple(d for d in asked if d in known),
+    )
+    return link, bad
+
+
+def filter_link_params(link: FilterLink) -> dict[str, str | None]:
+    """The link parameters of ``link`` (None: not in the link), which ``read_filter_link`` reads back."""
+    return {
+        "wheelchair": link.wheelchair or None,
+        "free": FLAG_ON if link.free_only else None,
+        "open": FLAG_ON if link.open_now else None,
+        "need": ",".join(link.needs) or None,
+        "district": ",".join(link.districts) or None,
+    }

@@ -47,6 +47,16 @@ SETTINGS: Final = (
     Setting("CITYPLUS_KIOSK_INTERVAL", "`8`", "seconds between steps of the kiosk's attract loop"),
     Setting("CITYPLUS_KIOSK_IDLE", "`90`", "seconds without a touch before the kiosk resets"),
     Setting("CITYPLUS_TRUSTED_PROXIES", "`0`", "reverse proxies in front of the app (sign-in throttling)"),
+    Setting(
+        "CITYPLUS_STEP_FREE_WALK_M",
+        "`500`",
+        "legs on foot longer than this (metres) are flagged in step-free plans",
+    ),
+    Setting(
+        "CITYPLUS_SEATED_BREAK_MINUTES",
+        "`120`",
+        "minutes of walking and visiting without a stop with seating before a step-free plan flags the day",
+    ),
 )
 NAMES: Final = frozenset(s.name for s in SETTINGS)
 
@@ -57,13 +67,18 @@ def _raw(name: str) -> str:
     return os.environ.get(name, "").strip()
 
 
-def _seconds(name: str, default: float) -> float:
+def _positive(name: str, default: float) -> float:
+    """A positive, finite number, else ``default``."""
     text = _raw(name)
     try:
         value = float(text) if text else default
     except ValueError:
         return default
     return value if value > 0 and value < float("inf") else default
+
+
+def _seconds(name: str, default: float) -> float:
+    return _positive(name, default)
 
 
 def data_dir() -> Path:
@@ -141,6 +156,16 @@ def trusted_proxies() -> int:
     """How many reverse proxies in front of the app append to ``X-Forwarded-For`` (0: ignore it)."""
     text = _raw("CITYPLUS_TRUSTED_PROXIES")
     return int(text) if text.isdigit() else 0
+
+
+def step_free_walk_m() -> float:
+    """The longest leg on foot (metres, estimated) a step-free plan leaves unflagged."""
+    return _positive("CITYPLUS_STEP_FREE_WALK_M", 500.0)
+
+
+def seated_break_minutes() -> float:
+    """The most minutes of walking and visiting a step-free plan allows without seating."""
+    return _positive("CITYPLUS_SEATED_BREAK_MINUTES", 120.0)
 
 
 def utc_now() -> datetime:

@@ -6,6 +6,7 @@ from itinerary import maps
 from itinerary.catalog import LandmarkFilter, filter_landmarks, localized, localized_value, nearest_landmark
 from itinerary.i18n import t
 from ui.cards import landmark_card
+from ui.filters import clear_filter_params, more_filters, read_filters
 from ui.mapview import city_base_map, clicked_point, landmark_layer, show_map
 from ui.nav import add_to_route_link
 from ui.setup import now_in, scroll_into_view, set_query, setup_page, show_notices
@@ -38,6 +39,7 @@ if chosen and chosen not in landmarks.index:
 # widgets follow the URL (the URL is the truth; callbacks write to it)
 st.session_state["explore_themes"] = valid_themes
 st.session_state["explore_q"] = st.query_params.get("q", "")
+read_filters(ctx, catalog.districts(ctx.city_id))  # wheelchair, free, open, district, need
 
 
 def _on_themes() -> None:
@@ -50,13 +52,7 @@ def _on_query() -> None:
 
 def _clear_filters() -> None:
     set_query(theme=None, q=None)
-    for key, value in (
-        ("explore_wheelchair", ""),
-        ("explore_free", False),
-        ("explore_open", False),
-        ("explore_districts", []),
-    ):
-        st.session_state[key] = value
+    clear_filter_params()
 
 
 def _on_map_click() -> None:
@@ -96,33 +92,18 @@ st.pills(
     key="explore_themes",
     on_change=_on_themes,
 )
-with st.expander(t("explore.more_filters", lang)):
-    c1, c2, c3 = st.columns([2, 1, 1])
-    wheelchair = c1.segmented_control(
-        t("explore.wheelchair", lang),
-        options=["", "yes", "limited"],
-        format_func=lambda v: t(f"explore.wheelchair_{v or 'any'}", lang),
-        key="explore_wheelchair",
-        default="",
-    )
-    free_only = c2.toggle(t("explore.free", lang), key="explore_free")
-    open_now = c3.toggle(t("explore.open_now", lang), key="explore_open")
-    district_labels = catalog.district_labels(ctx.city_id, lang)  # district_zh on Chinese pages
-    districts = st.multiselect(
-        t("explore.district", lang),
-        options=list(district_labels),
-        format_func=lambda d: district_labels.get(d, d),
-        key="explore_districts",
-    )
+# kept in the link (ui/filters.py); districts by their label in the page's language (district_zh)
+link = more_filters(lang, catalog.district_labels(ctx.city_id, lang))
 
 now = now_in(ctx.timezone)
 criteria = LandmarkFilter(
     themes=frozenset(valid_themes),
-    wheelchair=wheelchair or "",
-    free_only=free_only,
-    districts=frozenset(districts),
-    open_at=now.replace(second=0, microsecond=0) if open_now else None,  # one filter per minute
+    wheelchair=link.wheelchair,
+    free_only=link.free_only,
+    districts=frozenset(link.districts),
+    open_at=now.replace(second=0, microsecond=0) if link.open_now else None,  # one filter per minute
     query=st.query_params.get("q", ""),
+    needs=frozenset(link.needs),
 )
 matches = filter_landmarks(landmarks, criteria, timezone=ctx.timezone)
 

@@ -17,8 +17,11 @@ from itinerary.plans import (
     stop_notes,
 )
 from itinerary.routing import profiles_for
+from itinerary.stepfree import inclusive_label
 from ui.mapview import city_base_map, show_map
 from ui.setup import now_in, set_query, setup_page, show_notices
+from ui.stepfree import is_on as stepfree_on
+from ui.stepfree import itinerary_label_and_switch, itinerary_report, label_line
 from ui.text import md_escape
 from ui.timeline import duration_label, render_timeline
 from ui.trip import export_files, read_trip_params, trip_controls
@@ -88,6 +91,7 @@ if not chosen:
                     mode=t(f"mode.{it['mode']}", lang),
                 )
             )
+            label_line(inclusive_label(landmarks, stop_ids(str(iid))[0]), lang)  # computed, never typed
             st.button(t("itin.choose", lang), key=f"show_{iid}", on_click=_show, args=(str(iid),))
     st.stop()
 
@@ -116,6 +120,7 @@ days = schedule_of(chosen, mode, start, day)
 ids, _ = stop_ids(chosen)
 profile = profiles_for(ctx.city_id)[mode]
 names = localized(landmarks, "name", lang)
+step_free = itinerary_label_and_switch(ctx, landmarks, ids)  # the computed label, the step-free switch
 
 map_col, timeline_col = st.columns([3, 2], gap="medium")
 with timeline_col:
@@ -144,6 +149,7 @@ with timeline_col:
                 "start": start.strftime("%H:%M"),
                 "date": day.isoformat(),
                 "lang": lang if lang != "en" else "",
+                "stepfree": "1" if stepfree_on() else "",
             }.items()
             if v
         },
@@ -168,6 +174,8 @@ with map_col:
     if ids:
         base.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30))
     show_map(base, [route], key=f"itin_map_{chosen}", height=560, returned_objects=())
+    if step_free:  # under the map: each stop that is not step-free, its swap, long legs and days
+        itinerary_report(ctx, landmarks, days, ids, mode=mode, start=start, day=day)
 
 # --- take it along: the same files as a planned route, with the curated notes ---------------------
 if ids:

@@ -28,6 +28,7 @@ from itinerary.routing import Place
 from ui.mapview import city_base_map, clicked_point, show_map
 from ui.nav import remember_plan
 from ui.setup import now_in, set_query, setup_page, show_notices
+from ui.stepfree import plan_report, plan_switch
 from ui.text import md_escape
 from ui.timeline import render_timeline
 from ui.trip import export_files, read_trip_params, trip_controls
@@ -150,6 +151,7 @@ st.title(md_escape(t("plan.title", lang, city=localized_value(ctx.city, "name", 
 show_notices(ctx)
 
 trip_controls("plan", lang, on_change=_on_controls)
+step_free = plan_switch(ctx, ids)  # ui/stepfree.py: the findings go under the map
 
 message = st.session_state.pop("plan_message", None)
 if message and message[0] == "optimised":
@@ -265,6 +267,8 @@ with map_col:
         base, [layer, maps.route_group(stops, lang=lang)], key=MAP_KEY, height=560, on_change=_on_map_click
     )
     st.caption(t("plan.map_hint", lang))
+    if step_free:  # each stop that is not step-free with a swap button, long legs and days
+        plan_report(ctx, landmarks, days, ids, mode=mode, start=start, day=day)
 
 # --- take it along -------------------------------------------------------------------------------
 if ids:
@@ -281,6 +285,7 @@ if ids:
             "lang": lang if lang != "en" else None,
             "origin": st.query_params.get("origin") if origin else None,
             "origin_name": st.query_params.get("origin_name") if origin else None,
+            "stepfree": "1" if step_free else None,  # the shared plan keeps the switch
         },
     )
     plan = export_plan(

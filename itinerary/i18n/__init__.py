@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from itinerary.i18n import access, accounts, content, errors, maps, phone, problems, staff, visitor
+from itinerary.i18n import access, accounts, content, errors, maps, phone, problems, staff, stepfree, visitor
 
 LANGS = ("en", "zh")
 LANG_NAMES = {"en": "English", "zh": "中文"}
@@ -36,6 +36,7 @@ AREAS = (
     maps,
     access,
     phone,
+    stepfree,
 )  # one module per area of the app
 STRINGS: dict[str, dict[str, str]] = _merge(*(area.STRINGS for area in AREAS))
 

@@ -41,7 +41,15 @@ WAIVERS = (
         reason="WCAG 2.5.8 equivalent exception: every pin's place is reachable outside the map",
     ),
 )
-MAP_VIEWS = {"explore", "card", "must-go", "plan"}  # views whose map frame must have been audited
+MAP_VIEWS = {
+    "explore",
+    "card",
+    "must-go",
+    "plan",
+    "must-go-stepfree",
+    "plan-stepfree",
+    "explore-needs",
+}  # views whose map frame must have been audited
 
 
 @pytest.fixture(scope="module")

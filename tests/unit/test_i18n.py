@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from itinerary import access_facts, accounts, curation, maps, models
+from itinerary import access_facts, accounts, curation, maps, models, stepfree
 from itinerary.geocode import MESSAGE_CODES
 from itinerary.i18n import LANGS, STRINGS, t
 from itinerary.routing import WARNINGS
@@ -41,6 +41,8 @@ DYNAMIC: dict[str, Iterable[str] | str] = {
     "mode.": models.MODES,
     "wheelchair.": models.WHEELCHAIR,
     "explore.wheelchair_": ("any", "yes", "limited"),  # the filter's choices ("" is "any")
+    "need.": stepfree.NEEDS,
+    "sf.reason.": stepfree.REASONS,
     "warn.": WARNINGS,
     "plan.geo.": [code for code in MESSAGE_CODES if code],
     "cur.geo.": [code for code in MESSAGE_CODES if code],
