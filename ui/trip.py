@@ -11,7 +11,7 @@ import streamlit as st
 from itinerary import exports
 from itinerary.i18n import t
 from itinerary.models import MODES
-from itinerary.plans import parse_day, parse_hhmm, parse_mode
+from itinerary.plans import day_notice, parse_day, parse_hhmm, parse_mode
 from ui.setup import PageContext, set_query
 
 
@@ -26,6 +26,7 @@ def read_trip_params(ctx: PageContext) -> tuple[str | None, time | None, date | 
         raw = st.query_params.get(key)
         value = parse(raw)  # type: ignore[operator]
         if raw and value is None:
+            notice = day_notice(raw) if key == "date" else notice  # 2026-02-30: "no such date"
             ctx.notices.append(t(notice, ctx.lang, value=raw))
             set_query(**{key: None})
         values.append(value)
@@ -54,3 +55,32 @@ def export_files(plan: exports.ExportPlan) -> tuple[tuple[str, str, str | bytes]
     format is built when the plan changes (about 0.1 s, mostly the calendar), not on every
     rerun of the page."""
     return exports.all_exports(plan)
+
+
+def stop_row(
+    i: int,
+    lid: str,
+    label: str,
+    *,
+    last: bool,
+    lang: str,
+    move: Callable[[int, int], None],
+    remove: Callable[[str], None],
+    toggle_must: Callable[[str], None],
+) -> None:
+    """One stop of the plan on one line, also on a phone: its number and name (``label``,
+    markdown-safe), then ↑ ↓ × (named for screen readers) and its must-see box. A horizontal
+    container keeps them side by side where ``st.columns`` would stack them below 640 px."""
+    with st.container(horizontal=True, vertical_alignment="center", gap="small", key=f"plan_row_{lid}"):
+        st.markdown(label, width="stretch")
+        for key, icon, handler, args, help_key, disabled in (
+            (f"up_{lid}", ":material/arrow_upward:", move, (i, -1), "plan.up", i == 0),
+            (f"down_{lid}", ":material/arrow_downward:", move, (i, 1), "plan.down", last),
+            (f"rm_{lid}", ":material/close:", remove, (lid,), "plan.remove", False),
+        ):
+            st.button(
+                "", key=key, icon=icon, on_click=handler, args=args, help=t(help_key, lang), disabled=disabled
+            )
+        st.checkbox(
+            t("plan.must", lang), key=f"must_{lid}", on_change=toggle_must, args=(lid,), width="content"
+        )
