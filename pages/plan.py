@@ -261,7 +261,7 @@ with side_col:
         st.markdown(md_escape(t("plan.start_row", lang, mark=t("plan.start_mark", lang), label=origin_label)))
     for i, lid in enumerate(ids):
         st.session_state[f"must_{lid}"] = lid in must
-        stop_row(i, lid, f"{i + 1}. {md_escape(names[lid])}", last=i == len(ids) - 1, lang=lang,
+        stop_row(i, lid, f"{i + 1}\\. {md_escape(names[lid])}", last=i == len(ids) - 1, lang=lang,
                  move=_move, remove=_remove, toggle_must=_toggle_must)  # fmt: skip
     add_col, button_col = st.columns([4, 1], vertical_alignment="bottom")
     add_col.selectbox(

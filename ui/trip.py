@@ -57,6 +57,17 @@ def export_files(plan: exports.ExportPlan) -> tuple[tuple[str, str, str | bytes]
     return exports.all_exports(plan)
 
 
+# A stop's row on Plan: the ↑ ↓ × buttons show only their icons, and their labels ("Move up")
+# stay in the page for screen readers, visually hidden: Streamlit names an icon-only button
+# "arrow_upward icon".
+ROW_CSS = """
+[class*="st-key-plan_row_"] button [data-testid="stMarkdownContainer"] {
+  position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap;
+}
+[class*="st-key-plan_row_"] button { min-width: 2.5rem; }
+"""
+
+
 def stop_row(
     i: int,
     lid: str,
@@ -69,18 +80,22 @@ def stop_row(
     toggle_must: Callable[[str], None],
 ) -> None:
     """One stop of the plan on one line, also on a phone: its number and name (``label``,
-    markdown-safe), then ↑ ↓ × (named for screen readers) and its must-see box. A horizontal
-    container keeps them side by side where ``st.columns`` would stack them below 640 px."""
-    with st.container(horizontal=True, vertical_alignment="center", gap="small", key=f"plan_row_{lid}"):
-        st.markdown(label, width="stretch")
+    markdown-safe) with its must-see box under it, then ↑ ↓ × (named for screen readers). A
+    horizontal container that does not wrap keeps them side by side where ``st.columns`` would
+    stack them below 640 px."""
+    if i == 0:
+        st.html(f"<style>{ROW_CSS}</style>")  # style only: Streamlit puts it where it takes no room
+    row = st.container(
+        horizontal=True, wrap=False, vertical_alignment="center", gap="small", key=f"plan_row_{lid}"
+    )
+    with row:
+        with st.container(gap="xxsmall", width="stretch"):
+            st.markdown(label)
+            st.checkbox(t("plan.must", lang), key=f"must_{lid}", on_change=toggle_must, args=(lid,))
         for key, icon, handler, args, help_key, disabled in (
             (f"up_{lid}", ":material/arrow_upward:", move, (i, -1), "plan.up", i == 0),
             (f"down_{lid}", ":material/arrow_downward:", move, (i, 1), "plan.down", last),
             (f"rm_{lid}", ":material/close:", remove, (lid,), "plan.remove", False),
         ):
-            st.button(
-                "", key=key, icon=icon, on_click=handler, args=args, help=t(help_key, lang), disabled=disabled
-            )
-        st.checkbox(
-            t("plan.must", lang), key=f"must_{lid}", on_change=toggle_must, args=(lid,), width="content"
-        )
+            text = t(help_key, lang)  # the button's name, read aloud; the icon is what one sees
+            st.button(text, key=key, icon=icon, on_click=handler, args=args, help=text, disabled=disabled)

@@ -183,3 +183,44 @@ def test_visitor_journey_must_go_to_calendar_gpx_and_qr(page: Page, app_server: 
     assert len(gpxpy.parse(got["GPX (maps apps)"].decode()).waypoints) == 8
     decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(got["QR code (PNG)"])))
     assert [d.text for d in decoded] == [link]
+
+
+# A stop's row at 390 px (it was about 230 px a stop): its name and must-see box beside one line
+# of ↑ ↓ × buttons, 60 px measured; a name that wraps to two lines makes it 86 px.
+PHONE_ROW_PX = 64
+PHONE_ROW_TWO_LINES_PX = 96
+SHORT_NAMES = ("huaqiang-north", "lianhuashan-park")
+
+
+def test_plan_rows_are_one_line_on_a_phone(page: Page, app_server: AppServer) -> None:
+    """At 390x844 each stop is one row: its name and must-see box beside its ↑ ↓ × buttons, on
+    one line, which keep their names and at least 24 px targets; the start has its row, marked S."""
+    ids = ["oct-loft", "huaqiang-north", "shenzhen-museum", "lianhuashan-park"]
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(
+        app_server.url + f"/plan?stops={','.join(ids)}&date=2026-12-01&origin=22.54,114.05&origin_name=Hotel"
+    )
+    wait_ready(page)
+    route_stops(page, len(ids) + 1)
+    heights = []
+    for number, lid in enumerate(ids, start=1):
+        row = page.locator(f".st-key-plan_row_{lid}")
+        expect(row).to_be_visible()
+        box = row.bounding_box()
+        assert box is not None
+        heights.append(box["height"])
+        expect(row).to_contain_text(f"{number}. ")
+        tops = set()
+        for name in ("Move up", "Move down", "Remove"):
+            target = row.get_by_role("button", name=name).bounding_box()
+            assert target is not None and min(target["width"], target["height"]) >= 24, (lid, name, target)
+            assert box["y"] <= target["y"] and target["y"] + target["height"] <= box["y"] + box["height"]
+            tops.add(round(target["y"]))
+        assert len(tops) == 1, (lid, tops)  # ↑ ↓ × on one line
+        expect(row.get_by_role("checkbox", name="Must-see")).to_be_visible()
+        assert box["height"] <= (PHONE_ROW_PX if lid in SHORT_NAMES else PHONE_ROW_TWO_LINES_PX), (lid, box)
+    print("plan row heights at 390 px:", heights)
+    page.locator(f".st-key-plan_row_{ids[0]}").scroll_into_view_if_needed()
+    screenshot(page, "plan-phone-rows-en", whole=False)
+    expect(page.get_by_text("S · Hotel", exact=True).first).to_be_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
