@@ -160,7 +160,7 @@ def _fit() -> None:
         st.session_state["plan_message"] = ("too_long", hours)
         return
     _set_stops(result.ids)
-    st.session_state["plan_fit"] = {
+    st.session_state["plan_fitted"] = {
         "before": ids,
         "after": result.ids,
         "dropped": result.dropped,
@@ -169,7 +169,7 @@ def _fit() -> None:
 
 
 def _undo_fit() -> None:
-    fitted = st.session_state.pop("plan_fit", None)
+    fitted = st.session_state.pop("plan_fitted", None)
     if fitted:
         _set_stops(fitted["before"])
         st.session_state["plan_message"] = ("undone", None)
@@ -224,9 +224,9 @@ elif message and message[0] == "too_long":
     st.caption(t("plan.unchanged", lang))
 elif message and message[0] == "undone":
     st.success(t("plan.undone", lang))
-fitted = st.session_state.get("plan_fit")
+fitted = st.session_state.get("plan_fitted")
 if fitted and fitted["after"] != ids:  # the plan changed since: nothing left to undo
-    fitted = st.session_state["plan_fit"] = None
+    fitted = st.session_state["plan_fitted"] = None
 if fitted:
     hours = f"{fitted['hours']:g}"
     if fitted["dropped"]:
