@@ -84,6 +84,8 @@ def render_timeline(
                 depart=visit.depart.strftime("%H:%M"),
                 minutes=round(visit.place.dwell_minutes),
             )
+            if is_origin:  # a start point is left, not visited
+                times = t("plan.leave", lang, time=visit.depart.strftime("%H:%M"))
             line = f"{label}  \n{md_escape(times)}"
             if visit.wait_minutes >= 1:
                 line += " · " + md_escape(t("tl.wait", lang, minutes=round(visit.wait_minutes)))

@@ -7,6 +7,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "plan.start_mark": {"en": "S", "zh": "起点"},
     "plan.map_start": {"en": "Start: {name}", "zh": "起点：{name}"},
     "plan.back_to": {"en": "Back at {name}", "zh": "回到{name}"},
+    "plan.leave": {"en": "leave {time}", "zh": "{time} 出发"},
     "plan.back_arrive": {"en": "arrive {time}", "zh": "{time} 到达"},
     "plan.totals_back": {
         "en": "Total {hours}: {travel} min travelling ({km} km), {visit} min visiting; back at {end}.",

@@ -159,7 +159,7 @@ def test_the_start_is_marked_s_in_the_list_and_the_timeline(make_app: AppFactory
     at = make_app(PAGE, stops="oct-loft,huaqiang-north", origin="22.5431,114.0579", origin_name="Hotel")
     texts = [plain(m.value) for m in at.markdown]
     assert "S · Hotel" in texts  # the list's first row
-    assert any(m.startswith("**S · Hotel**") for m in texts)  # the timeline
+    assert "**S · Hotel**  \nleave 09:00" in texts  # the timeline: a start is left, not visited
     assert stops(at) == ["1. OCT Loft", "2. Huaqiang North"]  # numbers after the start, as on the map
     assert any(m.startswith("**1. OCT Loft**") for m in texts)
     zh = make_app(PAGE, stops="oct-loft", origin="22.5431,114.0579", origin_name="Hotel", lang="zh")
