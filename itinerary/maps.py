@@ -423,9 +423,11 @@ def route_group(
         if stop.start:
             mark, kind, late = t("plan.start_mark", lang), "start", " cp-start"
             aria = t("plan.map_start", lang, name=stop.label)
+            tip = t("plan.start_row", lang, mark=mark, label=stop.label)
         else:
             number += 1
             mark, kind, aria = str(number), str(number), t("map.stop", lang, number=number, name=stop.label)
+            tip = f"{number}. {stop.label}"
         folium.Marker(
             location=(stop.lat, stop.lon),
             icon=folium.DivIcon(
@@ -435,7 +437,7 @@ def route_group(
                 icon_anchor=(15, 15),
                 class_name="cp-marker",
             ),
-            tooltip=f"{escape(mark)}. {escape(stop.label)}",
+            tooltip=escape(tip),
             aria_label=escape(aria),
             z_index_offset=1000,  # above the landmark pins and clusters
         ).add_to(group)

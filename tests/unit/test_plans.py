@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import json
+import re
 import shutil
 from datetime import date, time
 from pathlib import Path
@@ -418,3 +420,39 @@ def test_a_one_way_plan_has_no_way_back() -> None:
     assert days[-1].back is None
     assert [s.kind for s in plan.stops] == ["start", "stop", "stop"]
     assert exports.stop_marks(plan) == ["S", "1", "2"]
+
+
+def _route_parts(group: Any) -> tuple[list[list[tuple[float, float]]], list[str], list[str]]:
+    """(polyline coordinates, marker HTML, marker names) of a ``maps.route_group``."""
+    import folium
+
+    lines = [
+        list(map(tuple, c.locations)) for c in group._children.values() if isinstance(c, folium.PolyLine)
+    ]
+    markers = [
+        c
+        for c in group._children.values()
+        if isinstance(c, folium.Marker) and c.options.get("keyboard", True)
+    ]
+    return lines, [m.icon.options["html"] for m in markers], [m.options.get("alt", "") or "" for m in markers]
+
+
+def test_the_map_marks_the_start_s_and_draws_the_way_back() -> None:
+    from itinerary import maps
+
+    route = [
+        maps.RouteStop(plans.ORIGIN_ID, 22.53, 114.05, "Hotel", start=True),
+        maps.RouteStop("a", 22.54, 114.06, "A"),
+        maps.RouteStop("b", 22.55, 114.07, "B"),
+    ]
+    lines, icons, _ = _route_parts(maps.route_group(route, lang="en", round_trip=True))
+    assert lines == [[(22.53, 114.05), (22.54, 114.06), (22.55, 114.07), (22.53, 114.05)]]
+    assert [re.search(r'data-stop="([^"]+)"', html).group(1) for html in icons] == ["start", "1", "2"]  # type: ignore[union-attr]
+    assert [re.search(r">([^<]*)</div>$", html).group(1) for html in icons] == ["S", "1", "2"]  # type: ignore[union-attr]
+    fmap = maps.base_map(center=(22.5, 114.0), zoom=12, tiles=maps.TileConfig())
+    maps.route_group(route, lang="zh").add_to(fmap)
+    page = str(fmap.get_root().render())
+    assert json.dumps("起点：Hotel") in page and json.dumps("第 1 站：A") in page  # their names
+    assert "起点：Hotel" in page and "1. A" in page  # their tooltips
+    one_way, _, _ = _route_parts(maps.route_group(route, lang="en"))
+    assert one_way == [[(22.53, 114.05), (22.54, 114.06), (22.55, 114.07)]]
