@@ -30,7 +30,7 @@ from ui.mapview import city_base_map, clicked_point, show_map
 from ui.setup import now_in, set_query, setup_page, show_notices
 from ui.text import md_escape
 from ui.timeline import render_timeline
-from ui.trip import export_files, read_trip_params, stop_row, trip_controls
+from ui.trip import export_files, offer_route_back, read_trip_params, show_outcome, stop_row, trip_controls
 
 MAP_KEY = "plan_map"
 
@@ -156,8 +156,8 @@ def _fit() -> None:
     result = fit_to_budget(
         _places(), budget_minutes=hours * 60, must=must, mode=mode, city_id=ctx.city_id, round_trip=round_trip
     )
-    if not result.fits:  # nothing changes: the visitor reads why
-        st.session_state["plan_message"] = ("too_long", hours)
+    if not result.fits or not result.dropped:  # nothing changes: the visitor reads why
+        st.session_state["plan_message"] = ("too_long" if not result.fits else "fitted_all", hours)
         return
     _set_stops(result.ids)
     st.session_state["plan_fitted"] = {
@@ -195,47 +195,18 @@ show_notices(ctx)
 trip_controls("plan", lang, on_change=_on_controls)
 
 if left is not None and not ids:
-    other = localized_value(catalog.cities().loc[left["city"]], "name", lang)
-    here = localized_value(ctx.city, "name", lang)
-    with st.container(border=True):
-        st.warning(md_escape(t("plan.other_city", lang, count=len(left["stops"]), city=other)))  # type: ignore[arg-type]
-        with st.container(horizontal=True):
-            st.button(
-                t("plan.keep_route", lang, city=other),
-                on_click=_keep_route,
-                key="plan_keep_route",
-                type="primary",
-            )
-            st.button(t("plan.new_route", lang, city=here), on_click=_new_route, key="plan_new_route")
-
-message = st.session_state.pop("plan_message", None)
-if message and message[0] == "optimised":
-    res = message[1]
-    if res.already_best:
-        st.info(t("plan.already_best", lang, minutes=round(res.minutes_before)))
-    else:
-        st.success(
-            t("plan.optimised", lang, after=round(res.minutes_after), before=round(res.minutes_before))
-        )
-    if res.late:
-        st.warning(t("plan.late", lang, names=", ".join(md_escape(names.get(x, x)) for x in res.late)))
-elif message and message[0] == "too_long":
-    st.warning(t("plan.must_too_long", lang, hours=f"{message[1]:g}"))
-    st.caption(t("plan.unchanged", lang))
-elif message and message[0] == "undone":
-    st.success(t("plan.undone", lang))
+    offer_route_back(
+        len(left["stops"]),  # type: ignore[arg-type]
+        other=localized_value(catalog.cities().loc[left["city"]], "name", lang),
+        here=localized_value(ctx.city, "name", lang),
+        lang=lang,
+        keep=_keep_route,
+        new=_new_route,
+    )
 fitted = st.session_state.get("plan_fitted")
 if fitted and fitted["after"] != ids:  # the plan changed since: nothing left to undo
     fitted = st.session_state["plan_fitted"] = None
-if fitted:
-    hours = f"{fitted['hours']:g}"
-    if fitted["dropped"]:
-        dropped = ", ".join(md_escape(names.get(x, x)) for x in fitted["dropped"])
-        total = len(fitted["before"])
-        st.info(t("plan.fitted", lang, kept=len(ids), total=total, hours=hours, names=dropped))
-        st.button(t("plan.undo", lang), on_click=_undo_fit, key="plan_undo", icon=":material/undo:")
-    else:
-        st.success(t("plan.fitted_all", lang, hours=hours))
+show_outcome(st.session_state.pop("plan_message", None), fitted, names=names, lang=lang, undo=_undo_fit)
 
 places = _places()
 days = (

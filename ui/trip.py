@@ -3,8 +3,9 @@ a plan is taken along in."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, time
+from typing import Any
 
 import streamlit as st
 
@@ -13,6 +14,7 @@ from itinerary.i18n import t
 from itinerary.models import MODES
 from itinerary.plans import day_notice, parse_day, parse_hhmm, parse_mode
 from ui.setup import PageContext, set_query
+from ui.text import md_escape
 
 
 def read_trip_params(ctx: PageContext) -> tuple[str | None, time | None, date | None]:
@@ -99,3 +101,54 @@ def stop_row(
         ):
             text = t(help_key, lang)  # the button's name, read aloud; the icon is what one sees
             st.button(text, key=key, icon=icon, on_click=handler, args=args, help=text, disabled=disabled)
+
+
+def offer_route_back(
+    count: int, *, other: str, here: str, lang: str, keep: Callable[[], None], new: Callable[[], None]
+) -> None:
+    """The route of ``count`` stops left in the city ``other`` when the city changed: say so,
+    and offer to go back to it with the route, or to start a new one ``here``."""
+    with st.container(border=True):
+        st.warning(md_escape(t("plan.other_city", lang, count=count, city=other)))
+        with st.container(horizontal=True):
+            st.button(
+                t("plan.keep_route", lang, city=other), on_click=keep, key="plan_keep_route", type="primary"
+            )
+            st.button(t("plan.new_route", lang, city=here), on_click=new, key="plan_new_route")
+
+
+def show_outcome(
+    message: tuple[str, Any] | None,
+    fitted: Mapping[str, Any] | None,
+    *,
+    names: Mapping[str, str],
+    lang: str,
+    undo: Callable[[], None],
+) -> None:
+    """What the last action did: optimising (a new order, or the order already the best; the
+    stops late on the final schedule), a fit that changed nothing (all fit, or even the must-see
+    stops do not), an undo; and,
+    while the fitted plan stands, what the fit left out with its one undo."""
+    kind, value = message or ("", None)
+    if kind == "optimised":
+        if value.already_best:
+            st.info(t("plan.already_best", lang, minutes=round(value.minutes_before)))
+        else:
+            after, before = round(value.minutes_after), round(value.minutes_before)
+            st.success(t("plan.optimised", lang, after=after, before=before))
+        if value.late:
+            st.warning(t("plan.late", lang, names=", ".join(md_escape(names.get(x, x)) for x in value.late)))
+    elif kind == "too_long":
+        st.warning(t("plan.must_too_long", lang, hours=f"{value:g}"))
+        st.caption(t("plan.unchanged", lang))
+    elif kind == "fitted_all":
+        st.success(t("plan.fitted_all", lang, hours=f"{value:g}"))
+    elif kind == "undone":
+        st.success(t("plan.undone", lang))
+    if not fitted:
+        return
+    hours = f"{fitted['hours']:g}"
+    dropped = ", ".join(md_escape(names.get(x, x)) for x in fitted["dropped"])
+    kept, total = len(fitted["after"]), len(fitted["before"])
+    st.info(t("plan.fitted", lang, kept=kept, total=total, hours=hours, names=dropped))
+    st.button(t("plan.undo", lang), on_click=undo, key="plan_undo", icon=":material/undo:")

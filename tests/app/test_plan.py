@@ -269,3 +269,13 @@ def test_the_offline_notice_goes_once_a_start_is_chosen(make_app: AppFactory, mo
     at.button(key="geo_0").click().run()
     assert at.query_params["origin_name"] == "Huaqiang North"
     assert not any("(offline)" in w.value for w in at.warning)
+
+
+def test_fit_my_time_when_all_fit_changes_nothing(make_app: AppFactory) -> None:
+    at = make_app(PAGE, stops="lianhuashan-park,huaqiang-north", mode="drive")
+    at.number_input(key="plan_budget").set_value(12.0).run()
+    at.button(key="plan_fit").click().run()
+    assert "All stops fit in 12 h." in [s.value for s in at.success]
+    assert at.query_params["stops"] == "lianhuashan-park,huaqiang-north" and not _has_button(at, "plan_undo")
+    at.run()
+    assert not at.success  # said once
