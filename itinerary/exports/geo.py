@@ -95,7 +95,10 @@ def to_gpx(plan: ExportPlan) -> str:
 
 
 def to_geojson(plan: ExportPlan) -> str:
-    """A FeatureCollection: a Point per stop ([lon, lat]) and a LineString of the route."""
+    """A FeatureCollection: a Point per stop ([lon, lat]) and a LineString of the route.
+
+    Each Point has its ``kind`` (start, stop, return), its ``mark`` as on the page (S or 起点,
+    1, 2, ...) and its ``position``: the stop's number, null for a start point or the way back."""
     features: list[dict[str, Any]] = []
     for mark, stop in zip(stop_marks(plan), plan.stops, strict=True):
         features.append(

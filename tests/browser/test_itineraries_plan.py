@@ -226,3 +226,30 @@ def test_plan_rows_are_one_line_on_a_phone(page: Page, app_server: AppServer) ->
     screenshot(page, "plan-phone-rows-en", whole=False)
     expect(page.get_by_text("S · Hotel", exact=True).first).to_be_visible()
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+
+
+def test_the_date_picker_follows_the_browser_language(browser: object, app_server: AppServer) -> None:
+    """Streamlit's calendar takes its month and day names from the browser's language
+    (``navigator.language``), not from the page's: st.date_input has no locale parameter
+    (streamlit/streamlit#12699). A phone set to Chinese gets a Chinese calendar on ?lang=zh;
+    an English browser gets an English one, even there. This test notices when that changes."""
+    from playwright.sync_api import Browser
+
+    assert isinstance(browser, Browser)
+    for locale, month in (("zh-CN", "十二月"), ("en-US", "December")):
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale=locale)
+        context.route(
+            "**/*",
+            lambda route: (
+                route.continue_() if route.request.url.startswith(app_server.url) else route.abort()
+            ),
+        )
+        try:
+            page = context.new_page()
+            page.goto(app_server.url + "/plan?lang=zh&date=2026-12-05&stops=oct-loft")
+            wait_ready(page)
+            page.locator("[data-testid=stDateInput] button").first.click()
+            expect(page.get_by_text(month, exact=False).first).to_be_visible()
+            screenshot(page, f"plan-date-picker-{locale}", whole=False)
+        finally:
+            context.close()
