@@ -253,3 +253,32 @@ def test_the_date_picker_follows_the_browser_language(browser: object, app_serve
             screenshot(page, f"plan-date-picker-{locale}", whole=False)
         finally:
             context.close()
+
+
+def test_a_round_trip_from_a_hotel_is_numbered_alike_on_the_map_the_timeline_and_the_files(
+    page: Page, app_server: AppServer
+) -> None:
+    ids = ["shenzhen-museum", "huaqiang-north", "lianhuashan-park"]
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(
+        app_server.url + f"/plan?stops={','.join(ids)}&date=2026-12-05"
+        "&origin=22.5331,114.0579&origin_name=Hotel%20Lido&round_trip=1"
+    )
+    wait_ready(page)
+    marks = map_frame(page).locator(".cp-num")  # type: ignore[attr-defined]
+    expect(marks).to_have_count(4)
+    assert [marks.nth(i).inner_text() for i in range(4)] == ["S", "1", "2", "3"]
+    assert [marks.nth(i).get_attribute("data-landmark-id") for i in range(4)] == ["origin", *ids]
+    expect(page.get_by_text("S · Back at Hotel Lido", exact=True)).to_be_visible()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Spreadsheet (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(open(info.value.path(), "rb").read().decode("utf-8-sig"))))  # noqa: SIM115
+    assert [(r["position"], r["id"]) for r in rows] == [
+        ("S", "origin"), ("1", ids[0]), ("2", ids[1]), ("3", ids[2]), ("S", "origin"),
+    ]  # fmt: skip
+    assert rows[-1]["name"] == "Back at Hotel Lido" and float(rows[-1]["travel_minutes"]) > 0
+    with page.expect_download() as info:
+        page.get_by_role("button", name="GPX (maps apps)").click()
+    gpx = gpxpy.parse(open(info.value.path(), encoding="utf-8").read())  # noqa: SIM115
+    assert len(gpx.routes[0].points) == 5 and gpx.waypoints[0].name == "S · Hotel Lido"
+    screenshot(page, "plan-round-trip-desktop")
