@@ -1,6 +1,7 @@
 """Plan my route: choose, order and time your own stops, then take the plan along."""
 
 from datetime import time
+from typing import Any
 
 import folium
 import streamlit as st
@@ -65,7 +66,7 @@ origin_label = start_point.label if start_point else ""
 round_trip = st.query_params.get("round_trip") == "1"
 st.session_state.update(plan_mode=mode, plan_start=start, plan_date=day, plan_round_trip=round_trip)
 # the route of another city, left behind when the city changed: offered back, never emptied silently
-left: dict[str, object] | None = st.session_state.get("plan_route")
+left: dict[str, Any] | None = st.session_state.get("plan_route")
 if ids:
     left = st.session_state["plan_route"] = {"city": ctx.city_id, "stops": ids, **origin_params_of()}
 elif left is not None and left["city"] == ctx.city_id:
@@ -196,7 +197,7 @@ trip_controls("plan", lang, on_change=_on_controls)
 
 if left is not None and not ids:
     offer_route_back(
-        len(left["stops"]),  # type: ignore[arg-type]
+        len(left["stops"]),
         other=localized_value(catalog.cities().loc[left["city"]], "name", lang),
         here=localized_value(ctx.city, "name", lang),
         lang=lang,
