@@ -159,6 +159,7 @@ ROUTE_CSS = """
   display: flex; align-items: center; justify-content: center; border: 2px solid #fff; font-size: 14px;
   box-shadow: 0 1px 4px rgba(0,0,0,.5); box-sizing: border-box; }
 .cp-num.cp-late { background: #8a5a00; }
+.cp-num.cp-start { background: #1d3f72; font-size: 12px; }
 .cp-arrow { width: 0; height: 0; border-top: 7px solid transparent; border-bottom: 7px solid transparent;
   border-left: 12px solid #c8102e; }
 """
@@ -384,17 +385,26 @@ class RouteStop:
     lon: float
     label: str  # shown in the tooltip (escaped here)
     late: bool = False  # drawn in another colour when the stop cannot be made in time
+    start: bool = False  # a start point that is not a stop: marked "S" (起点), not numbered
 
 
 def route_group(
-    stops: Sequence[RouteStop], *, color: str = "#c8102e", name: str = "route", lang: str = "en"
+    stops: Sequence[RouteStop],
+    *,
+    color: str = "#c8102e",
+    name: str = "route",
+    lang: str = "en",
+    round_trip: bool = False,
 ) -> folium.FeatureGroup:
     """Numbered stops joined by a line with an arrow on each leg, pointing the way. Each stop's
-    marker is named "Stop N: name" in ``lang`` for screen readers; the arrows are decoration."""
+    marker is named "Stop N: name" in ``lang`` for screen readers; the arrows are decoration.
+    A ``start`` stop is marked "S" (起点) and named "Start: name", and the numbers begin after
+    it; ``round_trip`` draws the leg back to the first stop as well."""
     group = folium.FeatureGroup(name=name)
-    if len(stops) >= 2:
-        folium.PolyLine([(s.lat, s.lon) for s in stops], color=color, weight=4, opacity=0.85).add_to(group)
-    for a, b in itertools.pairwise(stops):
+    path = [*stops, stops[0]] if round_trip and len(stops) >= 2 else list(stops)
+    if len(path) >= 2:
+        folium.PolyLine([(s.lat, s.lon) for s in path], color=color, weight=4, opacity=0.85).add_to(group)
+    for a, b in itertools.pairwise(path):
         angle = bearing_degrees(a.lat, a.lon, b.lat, b.lon) - 90  # the CSS arrow points east
         folium.Marker(
             location=((a.lat + b.lat) / 2, (a.lon + b.lon) / 2),
@@ -407,19 +417,28 @@ def route_group(
             interactive=False,
             keyboard=False,
         ).add_to(group)
-    for number, stop in enumerate(stops, start=1):
+    number = 0
+    for stop in stops:
         late = " cp-late" if stop.late else ""
+        if stop.start:
+            mark, kind, late = t("plan.start_mark", lang), "start", " cp-start"
+            aria = t("plan.map_start", lang, name=stop.label)
+            tip = t("plan.start_row", lang, mark=mark, label=stop.label)
+        else:
+            number += 1
+            mark, kind, aria = str(number), str(number), t("map.stop", lang, number=number, name=stop.label)
+            tip = f"{number}. {stop.label}"
         folium.Marker(
             location=(stop.lat, stop.lon),
             icon=folium.DivIcon(
-                html=f'<div class="cp-num{late}" data-stop="{number}" data-landmark-id="{escape(stop.id)}">'
-                f"{number}</div>",
+                html=f'<div class="cp-num{late}" data-stop="{kind}" data-landmark-id="{escape(stop.id)}">'
+                f"{escape(mark)}</div>",
                 icon_size=(30, 30),
                 icon_anchor=(15, 15),
                 class_name="cp-marker",
             ),
-            tooltip=f"{number}. {escape(stop.label)}",
-            aria_label=escape(t("map.stop", lang, number=number, name=stop.label)),
+            tooltip=escape(tip),
+            aria_label=escape(aria),
             z_index_offset=1000,  # above the landmark pins and clusters
         ).add_to(group)
     return group

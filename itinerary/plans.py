@@ -19,11 +19,13 @@ import pandas as pd
 
 from itinerary import settings
 from itinerary.catalog import localized_value
-from itinerary.exports import ExportPlan, ExportStop
+from itinerary.exports import RETURN, START, STOP, ExportPlan, ExportStop
 from itinerary.geodesy import BBox, bbox_around
 from itinerary.i18n import t
 from itinerary.models import MODES, WHEELCHAIR
 from itinerary.routing import (
+    CLOSED_ON_ARRIVAL,
+    CLOSED_ON_DATE,
     CLOSES_BEFORE_END,
     OPENS_LATER,
     Place,
@@ -35,6 +37,7 @@ from itinerary.routing import (
     split_days,
     travel_matrix_minutes,
     windows_from_hours,
+    with_return,
 )
 
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -77,6 +80,27 @@ def parse_day(raw: str | None) -> date | None:
         return date.fromisoformat((raw or "").strip())
     except ValueError:
         return None
+
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def day_notice(raw: str) -> str:
+    """The notice key for a ``date=`` that ``parse_day`` refused: a date written right that does
+    not exist (2026-02-30) is "no such date", anything else is not YYYY-MM-DD."""
+    return "notice.no_such_date" if _DAY.match(raw.strip()) else "notice.bad_date"
+
+
+SHOWN_UNKNOWN = 5  # ids a notice names; a longer list is counted, not printed
+
+
+def unknown_notice(unknown: Sequence[str], lang: str) -> str:
+    """What a visitor reads about the ids of a link that are no landmark of the city: all of
+    them when there are a few, else how many and the first ``SHOWN_UNKNOWN``."""
+    if len(unknown) <= SHOWN_UNKNOWN:
+        return t("plan.dropped", lang, ids=", ".join(unknown))
+    shown = ", ".join(unknown[:SHOWN_UNKNOWN])
+    return t("plan.unknown_stops", lang, count=len(unknown), ids=shown, more=len(unknown) - SHOWN_UNKNOWN)
 
 
 def parse_mode(raw: str | None) -> str | None:
@@ -233,16 +257,36 @@ def start_at(day: date, at: time, timezone: str) -> datetime:
 
 
 def plan_days(
-    places: Sequence[Place], *, day: date, start_time: time, mode: str, city_id: str, timezone: str
+    places: Sequence[Place],
+    *,
+    day: date,
+    start_time: time,
+    mode: str,
+    city_id: str,
+    timezone: str,
+    round_trip: bool = False,
 ) -> list[Schedule]:
-    """The plan's schedule, split into days when it runs past the evening."""
-    return split_days(
-        places,
-        start=start_at(day, start_time, timezone),
-        mode=mode,
-        timezone=timezone,
-        profiles=profiles_for(city_id),
+    """The plan's schedule, split into days when it runs past the evening; a ``round_trip``
+    ends with the leg back to where it began (``Schedule.back`` of the last day)."""
+    profiles = profiles_for(city_id)
+    days = split_days(
+        places, start=start_at(day, start_time, timezone), mode=mode, timezone=timezone, profiles=profiles
     )
+    return with_return(days, mode=mode, timezone=timezone, profiles=profiles) if round_trip else days
+
+
+LATE = (CLOSED_ON_DATE, CLOSED_ON_ARRIVAL, CLOSES_BEFORE_END)  # not visited (whole) while open
+
+
+def late_stops(days: Sequence[Schedule]) -> list[str]:
+    """The stops a schedule visits while closed, or past closing: found on the final schedule,
+    days included (a stop moved to a morning of Day 2 is judged on Day 2)."""
+    return [
+        visit.place.id
+        for schedule in days
+        for visit in schedule.visits
+        if visit.place.id != ORIGIN_ID and any(code in LATE for code in visit.warnings)
+    ]
 
 
 @dataclass(frozen=True)
@@ -250,10 +294,15 @@ class Optimised:
     """The outcome of ``optimise_order``, in landmark ids, for the page to report."""
 
     ids: list[str]  # landmark ids in the new order (the origin, if any, is not among them)
-    late: list[str]  # stops that cannot be made while open on that day
+    late: list[str]  # stops the new order's schedule visits while closed (days included)
     exact: bool
     minutes_before: float
     minutes_after: float
+
+    @property
+    def already_best(self) -> bool:
+        """True when the order was already as short as any (to the minute the page shows)."""
+        return round(self.minutes_after) >= round(self.minutes_before)
 
 
 def optimise_order(
@@ -267,7 +316,10 @@ def optimise_order(
     keep_end: bool = False,
     round_trip: bool = False,
 ) -> Optimised:
-    """Shortest travel order from the first place, with opening hours as time windows."""
+    """Shortest travel order from the first place, with opening hours as time windows.
+
+    The stops reported late are those of the schedule of the new order, as ``plan_days``
+    splits it into days; an order that is not shorter is kept as it was."""
     lats = [p.lat for p in places]
     lons = [p.lon for p in places]
     matrix = travel_matrix_minutes(lats, lons, mode, profiles=profiles_for(city_id))
@@ -284,13 +336,23 @@ def optimise_order(
     before = float(sum(matrix[i, i + 1] for i in range(len(places) - 1)))
     if round_trip and len(places) > 1:
         before += float(matrix[len(places) - 1, 0])
-    order = [places[i].id for i in result.order]
+    after = float(result.total_minutes)
+    chosen = list(places) if round(after) >= round(before) else [places[i] for i in result.order]
+    days = plan_days(
+        chosen,
+        day=day,
+        start_time=start_time,
+        mode=mode,
+        city_id=city_id,
+        timezone=timezone,
+        round_trip=round_trip,
+    )
     return Optimised(
-        ids=[pid for pid in order if pid != ORIGIN_ID],
-        late=[places[i].id for i in result.late],
+        ids=[p.id for p in chosen if p.id != ORIGIN_ID],
+        late=late_stops(days),
         exact=result.exact,
         minutes_before=before,
-        minutes_after=float(result.total_minutes),
+        minutes_after=min(after, before),
     )
 
 
@@ -300,13 +362,21 @@ class Fitted:
 
     ids: list[str]
     dropped: list[str]
-    fits: bool  # False when even the must-see stops do not fit the budget
+    fits: bool  # False when even the must-see stops do not fit the budget: then keep the plan
 
 
 def fit_to_budget(
-    places: Sequence[Place], *, budget_minutes: float, must: Collection[str], mode: str, city_id: str
+    places: Sequence[Place],
+    *,
+    budget_minutes: float,
+    must: Collection[str],
+    mode: str,
+    city_id: str,
+    round_trip: bool = False,
 ) -> Fitted:
-    """The best set of the chosen stops that fits the time budget, keeping the must-see ones."""
+    """The best set of the chosen stops that fits the time budget, keeping the must-see ones
+    (and, for a ``round_trip``, the leg back). When even they do not fit, ``fits`` is False and
+    ``ids`` are the stops as given, ``dropped`` empty: a plan that cannot fit is not cut."""
     lats = [p.lat for p in places]
     lons = [p.lon for p in places]
     matrix = travel_matrix_minutes(lats, lons, mode, profiles=profiles_for(city_id))
@@ -316,12 +386,15 @@ def fit_to_budget(
         budget_minutes=budget_minutes,
         must={i for i, p in enumerate(places) if p.id in must},
         start=0,
+        round_trip=round_trip and len(places) > 1,
     )
+    if not result.fits:
+        return Fitted(ids=[p.id for p in places if p.id != ORIGIN_ID], dropped=[], fits=False)
     kept = [places[i].id for i in result.order]
     return Fitted(
         ids=[pid for pid in kept if pid != ORIGIN_ID],
         dropped=[p.id for p in places if p.id not in kept],
-        fits=result.fits,
+        fits=True,
     )
 
 
@@ -342,21 +415,25 @@ def export_plan(
 
     ``notes`` are the curated notes by landmark id (``stop_notes``; a planned route has none).
     Every stop carries its access and its warnings in ``lang``, and its times in whole minutes,
-    as the timeline shows them.
+    as the timeline shows them. A start point is the ``START`` stop, and the leg back of a round
+    trip (``Schedule.back``) the ``RETURN`` stop at the end.
     """
     notes = notes or {}
     stops = []
+
+    def about(pid: str) -> tuple[str, str, str, str]:
+        if pid == ORIGIN_ID:
+            return origin_label or "Start", "", "", ""
+        row = landmarks.loc[pid]
+        return str(row["name"]), str(row["name_zh"]), str(row["address"]), access_label(row, lang)
+
     for day in days:
         for visit in day.visits:
             pid = visit.place.id
-            if pid == ORIGIN_ID:
-                name, name_zh, address, access = origin_label or "Start", "", "", ""
-            else:
-                row = landmarks.loc[pid]
-                name, name_zh, address = str(row["name"]), str(row["name_zh"]), str(row["address"])
-                access = access_label(row, lang)
+            name, name_zh, address, access = about(pid)
             stops.append(
                 ExportStop(
+                    kind=START if pid == ORIGIN_ID else STOP,
                     id=pid,
                     name=name,
                     name_zh=name_zh,
@@ -372,6 +449,25 @@ def export_plan(
                     distance_km=round(visit.distance_km, 2),
                 )
             )
+    back = days[-1].back if days else None
+    if back is not None:
+        name, name_zh, address, _access = about(back.place.id)
+        at = to_minute(back.arrive)
+        stops.append(
+            ExportStop(
+                kind=RETURN,
+                id=back.place.id,
+                name=name,
+                name_zh=name_zh,
+                lat=back.place.lat,
+                lon=back.place.lon,
+                arrive=at,
+                depart=at,
+                address=address,
+                travel_minutes=round(back.travel_minutes, 1),
+                distance_km=round(back.distance_km, 2),
+            )
+        )
     return ExportPlan(
         title=title, city_name=city_name, timezone=timezone, mode=mode, url=url, stops=tuple(stops), lang=lang
     )

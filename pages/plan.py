@@ -1,6 +1,7 @@
 """Plan my route: choose, order and time your own stops, then take the plan along."""
 
 from datetime import time
+from typing import Any
 
 import folium
 import streamlit as st
@@ -23,6 +24,7 @@ from itinerary.plans import (
     search_box,
     share_url,
     split_known,
+    unknown_notice,
 )
 from itinerary.routing import Place
 from ui.mapview import city_base_map, clicked_point, show_map
@@ -31,9 +33,14 @@ from ui.setup import now_in, set_query, setup_page, show_notices
 from ui.stepfree import plan_report, plan_switch
 from ui.text import md_escape
 from ui.timeline import render_timeline
-from ui.trip import export_files, read_trip_params, trip_controls
+from ui.trip import export_files, offer_route_back, read_trip_params, show_outcome, stop_row, trip_controls
 
 MAP_KEY = "plan_map"
+
+
+def origin_params_of() -> dict[str, str | None]:
+    return {key: st.query_params.get(key) for key in ("origin", "origin_name")}
+
 
 ctx = setup_page("nav.plan")
 lang = ctx.lang
@@ -45,7 +52,7 @@ names = localized(landmarks, "name", lang)
 # --- the plan lives in the URL ------------------------------------------------------------------
 ids, unknown = split_known(parse_id_list(st.query_params.get("stops")), landmarks.index)
 if unknown:
-    ctx.notices.append(t("plan.dropped", lang, ids=", ".join(unknown)))
+    ctx.notices.append(unknown_notice(unknown, lang))
     set_query(stops=",".join(ids))
 link_mode, link_start, link_day = read_trip_params(ctx)
 mode = link_mode or "transit"
@@ -59,7 +66,14 @@ if raw_origin and start_point is None:  # the README promises a notice for a bad
 origin = start_point.place if start_point else None
 remember_plan(ctx.city_id)  # the checked link, for the sidebar and Explore's "Add to my route"
 origin_label = start_point.label if start_point else ""
-st.session_state.update(plan_mode=mode, plan_start=start, plan_date=day)
+round_trip = st.query_params.get("round_trip") == "1"
+st.session_state.update(plan_mode=mode, plan_start=start, plan_date=day, plan_round_trip=round_trip)
+# the route of another city, left behind when the city changed: offered back, never emptied silently
+left: dict[str, Any] | None = st.session_state.get("plan_route")
+if ids:
+    left = st.session_state["plan_route"] = {"city": ctx.city_id, "stops": ids, **origin_params_of()}
+elif left is not None and left["city"] == ctx.city_id:
+    left = st.session_state["plan_route"] = None
 must: set[str] = st.session_state.setdefault("plan_must", set())
 
 
@@ -83,6 +97,20 @@ def _move(i: int, step: int) -> None:
 def _remove(lid: str) -> None:
     must.discard(lid)
     _set_stops([x for x in ids if x != lid])
+
+
+def _keep_route() -> None:
+    route = st.session_state.get("plan_route") or {}
+    set_query(city=route.get("city"), stops=",".join(route.get("stops", [])))
+    set_query(origin=route.get("origin"), origin_name=route.get("origin_name"))
+
+
+def _new_route() -> None:
+    st.session_state["plan_route"] = None
+
+
+def _on_round_trip() -> None:
+    set_query(round_trip="1" if st.session_state["plan_round_trip"] else None)
 
 
 def _toggle_must(lid: str) -> None:
@@ -121,7 +149,7 @@ def _optimise() -> None:
         city_id=ctx.city_id,
         timezone=ctx.timezone,
         keep_end=st.session_state.get("plan_keep_end", False),
-        round_trip=st.session_state.get("plan_round_trip", False),
+        round_trip=round_trip,
     )
     _set_stops(result.ids)
     st.session_state["plan_message"] = ("optimised", result)
@@ -129,13 +157,31 @@ def _optimise() -> None:
 
 def _fit() -> None:
     hours = float(st.session_state["plan_budget"])
-    result = fit_to_budget(_places(), budget_minutes=hours * 60, must=must, mode=mode, city_id=ctx.city_id)
+    result = fit_to_budget(
+        _places(), budget_minutes=hours * 60, must=must, mode=mode, city_id=ctx.city_id, round_trip=round_trip
+    )
+    if not result.fits or not result.dropped:  # nothing changes: the visitor reads why
+        st.session_state["plan_message"] = ("too_long" if not result.fits else "fitted_all", hours)
+        return
     _set_stops(result.ids)
-    st.session_state["plan_message"] = ("fitted", (result, hours, len(ids)))
+    st.session_state["plan_fitted"] = {
+        "before": ids,
+        "after": result.ids,
+        "dropped": result.dropped,
+        "hours": hours,
+    }
+
+
+def _undo_fit() -> None:
+    fitted = st.session_state.pop("plan_fitted", None)
+    if fitted:
+        _set_stops(fitted["before"])
+        st.session_state["plan_message"] = ("undone", None)
 
 
 def _use_origin(lat: float, lon: float, label: str) -> None:
     set_query(**origin_params(lat, lon, label))
+    st.session_state.pop("plan_geo", None)  # the search's notice (offline, ...) is done with
 
 
 def _clear_origin() -> None:
@@ -153,25 +199,31 @@ show_notices(ctx)
 trip_controls("plan", lang, on_change=_on_controls)
 step_free = plan_switch(ctx, ids)  # ui/stepfree.py: the findings go under the map
 
-message = st.session_state.pop("plan_message", None)
-if message and message[0] == "optimised":
-    res = message[1]
-    st.success(t("plan.optimised", lang, after=round(res.minutes_after), before=round(res.minutes_before)))
-    if res.late:
-        st.warning(t("plan.late", lang, names=", ".join(md_escape(names.get(x, x)) for x in res.late)))
-elif message and message[0] == "fitted":
-    res, hours, total = message[1]
-    if not res.fits:
-        st.warning(t("plan.must_too_long", lang, hours=f"{hours:g}"))
-    elif res.dropped:
-        dropped = ", ".join(md_escape(names.get(x, x)) for x in res.dropped)
-        st.info(t("plan.fitted", lang, kept=len(res.ids), total=total, hours=f"{hours:g}", names=dropped))
-    else:
-        st.success(t("plan.fitted_all", lang, hours=f"{hours:g}"))
+if left is not None and not ids:
+    offer_route_back(
+        len(left["stops"]),
+        other=localized_value(catalog.cities().loc[left["city"]], "name", lang),
+        here=localized_value(ctx.city, "name", lang),
+        lang=lang,
+        keep=_keep_route,
+        new=_new_route,
+    )
+fitted = st.session_state.get("plan_fitted")
+if fitted and fitted["after"] != ids:  # the plan changed since: nothing left to undo
+    fitted = st.session_state["plan_fitted"] = None
+show_outcome(st.session_state.pop("plan_message", None), fitted, names=names, lang=lang, undo=_undo_fit)
 
 places = _places()
 days = (
-    plan_days(places, day=day, start_time=start, mode=mode, city_id=ctx.city_id, timezone=ctx.timezone)
+    plan_days(
+        places,
+        day=day,
+        start_time=start,
+        mode=mode,
+        city_id=ctx.city_id,
+        timezone=ctx.timezone,
+        round_trip=round_trip,
+    )
     if ids
     else []
 )
@@ -181,27 +233,12 @@ with side_col:
     st.markdown(f"**{t('plan.stops', lang, count=len(ids))}**")
     if not ids:
         st.info(t("plan.empty", lang))
+    elif origin is not None:
+        st.markdown(md_escape(t("plan.start_row", lang, mark=t("plan.start_mark", lang), label=origin_label)))
     for i, lid in enumerate(ids):
-        row = st.columns([5, 1, 1, 1, 3], vertical_alignment="center", gap="small")
-        row[0].markdown(f"{i + 1}. {md_escape(names[lid])}")
-        for col, key, icon, handler, args, help_key, disabled in (
-            (row[1], f"up_{lid}", ":material/arrow_upward:", _move, (i, -1), "plan.up", i == 0),
-            (
-                row[2],
-                f"down_{lid}",
-                ":material/arrow_downward:",
-                _move,
-                (i, 1),
-                "plan.down",
-                i == len(ids) - 1,
-            ),
-            (row[3], f"rm_{lid}", ":material/close:", _remove, (lid,), "plan.remove", False),
-        ):
-            col.button(
-                "", key=key, icon=icon, on_click=handler, args=args, help=t(help_key, lang), disabled=disabled
-            )
         st.session_state[f"must_{lid}"] = lid in must
-        row[4].checkbox(t("plan.must", lang), key=f"must_{lid}", on_change=_toggle_must, args=(lid,))
+        stop_row(i, lid, f"{i + 1}\\. {md_escape(names[lid])}", last=i == len(ids) - 1, lang=lang,
+                 move=_move, remove=_remove, toggle_must=_toggle_must)  # fmt: skip
     add_col, button_col = st.columns([4, 1], vertical_alignment="bottom")
     add_col.selectbox(
         t("plan.add", lang),
@@ -234,10 +271,10 @@ with side_col:
                     args=(result.lat, result.lon, result.label),
                 )
 
-    if len(ids) >= 2:
+    if len(places) >= 2:
         with st.container(border=True):
-            st.checkbox(t("plan.keep_end", lang), key="plan_keep_end")
-            st.checkbox(t("plan.round_trip", lang), key="plan_round_trip")
+            st.checkbox(t("plan.keep_end", lang), key="plan_keep_end", disabled=round_trip)
+            st.checkbox(t("plan.round_trip", lang), key="plan_round_trip", on_change=_on_round_trip)
             st.button(t("plan.optimise", lang), on_click=_optimise, key="plan_optimise", type="primary")
             f1, f2 = st.columns([2, 1], vertical_alignment="bottom")
             f1.number_input(
@@ -255,7 +292,7 @@ with map_col:
     styles = maps.theme_styles(themes, localized(themes, "label", lang))
     layer = folium.FeatureGroup(name="landmarks")
     maps.LandmarkLayer(landmarks, styles=styles, names=names).add_to(layer)
-    stops = [maps.RouteStop(ORIGIN_ID, origin.lat, origin.lon, origin_label)] if origin else []
+    stops = [maps.RouteStop(ORIGIN_ID, origin.lat, origin.lon, origin_label, start=True)] if origin else []
     stops += [
         maps.RouteStop(
             x, float(landmarks.loc[x, "lat"]), float(landmarks.loc[x, "lon"]), names[x], x in flagged
@@ -264,7 +301,11 @@ with map_col:
     ]
     base = city_base_map(ctx, legend=styles)
     show_map(
-        base, [layer, maps.route_group(stops, lang=lang)], key=MAP_KEY, height=560, on_change=_on_map_click
+        base,
+        [layer, maps.route_group(stops, lang=lang, round_trip=round_trip)],
+        key=MAP_KEY,
+        height=560,
+        on_change=_on_map_click,
     )
     st.caption(t("plan.map_hint", lang))
     if step_free:  # each stop that is not step-free with a swap button, long legs and days
@@ -286,6 +327,7 @@ if ids:
             "origin": st.query_params.get("origin") if origin else None,
             "origin_name": st.query_params.get("origin_name") if origin else None,
             "stepfree": "1" if step_free else None,  # the shared plan keeps the switch
+            "round_trip": "1" if round_trip else None,
         },
     )
     plan = export_plan(

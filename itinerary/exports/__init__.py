@@ -20,11 +20,11 @@ from __future__ import annotations
 from itinerary.cells import guard_formula
 from itinerary.exports.geo import GPX_NS, KML_NS, to_geojson, to_gpx, to_kml
 from itinerary.exports.ical import PRODID, UID_DOMAIN, stop_uid, to_ics
-from itinerary.exports.model import APP_NAME, ExportPlan, ExportStop
+from itinerary.exports.model import APP_NAME, RETURN, START, STOP, STOP_KINDS, ExportPlan, ExportStop
 from itinerary.exports.page import PRINT_CSS, to_print_html
 from itinerary.exports.qr import QR_BORDER, QR_ERROR, LinkTooLong, qr_fits, qr_png, qr_svg
 from itinerary.exports.table import CSV_COLUMNS, csv_bytes, to_csv
-from itinerary.exports.text import LABELS, share_link, stop_label
+from itinerary.exports.text import LABELS, marked_label, share_link, stop_label, stop_marks
 
 __all__ = [
     "APP_NAME",
@@ -36,6 +36,10 @@ __all__ = [
     "PRODID",
     "QR_BORDER",
     "QR_ERROR",
+    "RETURN",
+    "START",
+    "STOP",
+    "STOP_KINDS",
     "UID_DOMAIN",
     "ExportPlan",
     "ExportStop",
@@ -43,11 +47,13 @@ __all__ = [
     "all_exports",
     "csv_bytes",
     "guard_formula",
+    "marked_label",
     "qr_fits",
     "qr_png",
     "qr_svg",
     "share_link",
     "stop_label",
+    "stop_marks",
     "stop_uid",
     "to_csv",
     "to_geojson",

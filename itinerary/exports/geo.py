@@ -10,7 +10,7 @@ import json
 import re
 from typing import Any
 
-from itinerary.exports.model import APP_NAME, ExportPlan
+from itinerary.exports.model import APP_NAME, STOP, ExportPlan
 from itinerary.exports.text import (
     _clean,
     _coord,
@@ -26,8 +26,9 @@ from itinerary.exports.text import (
     _travel_line,
     _utc,
     _xml,
+    marked_label,
     share_link,
-    stop_label,
+    stop_marks,
 )
 
 GPX_NS = "http://www.topografix.com/GPX/1/1"
@@ -60,7 +61,11 @@ def to_gpx(plan: ExportPlan) -> str:
         "  </metadata>",
     ]
     # wptType order: ele, time, magvar, geoidheight, name, cmt, desc, src, link, sym, type, ...
-    for stop in plan.stops:
+    names = [
+        marked_label(mark, stop, lang=plan.lang, numbered=False)
+        for mark, stop in zip(stop_marks(plan), plan.stops, strict=True)
+    ]
+    for stop, name in zip(plan.stops, names, strict=True):
         desc = "\n".join(
             part
             for part in (_times(stop, plan, labels), _line(stop.address), *_details(stop, labels))
@@ -69,17 +74,17 @@ def to_gpx(plan: ExportPlan) -> str:
         out += [
             f'  <wpt lat="{_coord_text(stop.lat)}" lon="{_coord_text(stop.lon)}">',
             f"    <time>{_utc(stop.arrive)}</time>",
-            f"    <name>{_xml(stop_label(stop, lang=plan.lang))}</name>",
+            f"    <name>{_xml(name)}</name>",
             f"    <desc>{_xml(desc)}</desc>",
             "  </wpt>",
         ]
     out += ["  <rte>", f"    <name>{_xml(_line(plan.title))}</name>"]
     if link:
         out.append(f'    <link href="{_xml(link)}"><text>{_xml(labels["share"])}</text></link>')
-    for stop in plan.stops:
+    for stop, name in zip(plan.stops, names, strict=True):
         out += [
             f'    <rtept lat="{_coord_text(stop.lat)}" lon="{_coord_text(stop.lon)}">',
-            f"      <name>{_xml(stop_label(stop, lang=plan.lang))}</name>",
+            f"      <name>{_xml(name)}</name>",
             "    </rtept>",
         ]
     out += ["  </rte>", "</gpx>", ""]
@@ -90,16 +95,20 @@ def to_gpx(plan: ExportPlan) -> str:
 
 
 def to_geojson(plan: ExportPlan) -> str:
-    """A FeatureCollection: a Point per stop ([lon, lat]) and a LineString of the route."""
+    """A FeatureCollection: a Point per stop ([lon, lat]) and a LineString of the route.
+
+    Each Point has its ``kind`` (start, stop, return), its ``mark`` as on the page (S or 起点,
+    1, 2, ...) and its ``position``: the stop's number, null for a start point or the way back."""
     features: list[dict[str, Any]] = []
-    for position, stop in enumerate(plan.stops, start=1):
+    for mark, stop in zip(stop_marks(plan), plan.stops, strict=True):
         features.append(
             {
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [_coord(stop.lon), _coord(stop.lat)]},
                 "properties": {
-                    "kind": "stop",
-                    "position": position,
+                    "kind": stop.kind,
+                    "position": int(mark) if stop.kind == STOP else None,
+                    "mark": mark,
                     "id": _line(stop.id),
                     "name": _line(stop.name),
                     "name_zh": _line(stop.name_zh),
@@ -169,12 +178,13 @@ def to_kml(plan: ExportPlan) -> str:
         f"    <description>{_xml('<br>'.join(summary))}</description>",
     ]
     # Feature order in the schema: name, address, description, TimePrimitive, then the geometry
-    for position, stop in enumerate(plan.stops, start=1):
+    for mark, stop in zip(stop_marks(plan), plan.stops, strict=True):
         parts = [_times(stop, plan, labels), _travel_line(stop, labels), *_details(stop, labels)]
         description = "<br>".join(_html(part).replace("\n", "<br>") for part in parts if part)
+        ident = f"stop-{mark}" if stop.kind == STOP else stop.kind
         out += [
-            f'    <Placemark id="stop-{position}">',
-            f"      <name>{_xml(f'{position}. ' + stop_label(stop, lang=plan.lang))}</name>",
+            f'    <Placemark id="{ident}">',
+            f"      <name>{_xml(marked_label(mark, stop, lang=plan.lang))}</name>",
             f"      <address>{_xml(_location(stop, plan))}</address>",
             f"      <description>{_xml(description)}</description>",
             f"      <TimeSpan><begin>{_iso(stop.arrive, plan)}</begin><end>{_iso(stop.depart, plan)}</end></TimeSpan>",

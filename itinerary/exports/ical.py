@@ -20,8 +20,9 @@ from itinerary.exports.text import (
     _local,
     _location,
     _travel_line,
+    marked_label,
     share_link,
-    stop_label,
+    stop_marks,
 )
 
 PRODID = "-//CityPlus Explorer//Itinerary export 1.0//EN"
@@ -57,6 +58,7 @@ def to_ics(plan: ExportPlan, *, stamp: datetime | None = None) -> str:
     cal.add("method", "PUBLISH")
     cal.add("name", _line(plan.title))  # RFC 7986
     cal.add("x-wr-calname", _line(plan.title))  # the same, for clients that predate RFC 7986
+    marks = stop_marks(plan)
     for position, stop in enumerate(plan.stops, start=1):
         event = icalendar.Event()
         event.add("uid", stop_uid(plan, position, stop))
@@ -64,7 +66,7 @@ def to_ics(plan: ExportPlan, *, stamp: datetime | None = None) -> str:
         event.add("dtstart", _local(stop.arrive, plan))
         if stop.depart > stop.arrive:  # DTEND must be later than DTSTART; without it the event is instant
             event.add("dtend", _local(stop.depart, plan))
-        event.add("summary", stop_label(stop, lang=plan.lang))
+        event.add("summary", marked_label(marks[position - 1], stop, lang=plan.lang, numbered=False))
         event.add("location", _location(stop, plan))
         event.add("geo", (_coord(stop.lat), _coord(stop.lon)))
         description = ["\n".join(_details(stop, labels)), _travel_line(stop, labels), link]

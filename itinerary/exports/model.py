@@ -16,6 +16,9 @@ from itinerary.models import LANGS
 
 APP_NAME = "CityPlus Explorer"
 
+START, STOP, RETURN = "start", "stop", "return"
+STOP_KINDS = (START, STOP, RETURN)  # a start point that is no stop, a stop, the arrival back
+
 
 @dataclass(frozen=True)
 class ExportStop:
@@ -24,6 +27,11 @@ class ExportStop:
     ``note`` (the curated note), ``access`` (the wheelchair access label) and ``warnings`` (closed
     that day, closes before the visit ends) are text in the plan's language, from staff and data:
     each writer escapes them its own way.
+
+    ``kind`` is ``STOP`` for a stop (numbered 1, 2, ...), ``START`` for a start point that is no
+    stop (an address, a hotel: marked "S", 起点) and ``RETURN`` for the arrival back where a
+    round trip began (``arrive`` = ``depart``, the leg back in ``travel_minutes``); see
+    ``exports.stop_marks``.
     """
 
     id: str
@@ -39,6 +47,7 @@ class ExportStop:
     warnings: tuple[str, ...] = ()
     travel_minutes: float = 0  # from the previous stop
     distance_km: float = 0  # from the previous stop
+    kind: str = STOP
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "warnings", tuple(self.warnings))
@@ -68,6 +77,10 @@ class ExportPlan:
             problems.append(f"unknown time zone {self.timezone!r}")
         if not self.stops:
             problems.append("a plan needs at least one stop")
+        elif any(stop.kind == START for stop in self.stops[1:]) or any(
+            stop.kind == RETURN for stop in self.stops[:-1]
+        ):
+            problems.append("a start comes first and a return last")
         if self.lang not in LANGS:
             problems.append(f"lang must be one of {', '.join(LANGS)}, not {self.lang!r}")
         if problems:
@@ -90,6 +103,8 @@ def _stop_problems(stop: ExportStop) -> list[str]:
         problems.append(f"lat {stop.lat} is not in -90..90")
     if not (math.isfinite(stop.lon) and -180 <= stop.lon <= 180):
         problems.append(f"lon {stop.lon} is not in -180..180")
+    if stop.kind not in STOP_KINDS:
+        problems.append(f"kind must be one of {', '.join(STOP_KINDS)}, not {stop.kind!r}")
     for field in ("travel_minutes", "distance_km"):
         value = getattr(stop, field)
         if not (math.isfinite(value) and value >= 0):

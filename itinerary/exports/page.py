@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from itinerary.exports.model import ExportPlan, ExportStop
+from itinerary.exports.model import RETURN, ExportPlan, ExportStop
 from itinerary.exports.qr import _qr_inline_svg, qr_fits
 from itinerary.exports.text import (
     _clean,
@@ -20,7 +20,9 @@ from itinerary.exports.text import (
     _travel,
     _warning_lines,
     share_link,
+    stop_marks,
 )
+from itinerary.i18n import t
 
 # ---------------------------------------------------------------- printable page
 
@@ -87,12 +89,12 @@ def to_print_html(plan: ExportPlan, *, labels: Mapping[str, str] | None = None, 
         + "</tr></thead>",
         "<tbody>",
     ]
-    for position, stop in enumerate(plan.stops, start=1):
+    for position, (mark, stop) in enumerate(zip(stop_marks(plan), plan.stops, strict=True), start=1):
         travel = _travel(stop, text) or [text["start"] if position == 1 else "—"]
         note = _note_html(stop, text)
         out.append(
             "<tr>"
-            f'<td class="num">{position}</td>'
+            f'<td class="num">{_html(mark)}</td>'
             f"<td>{_names_html(stop, plan.lang)}</td>"
             f'<td class="time">{_html(_clock(stop.arrive, plan))}</td>'
             f'<td class="time">{_html(_clock(stop.depart, plan))}</td>'
@@ -124,6 +126,10 @@ def _names_html(stop: ExportStop, lang: str) -> str:
     shown = [(text, code) for text, code in pairs if text]
     if len(shown) == 2 and name == name_zh:
         shown = shown[:1]
+    if stop.kind == RETURN:  # "Back at ...", each name in its own language
+        shown = [
+            (t("plan.back_to", "zh" if code == "zh-Hans" else "en", name=text), code) for text, code in shown
+        ]
     first, *rest = shown or [("", lang)]
     return f"<strong>{_html(first[0])}</strong>" + "".join(
         f'<span class="other" lang="{code}">{_html(text)}</span>' for text, code in rest

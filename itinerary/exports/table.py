@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 
 from itinerary.cells import guard_formula
-from itinerary.exports.model import ExportPlan
-from itinerary.exports.text import _amount, _clean, _coord_text, _iso, _line
+from itinerary.exports.model import RETURN, ExportPlan
+from itinerary.exports.text import _amount, _clean, _coord_text, _iso, _line, stop_label, stop_marks
 
 CSV_COLUMNS = (
     "position",
@@ -37,17 +38,23 @@ CSV_COLUMNS = (
 def to_csv(plan: ExportPlan) -> str:
     """One row per stop (RFC 4180: CRLF, quoting as needed); text cells guarded against formulas.
 
+    ``position`` is the stop's mark (1, 2, ...; "S" for a start point that is no stop, and the
+    arrival back of a round trip, named "Back at ...", has the mark of where it began).
     ``note`` is the curated note, ``access`` the wheelchair access, ``warnings`` those of the
     schedule joined by "; ", all in the plan's language.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for position, stop in enumerate(plan.stops, start=1):
-        text = [_line(stop.id), _line(stop.name), _line(stop.name_zh)]
+    for mark, stop in zip(stop_marks(plan), plan.stops, strict=True):
+        name, name_zh = _line(stop.name), _line(stop.name_zh)
+        if stop.kind == RETURN:
+            name = stop_label(replace(stop, name_zh=""), lang="en") if name else ""
+            name_zh = stop_label(replace(stop, name=""), lang="zh") if name_zh else ""
+        text = [_line(stop.id), name, name_zh]
         writer.writerow(
             [
-                str(position),
+                mark,
                 *(guard_formula(cell) for cell in text),
                 _coord_text(stop.lat),
                 _coord_text(stop.lon),

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from xml.sax.saxutils import escape as _xml_escape
 
-from itinerary.exports.model import ExportPlan, ExportStop
+from itinerary.exports.model import RETURN, START, STOP, ExportPlan, ExportStop
 from itinerary.i18n import t
 from itinerary.markup import safe_url
 
@@ -175,14 +175,44 @@ def _dates_label(plan: ExportPlan, labels: Mapping[str, str]) -> str:
     return text if first == last else f"{text} – {_date_label(last, plan.lang, labels)}"
 
 
+def stop_marks(plan: ExportPlan) -> list[str]:
+    """The mark of each stop, as on the page's list, timeline and map: "S" (起点) for a start
+    point that is no stop, 1, 2, ... for the stops, and for the arrival back of a round trip
+    the mark of where it began."""
+    marks: list[str] = []
+    number = 0
+    for stop in plan.stops:
+        if stop.kind == START:
+            marks.append(t("plan.start_mark", plan.lang))
+        elif stop.kind == RETURN:
+            marks.append(marks[0] if marks else "1")
+        else:
+            number += 1
+            marks.append(str(number))
+    return marks
+
+
 def stop_label(stop: ExportStop, *, lang: str = "en") -> str:
-    """The stop's name with its Chinese name, the plan's language first: "Name / 名称"."""
+    """The stop's name with its Chinese name, the plan's language first: "Name / 名称"; the
+    arrival back of a round trip is "Back at Name / 名称"."""
     name, name_zh = _line(stop.name), _line(stop.name_zh)
     if not name_zh or name_zh == name:
-        return name
-    if not name:
-        return name_zh
-    return f"{name_zh} / {name}" if lang == "zh" else f"{name} / {name_zh}"
+        label = name
+    elif not name:
+        label = name_zh
+    else:
+        label = f"{name_zh} / {name}" if lang == "zh" else f"{name} / {name_zh}"
+    return t("plan.back_to", lang, name=label) if stop.kind == RETURN else label
+
+
+def marked_label(mark: str, stop: ExportStop, *, lang: str = "en", numbered: bool = True) -> str:
+    """The stop's label after its mark: "1. Name", "S · Hotel" ("起点：酒店"), as the timeline.
+    Not ``numbered`` (GPX and calendar names, whose order is their number): a stop's label
+    alone, and the start and the arrival back still with their mark."""
+    label = stop_label(stop, lang=lang)
+    if stop.kind == STOP and not numbered:
+        return label
+    return f"{mark}. {label}" if mark.isdigit() else t("plan.start_row", lang, mark=mark, label=label)
 
 
 def _times(stop: ExportStop, plan: ExportPlan, labels: Mapping[str, str]) -> str:

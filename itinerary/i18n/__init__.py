@@ -10,7 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from itinerary.i18n import access, accounts, content, errors, maps, phone, problems, staff, stepfree, visitor
+from itinerary.i18n import (
+    access,
+    accounts,
+    content,
+    errors,
+    maps,
+    phone,
+    plan,
+    problems,
+    staff,
+    stepfree,
+    visitor,
+)
 
 LANGS = ("en", "zh")
 LANG_NAMES = {"en": "English", "zh": "中文"}
@@ -37,6 +49,7 @@ AREAS = (
     access,
     phone,
     stepfree,
+    plan,
 )  # one module per area of the app
 STRINGS: dict[str, dict[str, str]] = _merge(*(area.STRINGS for area in AREAS))
 

@@ -5,8 +5,8 @@ from here; the modules are, from the bottom up:
 
 - ``distance``: great-circle distances (vectorised haversine) and distance matrices;
 - ``travel``: the travel-time *estimate* per mode and city (``ModeProfile``, ``profiles_for``);
-- ``schedule``: timed visits with opening hours (``schedule``, ``split_days``) and the open
-  windows the solver takes (``windows_from_hours``);
+- ``schedule``: timed visits with opening hours (``schedule``, ``split_days``), the leg back of
+  a round trip (``with_return``) and the open windows the solver takes (``windows_from_hours``);
 - ``ordering``: the order of stops with the least travel (``order_stops``), on the ordering
   problem of ``problem``, solved by ``exact`` (Held-Karp, label search) up to
   ``EXACT_MAX_STOPS`` and by ``heuristic`` (local search, beam search) beyond;
@@ -28,11 +28,13 @@ from itinerary.routing.schedule import (
     UNKNOWN_HOURS,
     WARNINGS,
     Place,
+    Return,
     Schedule,
     Visit,
     schedule,
     split_days,
     windows_from_hours,
+    with_return,
 )
 from itinerary.routing.travel import (
     CITY_PROFILES,
@@ -67,6 +69,7 @@ __all__ = [
     "ModeProfile",
     "OrderResult",
     "Place",
+    "Return",
     "Schedule",
     "Visit",
     "Window",
@@ -82,4 +85,5 @@ __all__ = [
     "travel_matrix_minutes",
     "travel_minutes",
     "windows_from_hours",
+    "with_return",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -63,8 +63,22 @@ class Visit:
 
 
 @dataclass(frozen=True, slots=True)
+class Return:
+    """The leg of a round trip back to where it began, after the last visit of the last day."""
+
+    place: Place  # where the plan began: the start point, or the first stop
+    distance_km: float
+    travel_minutes: float
+    arrive: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Schedule:
-    """Visits in order with their totals; ``total_minutes`` is elapsed time from start to end."""
+    """Visits in order with their totals; ``total_minutes`` is elapsed time from start to end.
+
+    ``back`` is the leg home of a round trip (``with_return``): then ``end`` is the arrival back
+    and the totals include that leg.
+    """
 
     visits: list[Visit]
     start: datetime
@@ -74,6 +88,7 @@ class Schedule:
     visit_minutes: float
     wait_minutes: float
     total_minutes: float
+    back: Return | None = None
 
 
 def _local(at: datetime, tz: ZoneInfo) -> datetime:
@@ -244,6 +259,37 @@ def split_days(
     if visits:
         days.append(_summarise(visits, day_start))
     return days
+
+
+def with_return(
+    days: Sequence[Schedule],
+    *,
+    mode: str,
+    timezone: str,
+    profiles: Mapping[str, ModeProfile],
+) -> list[Schedule]:
+    """``days`` as a round trip: the last day ends with the leg back to the first place of the
+    first day, and its ``end`` and totals include it. One place only, or no days: no leg."""
+    if not days or not days[0].visits:
+        return list(days)
+    home = days[0].visits[0].place
+    last = days[-1]
+    final = last.visits[-1]
+    if len(days) == 1 and len(last.visits) == 1:
+        return list(days)
+    tz = ZoneInfo(timezone)
+    km, minutes = _leg(final.place, home, mode, profiles)
+    arrive = _plus(final.depart, minutes, tz)
+    back = Return(place=home, distance_km=km, travel_minutes=minutes, arrive=arrive)
+    closed = replace(
+        last,
+        end=arrive,
+        travel_minutes=last.travel_minutes + minutes,
+        distance_km=last.distance_km + km,
+        total_minutes=_minutes(last.start, arrive),
+        back=back,
+    )
+    return [*days[:-1], closed]
 
 
 def windows_from_hours(

@@ -12,8 +12,13 @@ from tests.app.conftest import AppFactory
 PAGE = "pages/plan.py"
 
 
+def plain(text: str) -> str:
+    """Markdown as a visitor reads it: without the escapes of ``md_escape``."""
+    return re.sub(r"\\(.)", r"\1", text)
+
+
 def stops(at: AppTest) -> list[str]:
-    return [re.sub(r"\\(.)", r"\1", m.value) for m in at.markdown if re.match(r"^\d+\. ", m.value)]
+    return [re.sub(r"\\(.)", r"\1", m.value) for m in at.markdown if re.match(r"^\d+\\?\. ", m.value)]
 
 
 def test_the_link_rebuilds_the_plan_and_drops_unknown_ids(make_app: AppFactory) -> None:
@@ -125,3 +130,152 @@ def test_the_timeline_shows_access_and_no_curated_notes(make_app: AppFactory) ->
     assert about == [":material/accessible: Partly accessible", ":material/accessible: Wheelchair accessible"]
     assert not any("Bring cash" in c.value for c in at.caption)
     assert "ends at" in at.info[0].value and "back at" not in at.info[0].value
+
+
+# ------------------------------------------------------------------ plans that tell the truth
+
+
+def test_a_link_with_500_unknown_ids_counts_them_and_lists_a_few(make_app: AppFactory) -> None:
+    unknown = [f"nowhere-{n}" for n in range(500)]
+    at = make_app(PAGE, stops=",".join(["oct-loft", *unknown]))
+    notices = [w.value for w in at.warning if "unknown stops" in w.value]
+    assert notices == [
+        "500 unknown stops were left out of the link: nowhere-0, nowhere-1, nowhere-2, nowhere-3, nowhere-4 and 495 more."
+    ]
+    assert stops(at) == ["1. OCT Loft"] and at.query_params["stops"] == "oct-loft"
+
+
+@pytest.mark.parametrize(
+    ("value", "notice"),
+    [("2026-02-30", "There is no such date as “2026-02-30”; ignored."), ("30/02/2026", "Date “30/02/2026” is not YYYY-MM-DD; ignored.")],
+)  # fmt: skip
+def test_a_date_that_does_not_exist_is_no_such_date(make_app: AppFactory, value: str, notice: str) -> None:
+    at = make_app(PAGE, stops="oct-loft", date=value)
+    assert notice in [w.value for w in at.warning]
+    assert "date" not in at.query_params
+
+
+def test_the_start_is_marked_s_in_the_list_and_the_timeline(make_app: AppFactory) -> None:
+    at = make_app(PAGE, stops="oct-loft,huaqiang-north", origin="22.5431,114.0579", origin_name="Hotel")
+    texts = [plain(m.value) for m in at.markdown]
+    assert "S · Hotel" in texts  # the list's first row
+    assert "**S · Hotel**  \nleave 09:00" in texts  # the timeline: a start is left, not visited
+    assert stops(at) == ["1. OCT Loft", "2. Huaqiang North"]  # numbers after the start, as on the map
+    assert any(m.startswith("**1. OCT Loft**") for m in texts)
+    zh = make_app(PAGE, stops="oct-loft", origin="22.5431,114.0579", origin_name="Hotel", lang="zh")
+    assert "起点：Hotel" in [plain(m.value) for m in zh.markdown]
+
+
+def test_a_round_trip_is_in_the_link_and_ends_back_at_the_start(make_app: AppFactory) -> None:
+    at = make_app(PAGE, stops="oct-loft,huaqiang-north", origin="22.5431,114.0579", origin_name="Hotel")
+    assert "round_trip" not in at.query_params
+    assert not any("Back at" in m.value for m in at.markdown)
+    at.checkbox(key="plan_round_trip").check().run()
+    assert at.query_params["round_trip"] == "1"
+    back = [plain(m.value) for m in at.markdown if "Back at" in m.value]
+    assert len(back) == 1 and back[0].startswith("**S · Back at Hotel**")
+    assert "back at" in at.info[-1].value and "ends at" not in at.info[-1].value
+    assert at.code[0].value.endswith("&round_trip=1")
+    # the file has the way back too
+    again = make_app(PAGE, stops="oct-loft,huaqiang-north", round_trip="1")
+    back = [plain(m.value) for m in again.markdown if "Back at" in m.value]
+    assert len(back) == 1 and back[0].startswith("**1. Back at OCT Loft**")
+
+
+def test_optimise_says_when_the_order_was_already_the_best(make_app: AppFactory) -> None:
+    at = make_app(PAGE, stops="huaqiang-north,oct-loft,lianhuashan-park", round_trip="1", date="2026-12-01")
+    at.button(key="plan_optimise").click().run()
+    assert [i.value for i in at.info if "already" in i.value] == [
+        next(i.value for i in at.info if i.value.startswith("This order is already the shortest: about "))
+    ]
+    assert not at.success and " instead of " not in " ".join(i.value for i in at.info)
+    assert at.query_params["stops"] == "huaqiang-north,oct-loft,lianhuashan-park"
+
+
+def test_fit_my_time_that_fails_changes_nothing(make_app: AppFactory) -> None:
+    at = make_app(PAGE, stops="lianhuashan-park,oct-loft,huaqiang-north", mode="drive")
+    at.checkbox(key="must_oct-loft").check().run()
+    at.number_input(key="plan_budget").set_value(1.0).run()
+    at.button(key="plan_fit").click().run()
+    assert at.query_params["stops"] == "lianhuashan-park,oct-loft,huaqiang-north"
+    assert stops(at) == ["1. Lianhuashan Park", "2. OCT Loft", "3. Huaqiang North"]
+    assert "Your route was left as it was." in [c.value for c in at.caption]
+    assert not _has_button(at, "plan_undo")
+
+
+def _has_button(at: AppTest, key: str) -> bool:
+    return any(b.key == key for b in at.button)
+
+
+def test_fit_my_time_lists_what_it_left_out_with_one_undo(make_app: AppFactory) -> None:
+    ids = "lianhuashan-park,oct-loft,huaqiang-north,ping-an-finance-center"
+    at = make_app(PAGE, stops=ids, mode="drive")
+    at.checkbox(key="must_oct-loft").check().run()
+    at.number_input(key="plan_budget").set_value(4.0).run()
+    at.button(key="plan_fit").click().run()
+    kept = at.query_params["stops"].split(",")
+    left_out = [x for x in ids.split(",") if x not in kept]
+    assert left_out and "oct-loft" in kept
+    info = next(i.value for i in at.info if i.value.startswith(f"Kept {len(kept)} of 4 stops"))
+    assert info.endswith("; left out: " + ", ".join({"huaqiang-north": "Huaqiang North", "ping-an-finance-center": "Ping An Finance Center", "lianhuashan-park": "Lianhuashan Park"}[x] for x in left_out) + ".")  # fmt: skip
+    assert _has_button(at, "plan_undo")
+    at.button(key="plan_undo").click().run()
+    assert at.query_params["stops"] == ids
+    assert "Your route is back as it was." in [s.value for s in at.success]
+    assert not _has_button(at, "plan_undo")  # one undo
+
+
+def test_the_undo_goes_once_the_plan_changes(make_app: AppFactory) -> None:
+    at = make_app(PAGE, stops="lianhuashan-park,oct-loft,huaqiang-north,ping-an-finance-center", mode="drive")
+    at.number_input(key="plan_budget").set_value(4.0).run()
+    at.button(key="plan_fit").click().run()
+    assert _has_button(at, "plan_undo")
+    first = at.query_params["stops"].split(",")[0]
+    at.button(key=f"rm_{first}").click().run()
+    assert not _has_button(at, "plan_undo")
+
+
+def test_changing_city_offers_the_route_back(make_app: AppFactory) -> None:
+    at = make_app(PAGE, stops="oct-loft,huaqiang-north", origin="22.5431,114.0579", origin_name="Hotel")
+    at.selectbox(key="picker_city").set_value("seattle").run()
+    assert at.query_params["city"] == "seattle" and "stops" not in at.query_params
+    assert "Your route of 2 stops is in Shenzhen; a route keeps to one city." in [
+        plain(w.value) for w in at.warning
+    ]
+    assert at.button(key="plan_keep_route").label == "Back to Shenzhen with my route"
+    assert at.button(key="plan_new_route").label == "Start a new route in Seattle"
+    at.button(key="plan_keep_route").click().run()
+    assert at.query_params["city"] == "shenzhen" and at.query_params["stops"] == "oct-loft,huaqiang-north"
+    assert at.query_params["origin"] == "22.5431,114.0579"
+    assert stops(at) == ["1. OCT Loft", "2. Huaqiang North"]
+    assert not _has_button(at, "plan_keep_route")
+
+
+def test_a_new_route_in_the_other_city_forgets_the_old_one(make_app: AppFactory) -> None:
+    at = make_app(PAGE, stops="oct-loft")
+    at.selectbox(key="picker_city").set_value("seattle").run()
+    at.button(key="plan_new_route").click().run()
+    assert not _has_button(at, "plan_keep_route")
+    assert not any("a route keeps to one city" in w.value for w in at.warning)
+    assert at.query_params["city"] == "seattle" and "stops" not in at.query_params
+
+
+def test_the_offline_notice_goes_once_a_start_is_chosen(make_app: AppFactory, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("CITYPLUS_GEOCODER", "off")
+    at = make_app(PAGE, stops="oct-loft")
+    at.text_input(key="plan_address").set_value("Huaqiang").run()  # a landmark answers, offline
+    at.button(key="plan_find").click().run()
+    assert any("(offline)" in w.value for w in at.warning)
+    at.button(key="geo_0").click().run()
+    assert at.query_params["origin_name"] == "Huaqiang North"
+    assert not any("(offline)" in w.value for w in at.warning)
+
+
+def test_fit_my_time_when_all_fit_changes_nothing(make_app: AppFactory) -> None:
+    at = make_app(PAGE, stops="lianhuashan-park,huaqiang-north", mode="drive")
+    at.number_input(key="plan_budget").set_value(12.0).run()
+    at.button(key="plan_fit").click().run()
+    assert "All stops fit in 12 h." in [s.value for s in at.success]
+    assert at.query_params["stops"] == "lianhuashan-park,huaqiang-north" and not _has_button(at, "plan_undo")
+    at.run()
+    assert not at.success  # said once

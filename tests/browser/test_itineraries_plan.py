@@ -172,7 +172,8 @@ def test_visitor_journey_must_go_to_calendar_gpx_and_qr(page: Page, app_server: 
     wait_ready(page)
     page.get_by_role("button", name="Optimise order").click()
     wait_ready(page)
-    expect(page.get_by_text("New order: about")).to_be_visible()
+    # the curated order is already the shortest: said so, not "100 min instead of 100 min" (#17)
+    expect(page.get_by_text("This order is already the shortest: about")).to_be_visible()
     link = page.locator("[data-testid='stCode'] code").first.inner_text().strip()
     assert "/plan?city=shenzhen&stops=" in link and "mode=transit" in link
     got: dict[str, bytes] = {}
@@ -186,3 +187,100 @@ def test_visitor_journey_must_go_to_calendar_gpx_and_qr(page: Page, app_server: 
     assert len(gpxpy.parse(got["GPX (maps apps)"].decode()).waypoints) == 8
     decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(got["QR code (PNG)"])))
     assert [d.text for d in decoded] == [link]
+
+
+# A stop's row at 390 px (it was about 230 px a stop): its name and must-see box beside one line
+# of ↑ ↓ × buttons, 60 px measured; a name that wraps to two lines makes it 86 px.
+PHONE_ROW_PX = 64
+PHONE_ROW_TWO_LINES_PX = 96
+SHORT_NAMES = ("huaqiang-north", "lianhuashan-park")
+
+
+def test_plan_rows_are_one_line_on_a_phone(page: Page, app_server: AppServer) -> None:
+    """At 390x844 each stop is one row: its name and must-see box beside its ↑ ↓ × buttons, on
+    one line, which keep their names and at least 24 px targets; the start has its row, marked S."""
+    ids = ["oct-loft", "huaqiang-north", "shenzhen-museum", "lianhuashan-park"]
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(
+        app_server.url + f"/plan?stops={','.join(ids)}&date=2026-12-01&origin=22.54,114.05&origin_name=Hotel"
+    )
+    wait_ready(page)
+    route_stops(page, len(ids) + 1)
+    heights = []
+    for number, lid in enumerate(ids, start=1):
+        row = page.locator(f".st-key-plan_row_{lid}")
+        expect(row).to_be_visible()
+        box = row.bounding_box()
+        assert box is not None
+        heights.append(box["height"])
+        expect(row).to_contain_text(f"{number}. ")
+        tops = set()
+        for name in ("Move up", "Move down", "Remove"):
+            target = row.get_by_role("button", name=name).bounding_box()
+            assert target is not None and min(target["width"], target["height"]) >= 24, (lid, name, target)
+            assert box["y"] <= target["y"] and target["y"] + target["height"] <= box["y"] + box["height"]
+            tops.add(round(target["y"]))
+        assert len(tops) == 1, (lid, tops)  # ↑ ↓ × on one line
+        expect(row.get_by_role("checkbox", name="Must-see")).to_be_visible()
+        assert box["height"] <= (PHONE_ROW_PX if lid in SHORT_NAMES else PHONE_ROW_TWO_LINES_PX), (lid, box)
+    print("plan row heights at 390 px:", heights)
+    page.locator(f".st-key-plan_row_{ids[0]}").scroll_into_view_if_needed()
+    screenshot(page, "plan-phone-rows-en", whole=False)
+    expect(page.get_by_text("S · Hotel", exact=True).first).to_be_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+
+
+def test_the_date_picker_follows_the_browser_language(browser: object, app_server: AppServer) -> None:
+    """Streamlit's calendar takes its month and day names from the browser's language
+    (``navigator.language``), not from the page's: st.date_input has no locale parameter
+    (streamlit/streamlit#12699). A phone set to Chinese gets a Chinese calendar on ?lang=zh;
+    an English browser gets an English one, even there. This test notices when that changes."""
+    from playwright.sync_api import Browser
+
+    assert isinstance(browser, Browser)
+    for locale, month in (("zh-CN", "十二月"), ("en-US", "December")):
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale=locale)
+        context.route(
+            "**/*",
+            lambda route: (
+                route.continue_() if route.request.url.startswith(app_server.url) else route.abort()
+            ),
+        )
+        try:
+            page = context.new_page()
+            page.goto(app_server.url + "/plan?lang=zh&date=2026-12-05&stops=oct-loft")
+            wait_ready(page)
+            page.locator("[data-testid=stDateInput] button").first.click()
+            expect(page.get_by_text(month, exact=False).first).to_be_visible()
+            screenshot(page, f"plan-date-picker-{locale}", whole=False)
+        finally:
+            context.close()
+
+
+def test_a_round_trip_from_a_hotel_is_numbered_alike_on_the_map_the_timeline_and_the_files(
+    page: Page, app_server: AppServer
+) -> None:
+    ids = ["shenzhen-museum", "huaqiang-north", "lianhuashan-park"]
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(
+        app_server.url + f"/plan?stops={','.join(ids)}&date=2026-12-05"
+        "&origin=22.5331,114.0579&origin_name=Hotel%20Lido&round_trip=1"
+    )
+    wait_ready(page)
+    marks = map_frame(page).locator(".cp-num")  # type: ignore[attr-defined]
+    expect(marks).to_have_count(4)
+    assert [marks.nth(i).inner_text() for i in range(4)] == ["S", "1", "2", "3"]
+    assert [marks.nth(i).get_attribute("data-landmark-id") for i in range(4)] == ["origin", *ids]
+    expect(page.get_by_text("S · Back at Hotel Lido", exact=True)).to_be_visible()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Spreadsheet (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(open(info.value.path(), "rb").read().decode("utf-8-sig"))))  # noqa: SIM115
+    assert [(r["position"], r["id"]) for r in rows] == [
+        ("S", "origin"), ("1", ids[0]), ("2", ids[1]), ("3", ids[2]), ("S", "origin"),
+    ]  # fmt: skip
+    assert rows[-1]["name"] == "Back at Hotel Lido" and float(rows[-1]["travel_minutes"]) > 0
+    with page.expect_download() as info:
+        page.get_by_role("button", name="GPX (maps apps)").click()
+    gpx = gpxpy.parse(open(info.value.path(), encoding="utf-8").read())  # noqa: SIM115
+    assert len(gpx.routes[0].points) == 5 and gpx.waypoints[0].name == "S · Hotel Lido"
+    screenshot(page, "plan-round-trip-desktop")

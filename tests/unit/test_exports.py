@@ -747,3 +747,72 @@ def test_the_must_go_plan_is_built_from_the_real_data() -> None:
         and must_go().stops[-1].id == "shenzhen-talent-park"
     )
     assert [s.arrive.strftime("%H:%M") for s in must_go().stops][:3] == ["09:00", "10:35", "12:10"]
+
+
+# ------------------------------------------------------------------ the start's mark and the way back
+
+
+def start_and_back(lang: str = "en") -> ExportPlan:
+    """The first two must-go stops from a hotel and back to it: marked S, 1, 2, S everywhere."""
+    first, second = must_go().stops[:2]
+    hotel = replace(first, id="origin", name="Hotel <Lido>", name_zh="", address="", note="", access="",
+                    lat=22.5431, lon=114.0579, kind=exports.START,
+                    arrive=first.arrive - timedelta(minutes=20), depart=first.arrive - timedelta(minutes=20))  # fmt: skip
+    home = replace(hotel, kind=exports.RETURN, arrive=second.depart + timedelta(minutes=25),
+                   depart=second.depart + timedelta(minutes=25), travel_minutes=25.0, distance_km=4.1)  # fmt: skip
+    return replace(must_go(), stops=(hotel, first, second, home), lang=lang)
+
+
+def test_the_start_and_the_way_back_are_marked_in_every_export() -> None:
+    plan = start_and_back()
+    assert exports.stop_marks(plan) == ["S", "1", "2", "S"]
+    rows = _csv_rows(exports.to_csv(plan))
+    assert [r["position"] for r in rows] == ["S", "1", "2", "S"]
+    assert (rows[0]["name"], rows[-1]["name"], rows[-1]["travel_minutes"]) == (
+        "Hotel <Lido>",
+        "Back at Hotel <Lido>",
+        "25",
+    )
+    gpx = gpxpy.parse(exports.to_gpx(plan))
+    names = [w.name for w in gpx.waypoints]
+    assert names[0] == "S · Hotel <Lido>" and names[-1] == "S · Back at Hotel <Lido>"
+    assert names[1] == f"{plan.stops[1].name} / {plan.stops[1].name_zh}"  # stops: their order is their number
+    route = gpx.routes[0].points
+    assert len(route) == 4 and (route[0].latitude, route[0].longitude) == (
+        route[-1].latitude,
+        route[-1].longitude,
+    )
+    events = list(icalendar.Calendar.from_ical(exports.to_ics(plan)).walk("VEVENT"))
+    assert [str(e["SUMMARY"]) for e in events][::3] == ["S · Hotel <Lido>", "S · Back at Hotel <Lido>"]
+    kml = ET.fromstring(exports.to_kml(plan))
+    marks = kml.findall(f".//{KML}Placemark")
+    assert [m.get("id") for m in marks] == ["start", "stop-1", "stop-2", "return", "route"]
+    assert marks[1].findtext(f"{KML}name", "").startswith("1. ")
+    assert marks[3].findtext(f"{KML}name") == "S · Back at Hotel <Lido>"
+    line = marks[-1].findtext(f".//{KML}coordinates", "").split()
+    assert len(line) == 4 and line[0] == line[-1]
+    geo = json.loads(exports.to_geojson(plan))
+    points = [f["properties"] for f in geo["features"] if f["geometry"]["type"] == "Point"]
+    assert [(p["kind"], p["position"], p["mark"]) for p in points] == [
+        ("start", None, "S"), ("stop", 1, "1"), ("stop", 2, "2"), ("return", None, "S"),
+    ]  # fmt: skip
+    coordinates = geo["features"][-1]["geometry"]["coordinates"]
+    assert len(coordinates) == 4 and coordinates[0] == coordinates[-1]
+    html_text = exports.to_print_html(plan)
+    assert re.findall(r'<td class="num">(.*?)</td>', html_text) == ["S", "1", "2", "S"]
+    assert "<strong>Back at Hotel &lt;Lido&gt;</strong>" in html_text
+
+
+def test_the_start_is_marked_in_chinese() -> None:
+    plan = start_and_back("zh")
+    assert exports.stop_marks(plan) == ["起点", "1", "2", "起点"]
+    assert [r["position"] for r in _csv_rows(exports.to_csv(plan))] == ["起点", "1", "2", "起点"]
+    assert gpxpy.parse(exports.to_gpx(plan)).waypoints[-1].name == "起点：回到Hotel <Lido>"
+
+
+def test_a_start_comes_first_and_a_return_last() -> None:
+    plan = start_and_back()
+    with pytest.raises(ValueError, match="a start comes first and a return last"):
+        replace(plan, stops=(plan.stops[1], plan.stops[0]))
+    with pytest.raises(ValueError, match="kind must be one of start, stop, return"):
+        replace(plan.stops[1], kind="detour")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import json
+import re
 import shutil
 from datetime import date, time
 from pathlib import Path
@@ -13,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import pandas as pd
 import pytest
 
-from itinerary import plans, store
+from itinerary import exports, plans, routing, store
 from itinerary.catalog import Catalog
 from itinerary.seed import load_dir
 from tests.conftest import DATA
@@ -284,3 +286,173 @@ def test_a_start_point_has_no_note_access_or_warning() -> None:
 )
 def test_access_label(value: str | None, label: str) -> None:
     assert plans.access_label({"wheelchair": value}, "zh") == label
+
+
+# ------------------------------------------------------------------ plans that tell the truth
+
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [("2026-02-30", "notice.no_such_date"), ("2026-13-01", "notice.no_such_date"), ("tomorrow", "notice.bad_date"),
+     ("2026-2-3", "notice.bad_date")],
+)  # fmt: skip
+def test_a_date_that_does_not_exist_is_no_such_date(raw: str, key: str) -> None:
+    assert plans.parse_day(raw) is None
+    assert plans.day_notice(raw) == key
+
+
+def test_a_few_unknown_ids_are_listed_and_many_are_counted() -> None:
+    assert plans.unknown_notice(["atlantis", "space-needle"], "en") == (
+        "Not in this city, dropped from the link: atlantis, space-needle"
+    )
+    many = [f"nowhere-{n}" for n in range(500)]
+    text = plans.unknown_notice(many, "en")
+    assert text == (
+        "500 unknown stops were left out of the link: "
+        "nowhere-0, nowhere-1, nowhere-2, nowhere-3, nowhere-4 and 495 more."
+    )
+    assert "nowhere-5" not in text
+    assert plans.unknown_notice(many, "zh").startswith("链接中有 500 个未知站点已略去：nowhere-0")
+
+
+def shenzhen() -> pd.DataFrame:
+    return city_and_landmarks("shenzhen")[1].set_index("id", drop=False)
+
+
+SZ = {"city_id": "shenzhen", "timezone": "Asia/Shanghai", "mode": "transit"}
+
+
+def test_optimise_judges_late_stops_on_the_final_schedule_days_included() -> None:
+    """Happy Valley (6 h) cannot be made on the first day, and the solver, which sees one day's
+    opening hours, says so; but the split into days puts it on Day 2 at 09:30, when it is open."""
+    landmarks = shenzhen()
+    ids = ["ping-an-finance-center", "huaqiang-north", "happy-valley-shenzhen", "shenzhen-museum"]
+    saturday = date(2026, 12, 5)
+    result = plans.optimise_order(plans.places_for(landmarks, ids), day=saturday, start_time=time(9), **SZ)
+    days = plans.plan_days(plans.places_for(landmarks, result.ids), day=saturday, start_time=time(9), **SZ)
+    assert len(days) == 2 and [v.place.id for v in days[1].visits] == ["happy-valley-shenzhen"]
+    assert days[1].visits[0].start.strftime("%Y-%m-%d %H:%M") == "2026-12-06 09:30"
+    assert result.late == [] == plans.late_stops(days)
+    # the one-day view of the solver would have called it late
+    places = plans.places_for(landmarks, result.ids)
+    windows = routing.windows_from_hours(
+        places,
+        day=saturday,
+        timezone="Asia/Shanghai",
+        start=plans.start_at(saturday, time(9), "Asia/Shanghai"),
+    )
+    matrix = routing.travel_matrix_minutes(
+        [p.lat for p in places], [p.lon for p in places], "transit", profiles=routing.profiles_for("shenzhen")
+    )
+    solver = routing.order_stops(matrix, windows=windows, dwell=[p.dwell_minutes for p in places])
+    assert [places[i].id for i in solver.late] == ["happy-valley-shenzhen"]
+
+
+def test_optimise_still_reports_a_stop_closed_that_day() -> None:
+    monday = date(2026, 12, 7)  # Shenzhen Museum is closed on Mondays
+    places = plans.places_for(shenzhen(), ["huaqiang-north", "shenzhen-museum", "ping-an-finance-center"])
+    result = plans.optimise_order(places, day=monday, start_time=time(9), **SZ)
+    assert result.late == ["shenzhen-museum"]
+
+
+def test_optimise_says_when_the_order_was_already_the_best() -> None:
+    landmarks = shenzhen()
+    # a round trip through two stops is as long either way round
+    places = plans.places_for(landmarks, ["huaqiang-north", "oct-loft", "lianhuashan-park"])
+    saturday = date(2026, 12, 5)
+    result = plans.optimise_order(places, day=saturday, start_time=time(9), round_trip=True, **SZ)
+    assert result.already_best and result.ids == ["huaqiang-north", "oct-loft", "lianhuashan-park"]
+    assert result.minutes_after == result.minutes_before
+    zigzag = plans.places_for(
+        landmarks, ["lianhuashan-park", "oct-loft", "huaqiang-north", "ping-an-finance-center"]
+    )
+    better = plans.optimise_order(zigzag, day=saturday, start_time=time(9), **SZ)
+    assert not better.already_best and round(better.minutes_after) < round(better.minutes_before)
+
+
+def test_fit_that_cannot_fit_changes_nothing_and_a_fit_says_what_it_left_out() -> None:
+    landmarks = shenzhen()
+    ids = ["lianhuashan-park", "oct-loft", "huaqiang-north", "ping-an-finance-center"]
+    places = plans.places_for(landmarks, ids)
+    failed = plans.fit_to_budget(places, budget_minutes=60, must={"oct-loft", "huaqiang-north"}, mode="drive",
+                                 city_id="shenzhen")  # fmt: skip
+    assert (failed.fits, failed.ids, failed.dropped) == (False, ids, [])
+    fitted = plans.fit_to_budget(
+        places, budget_minutes=300, must={"oct-loft"}, mode="drive", city_id="shenzhen"
+    )
+    assert fitted.fits and "oct-loft" in fitted.ids and fitted.dropped
+    assert sorted(fitted.ids + fitted.dropped) == sorted(ids)
+
+
+def _round_trip_plan(
+    lang: str, *, round_trip: bool = True
+) -> tuple[list[routing.Schedule], exports.ExportPlan]:
+    landmarks = shenzhen()
+    origin = plans.parse_origin("22.5431,114.0579", "Hotel")
+    assert origin is not None
+    places = plans.places_for(landmarks, ["shenzhen-museum", "lianhuashan-park"], origin=origin.place)
+    days = plans.plan_days(places, day=date(2026, 12, 5), start_time=time(9), round_trip=round_trip, **SZ)
+    plan = plans.export_plan(
+        title="t", city_name="Shenzhen", timezone="Asia/Shanghai", mode="transit", url="", landmarks=landmarks,
+        days=days, lang=lang, origin_label="Hotel",
+    )  # fmt: skip
+    return days, plan
+
+
+def test_a_round_trip_ends_back_at_the_start_in_the_schedule_and_the_exports() -> None:
+    days, plan = _round_trip_plan("en")
+    back = days[-1].back
+    assert back is not None and back.place.id == plans.ORIGIN_ID
+    assert [s.kind for s in plan.stops] == ["start", "stop", "stop", "return"]
+    assert exports.stop_marks(plan) == ["S", "1", "2", "S"]
+    start, *_, home = plan.stops
+    assert (home.lat, home.lon, home.name) == (start.lat, start.lon, "Hotel")
+    assert home.arrive == home.depart == plans.to_minute(back.arrive)
+    assert home.travel_minutes == round(back.travel_minutes, 1) > 0
+    assert exports.marked_label("S", home, lang="en") == "S · Back at Hotel"
+    _, chinese = _round_trip_plan("zh")
+    assert exports.stop_marks(chinese) == ["起点", "1", "2", "起点"]
+    assert exports.marked_label("起点", chinese.stops[0], lang="zh") == "起点：Hotel"
+
+
+def test_a_one_way_plan_has_no_way_back() -> None:
+    days, plan = _round_trip_plan("en", round_trip=False)
+    assert days[-1].back is None
+    assert [s.kind for s in plan.stops] == ["start", "stop", "stop"]
+    assert exports.stop_marks(plan) == ["S", "1", "2"]
+
+
+def _route_parts(group: Any) -> tuple[list[list[tuple[float, float]]], list[str], list[str]]:
+    """(polyline coordinates, marker HTML, marker names) of a ``maps.route_group``."""
+    import folium
+
+    lines = [
+        list(map(tuple, c.locations)) for c in group._children.values() if isinstance(c, folium.PolyLine)
+    ]
+    markers = [
+        c
+        for c in group._children.values()
+        if isinstance(c, folium.Marker) and c.options.get("keyboard", True)
+    ]
+    return lines, [m.icon.options["html"] for m in markers], [m.options.get("alt", "") or "" for m in markers]
+
+
+def test_the_map_marks_the_start_s_and_draws_the_way_back() -> None:
+    from itinerary import maps
+
+    route = [
+        maps.RouteStop(plans.ORIGIN_ID, 22.53, 114.05, "Hotel", start=True),
+        maps.RouteStop("a", 22.54, 114.06, "A"),
+        maps.RouteStop("b", 22.55, 114.07, "B"),
+    ]
+    lines, icons, _ = _route_parts(maps.route_group(route, lang="en", round_trip=True))
+    assert lines == [[(22.53, 114.05), (22.54, 114.06), (22.55, 114.07), (22.53, 114.05)]]
+    assert [re.search(r'data-stop="([^"]+)"', html).group(1) for html in icons] == ["start", "1", "2"]  # type: ignore[union-attr]
+    assert [re.search(r">([^<]*)</div>$", html).group(1) for html in icons] == ["S", "1", "2"]  # type: ignore[union-attr]
+    fmap = maps.base_map(center=(22.5, 114.0), zoom=12, tiles=maps.TileConfig())
+    maps.route_group(route, lang="zh").add_to(fmap)
+    page = str(fmap.get_root().render())
+    assert json.dumps("起点：Hotel") in page and json.dumps("第 1 站：A") in page  # their names
+    assert "起点：Hotel" in page and "1. A" in page  # their tooltips
+    one_way, _, _ = _route_parts(maps.route_group(route, lang="en"))
+    assert one_way == [[(22.53, 114.05), (22.54, 114.06), (22.55, 114.07)]]

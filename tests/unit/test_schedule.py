@@ -23,6 +23,7 @@ from itinerary.routing import (
     schedule,
     split_days,
     travel_minutes,
+    with_return,
 )
 from itinerary.seed import load_dir
 from tests.conftest import DATA
@@ -403,3 +404,42 @@ def test_split_days_checks_opening_hours_on_each_day() -> None:
     days = split_days(places, start=at(SZ, 2026, 3, 8, 9), mode="walk", timezone=SHENZHEN, profiles=FIFTEEN)
     assert [[v.place.id for v in d.visits] for d in days] == [["long walk"], ["museum"]]
     assert days[1].visits[0].warnings == [CLOSED_ON_DATE]
+
+
+# --- the leg back of a round trip -----------------------------------------------------------
+
+
+def test_a_round_trip_ends_with_the_leg_back_to_where_it_began() -> None:
+    places = [spot("home", dwell=0), spot("a", dwell=45, step=1), spot("b", dwell=30, step=2)]
+    one_way = split_days(
+        places, start=at(SZ, 2026, 3, 10, 9), mode="walk", timezone=SHENZHEN, profiles=FIFTEEN
+    )
+    (day,) = with_return(one_way, mode="walk", timezone=SHENZHEN, profiles=FIFTEEN)
+    assert one_way[0].back is None and day.back is not None
+    assert day.back.place == places[0]
+    assert local(day.back.arrive) == ("2026-03-10 11:00", "+8")  # b departs 10:45, 15 min back
+    assert day.end == day.back.arrive and day.total_minutes == 120
+    assert day.travel_minutes == pytest.approx(one_way[0].travel_minutes + 15) == 45
+    assert day.distance_km == pytest.approx(
+        one_way[0].distance_km + float(haversine_km(22.543, 114.078, 22.543, 114.058))
+    )
+    assert day.visits == one_way[0].visits  # the visits do not move
+
+
+def test_the_leg_back_of_a_plan_of_several_days_is_on_the_last_day() -> None:
+    days = split_days(
+        nine_places(), start=at(SZ, 2026, 3, 10, 9), mode="walk", timezone=SHENZHEN, profiles=FIFTEEN
+    )
+    closed = with_return(days, mode="walk", timezone=SHENZHEN, profiles=FIFTEEN)
+    assert len(days) > 1 and [d.back is None for d in closed] == [True] * (len(days) - 1) + [False]
+    assert closed[:-1] == days[:-1]
+    back = closed[-1].back
+    assert back is not None and back.place == days[0].visits[0].place
+
+
+def test_one_place_or_none_has_no_way_back() -> None:
+    only = split_days(
+        [spot("a")], start=at(SZ, 2026, 3, 10, 9), mode="walk", timezone=SHENZHEN, profiles=FIFTEEN
+    )
+    assert with_return(only, mode="walk", timezone=SHENZHEN, profiles=FIFTEEN) == only
+    assert with_return([], mode="walk", timezone=SHENZHEN, profiles=FIFTEEN) == []
