@@ -33,6 +33,7 @@ LITERALS = "any string constant in the code"  # for codes that are written out w
 # prefix -> the suffixes the code builds keys with
 DYNAMIC: dict[str, Iterable[str] | str] = {
     "day.": [str(day) for day in range(7)],  # date.weekday()
+    "hours.days.": [str(day) for day in range(7)],  # hours_text: closed days by weekday
     "mode.": models.MODES,
     "wheelchair.": models.WHEELCHAIR,
     "explore.wheelchair_": ("any", "yes", "limited"),  # the filter's choices ("" is "any")
