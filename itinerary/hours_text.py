@@ -239,4 +239,3 @@ def hours_lines(expression: object, lang: str, *, on: date | None = None) -> lis
     when the place has no hours (the unknown state is said where the schedule warns)."""
     text = hours_text(expression, lang, on=on)
     return [t("card.hours_line", lang, hours=text)] if text else []
-
