@@ -30,4 +30,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "hours.holidays": {"en": "{hours}; public holidays may differ", "zh": "{hours}；节假日可能不同"},
     "hours.raw": {"en": "{hours} (OpenStreetMap notation)", "zh": "{hours}（OpenStreetMap 格式）"},
+    # Leaflet's scale bar: its units in the page's language (map_controls.MapAccess)
+    "map.metres": {"en": "{n} m", "zh": "{n} 米"},
+    "map.kilometres": {"en": "{n} km", "zh": "{n} 公里"},
+    "map.tiles": {"en": "Map tiles", "zh": "地图图块"},
 }
