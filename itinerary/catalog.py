@@ -143,6 +143,17 @@ class Catalog:
         values = self.landmarks(city_id)["district"]
         return sorted(d for d in values.unique() if d)
 
+    def district_labels(self, city_id: str, lang: str) -> dict[str, str]:
+        """Each district (its English name, the filter's value) as a page in ``lang`` names it:
+        the ``district_zh`` most of its landmarks give on Chinese pages, else the English name."""
+        frame = self.landmarks(city_id)
+        labels = {d: d for d in self.districts(city_id)}
+        if lang == "zh" and "district_zh" in frame:
+            named = frame[(frame["district"] != "") & (frame["district_zh"].fillna("") != "")]
+            for district, group in named.groupby("district")["district_zh"]:
+                labels[str(district)] = str(group.mode().iloc[0])
+        return labels
+
     def itineraries(self, city_id: str, *, include_drafts: bool = False) -> pd.DataFrame:
         """A city's itineraries with stop counts, featured ones first, then by title."""
 

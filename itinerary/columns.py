@@ -13,6 +13,7 @@ import re
 import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import opening_hours
@@ -24,6 +25,7 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 ICON_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 PRICE_RE = re.compile(r"^(free|[A-Z]{3} \d+(?:\.\d{1,2})?(?:-\d+(?:\.\d{1,2})?)?)$")
 URL_RE = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 # A landmark further than this from its city's centre is almost surely a typo, swapped
@@ -168,6 +170,35 @@ def _bool(value: str) -> bool:
     raise CellError("not_yes_or_no", value=value)
 
 
+def _yes_no_unknown(value: str) -> bool | None:
+    """A surveyed fact: ``yes`` or ``no``; an empty cell is None, "not surveyed" (never "no")."""
+    word = value.strip().lower()
+    if not word:
+        return None
+    if word in ("yes", "no"):
+        return word == "yes"
+    raise CellError("not_yes_no_or_empty", value=value)
+
+
+def _survey_date(value: str) -> str:
+    """A survey date, YYYY-MM-DD, not in the future; empty when the facts were never surveyed."""
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        day = date.fromisoformat(value) if DATE_RE.match(value) else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise CellError("not_a_date", value=value)
+    # "today" is today anywhere on Earth: a survey done this morning in Shenzhen (UTC+8) is
+    # not in the future for a server that still has yesterday's date in UTC
+    latest = (datetime.now(UTC) + timedelta(hours=14)).date()
+    if day > latest:
+        raise CellError("date_in_future", value=value)
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Column:
     """One column of a data-contract file: its name, its cell parser and whether it may be left out."""
@@ -198,6 +229,35 @@ def _req(name: str, parse: Callable[[str], Any] = _text) -> Column:
 
 LAT = _float_in(-90, 90)
 LON = _float_in(-180, 180)
+
+# Access facts per place (issue 10 section 3), after OpenStreetMap's tags (wheelchair,
+# entrance:step_count, ramp:wheelchair, toilets:wheelchair, hearing_loop, tactile_paving) and
+# sozialhelden's A11yJSON: measurements, not ratings. Every one is optional, and an empty cell
+# means "not surveyed", which is kept apart from "no" (None in the model, NULL in the database).
+ACCESS_COLUMNS: tuple[Column, ...] = (
+    Column("district_zh"),
+    Column("address_zh"),
+    Column("entrance_steps", _optional_int_in(0, 100)),
+    Column("entrance_step_height_cm", _optional_int_in(0, 100)),
+    Column("entrance_ramp", _yes_no_unknown),
+    Column("door_width_cm", _optional_int_in(40, 400)),
+    Column("automatic_door", _yes_no_unknown),
+    Column("toilet_wheelchair", _yes_no_unknown),
+    Column("lift_all_floors", _yes_no_unknown),
+    Column("parking_wheelchair", _yes_no_unknown),
+    Column("hearing_loop", _yes_no_unknown),
+    Column("tactile_guidance", _yes_no_unknown),
+    Column("quiet_space", _yes_no_unknown),
+    Column("quiet_hours", _opening_hours),
+    Column("seating", _yes_no_unknown),
+    Column("access_note"),
+    Column("access_note_zh"),
+    Column("access_surveyed", _survey_date),
+    Column("access_surveyed_by"),
+)
+# the yes/no facts (tri-state) and the measured ones (whole numbers or None)
+ACCESS_FLAGS: tuple[str, ...] = tuple(c.name for c in ACCESS_COLUMNS if c.parse is _yes_no_unknown)
+ACCESS_NUMBERS: tuple[str, ...] = ("entrance_steps", "entrance_step_height_cm", "door_width_cm")
 
 SPECS: tuple[FileSpec, ...] = (
     FileSpec(
@@ -244,6 +304,7 @@ SPECS: tuple[FileSpec, ...] = (
             Column("wheelchair", _one_of(WHEELCHAIR), default="unknown"),
             Column("price", _price),
             Column("website", _website),
+            *ACCESS_COLUMNS,
             Column("status", _one_of(STATUSES), default="published"),
         ),
     ),

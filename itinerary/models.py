@@ -52,6 +52,26 @@ class Landmark:
     price: str
     website: str
     status: str
+    # --- access facts (columns.ACCESS_COLUMNS): None or "" is "not surveyed", never "no" -------
+    district_zh: str = ""
+    address_zh: str = ""
+    entrance_steps: int | None = None  # steps at the main public entrance (OSM entrance:step_count)
+    entrance_step_height_cm: int | None = None  # the highest of them
+    entrance_ramp: bool | None = None  # a ramp a wheelchair can use (OSM ramp:wheelchair)
+    door_width_cm: int | None = None  # clear width of the entrance door
+    automatic_door: bool | None = None
+    toilet_wheelchair: bool | None = None  # OSM toilets:wheelchair
+    lift_all_floors: bool | None = None  # a lift to every public floor
+    parking_wheelchair: bool | None = None  # OSM capacity:disabled > 0
+    hearing_loop: bool | None = None  # OSM hearing_loop
+    tactile_guidance: bool | None = None  # tactile paving or Braille guidance (OSM tactile_paving)
+    quiet_space: bool | None = None
+    quiet_hours: str = ""  # OpenStreetMap opening_hours syntax, like opening_hours
+    seating: bool | None = None  # seats inside, to rest
+    access_note: str = ""
+    access_note_zh: str = ""
+    access_surveyed: str = ""  # YYYY-MM-DD, not in the future
+    access_surveyed_by: str = ""
 
     @property
     def is_free(self) -> bool:

@@ -34,11 +34,33 @@ PROJECT_ROOT, DEFAULT_DB_PATH, DEFAULT_DATA_DIR = (
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest revision in MIGRATIONS_DIR (a test checks). Known here so that a process starting on
 # an up-to-date database checks it with one query, without loading Alembic (about 0.4 s).
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 # PostgreSQL advisory lock around migrations: this key ("CP+") and a hash of the schema name
 MIGRATION_LOCK_KEY = 0x43502B
 
 metadata = sa.MetaData()
+
+
+def access_columns() -> list[sa.Column[Any]]:
+    """The landmarks' access columns, as revision 0004 adds them (new objects on each call).
+
+    Texts are never NULL (empty is "not given"); yes/no facts and measurements are NULL when
+    not surveyed, so that unknown stays apart from no.
+    """
+    from itinerary.columns import ACCESS_COLUMNS, ACCESS_FLAGS, ACCESS_NUMBERS
+
+    columns: list[sa.Column[Any]] = []
+    for column in ACCESS_COLUMNS:
+        if column.name in ACCESS_FLAGS:
+            columns.append(sa.Column(column.name, sa.Boolean, nullable=True))
+        elif column.name in ACCESS_NUMBERS:
+            columns.append(sa.Column(column.name, sa.Integer, nullable=True))
+        else:
+            columns.append(
+                sa.Column(column.name, sa.Text, nullable=False, default="", server_default=sa.text("''"))
+            )
+    return columns
+
 
 cities = sa.Table(
     "cities",
@@ -85,6 +107,8 @@ landmarks = sa.Table(
     sa.Column("price", sa.Text, nullable=False, default=""),
     sa.Column("website", sa.Text, nullable=False, default=""),
     sa.Column("status", sa.String(16), nullable=False),
+    # access facts (revision 0004; itinerary.columns.ACCESS_COLUMNS): NULL is "not surveyed"
+    *access_columns(),
     # optimistic concurrency: every save raises it; a save based on an older version is refused
     sa.Column("version", sa.Integer, nullable=False, default=1, server_default="1"),
 )

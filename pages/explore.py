@@ -106,8 +106,12 @@ with st.expander(t("explore.more_filters", lang)):
     )
     free_only = c2.toggle(t("explore.free", lang), key="explore_free")
     open_now = c3.toggle(t("explore.open_now", lang), key="explore_open")
+    district_labels = catalog.district_labels(ctx.city_id, lang)  # district_zh on Chinese pages
     districts = st.multiselect(
-        t("explore.district", lang), options=catalog.districts(ctx.city_id), key="explore_districts"
+        t("explore.district", lang),
+        options=list(district_labels),
+        format_func=lambda d: district_labels.get(d, d),
+        key="explore_districts",
     )
 
 now = now_in(ctx.timezone)
@@ -161,6 +165,7 @@ with side_col:
         st.session_state["explore_list_ids"] = list(shown["id"])
         table = shown.assign(
             name=names.loc[shown.index],
+            district=localized(shown, "district", lang),
             themes=shown["themes"].map(
                 lambda ts: ", ".join(theme_labels[x] for x in ts if x in theme_labels)
             ),

@@ -7,6 +7,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
+from itinerary.access_facts import fact_lines
 from itinerary.catalog import localized_value
 from itinerary.hours import describe_status, status_at
 from itinerary.hours_text import hours_lines
@@ -51,14 +52,22 @@ def landmark_card(row: pd.Series, *, themes: pd.DataFrame, timezone: str, now: d
         ":material/confirmation_number: "
         + md_escape(t("card.price", lang, price=price_label(str(row["price"]), lang))),
     ]
-    if row["district"]:
-        lines.append(
-            ":material/location_city: " + md_escape(t("card.district", lang, district=row["district"]))
-        )
-    if row["address"]:
-        lines.append(":material/location_on: " + md_escape(t("card.address", lang, address=row["address"])))
+    # Chinese pages show district_zh and address_zh where filled, English otherwise
+    district = localized_value(row, "district", lang)
+    if district:
+        lines.append(":material/location_city: " + md_escape(t("card.district", lang, district=district)))
+    address = localized_value(row, "address", lang)
+    if address:
+        lines.append(":material/location_on: " + md_escape(t("card.address", lang, address=address)))
     st.markdown("  \n".join(lines))
+    access_facts(row, lang)
     # the one outside link of a card: http(s) only, a new tab, rel="noopener noreferrer"
     link = outside_link(t("card.website", lang), safe_url(row["website"]))
     if link:
         st.markdown(f":material/language: {link}")
+
+
+def access_facts(row: pd.Series, lang: str) -> None:
+    """The landmark's access facts, an icon with text each (wording: ``itinerary.access_facts``)."""
+    lines = [f":material/{line.icon}: {md_escape(line.text)}" for line in fact_lines(row, lang)]
+    st.markdown(f"**{md_escape(t('access.heading', lang))}**  \n" + "  \n".join(lines))

@@ -18,6 +18,8 @@ import streamlit as st
 from itinerary import accounts as acc
 from itinerary import curation as cu
 from itinerary import settings
+from itinerary.access_facts import FIELD_NAMES as ACCESS_FIELDS
+from itinerary.access_facts import field_label, field_value
 from itinerary.catalog import localized_value
 from itinerary.geocode import Geocoder
 from itinerary.i18n import t
@@ -175,9 +177,21 @@ def show_value(value: Any) -> str:
     return str(value)
 
 
+def _change_value(name: str, value: Any, lang: str) -> str:
+    return field_value(name, value, lang) if name in ACCESS_FIELDS else show_value(value)
+
+
 def changes_table(changes: list[cu.FieldChange], lang: str) -> pd.DataFrame:
+    """Field changes as a table; access facts by their names in ``lang``, unknown as "not surveyed"."""
     return pd.DataFrame(
-        [(c.field, show_value(c.before), show_value(c.after)) for c in changes],
+        [
+            (
+                field_label(c.field, lang),
+                _change_value(c.field, c.before, lang),
+                _change_value(c.field, c.after, lang),
+            )
+            for c in changes
+        ],
         columns=[t("cur.hist.field", lang), t("cur.hist.before", lang), t("cur.hist.after", lang)],
     )
 

@@ -36,6 +36,7 @@ from ui.staff import (
     staff_geocoder,
     start_action,
 )
+from ui.staff_access import access_fields, form_value, place_fields
 from ui.text import md_escape
 
 NEW = "__new__"
@@ -74,8 +75,7 @@ def _load(staff: Staff, ctx: PageContext, landmark_id: str) -> None:
     for name in FIELDS:
         if name == "city_id":
             continue
-        value = values.get(name, "")
-        st.session_state[_key(name)] = value if value is not None else ""
+        st.session_state[_key(name)] = form_value(name, values.get(name, ""))
     st.session_state["lm_snapshot"] = _form_values()  # to tell unsaved edits
 
 
@@ -260,7 +260,7 @@ def _validate(staff: Staff, is_new: bool) -> tuple[dict[str, Any], cu.Landmark |
 
 
 def _text_fields(shown: _Loaded, errors: dict[str, Any], lang: str) -> None:
-    """The form, first part: id, names, themes, district and address."""
+    """The form, first part: id, names, themes, district and address (English and Chinese)."""
     st.text_input(
         t("cur.f.id", lang), key=_key("id"), disabled=not shown.is_new, help=t("cur.f.id_help", lang)
     )
@@ -279,11 +279,7 @@ def _text_fields(shown: _Loaded, errors: dict[str, Any], lang: str) -> None:
         key=_key("themes"),
     )
     field_error(errors, "themes", lang)
-    c1, c2 = st.columns(2)
-    with c1:
-        st.text_input(t("col.district", lang), key=_key("district"))
-    with c2:
-        st.text_input(t("cur.f.address", lang), key=_key("address"))
+    place_fields(_key, errors, lang)
 
 
 def _position_fields(staff: Staff, ctx: PageContext, errors: dict[str, Any]) -> tuple[float, float]:
@@ -479,6 +475,7 @@ def landmarks_section(staff: Staff, ctx: PageContext) -> None:
         _text_fields(shown, errors, lang)
         lat, lon = _position_fields(staff, ctx, errors)
         _detail_fields(staff, errors, lang)
+        access_fields(_key, errors, lang)
         _duplicate_warnings(shown, lat, lon, lang)
         _actions(staff, ctx, shown)
     with side_col:

@@ -174,9 +174,27 @@ def itinerary_from_snapshot(snap: Mapping[str, Any]) -> tuple[Itinerary, list[St
     return it, stops
 
 
+_ABSENT: Final = object()
+_EMPTY: Final[tuple[Any, ...]] = (None, "", [], ())  # what a field that a snapshot lacks would have held
+
+
 def diff(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> list[FieldChange]:
-    """The fields whose values differ, in the order of ``after`` (then ``before``)."""
-    before = before or {}
+    """The fields whose values differ, in the order of ``after`` (then ``before``).
+
+    A creation (no ``before``) sets every field. A field one snapshot lacks (it was recorded
+    before that column existed, like the access facts of revision 0004) did not change if the
+    other holds an empty value ("not surveyed")."""
+    if before is None:
+        return [FieldChange(k, None, v) for k, v in (after or {}).items()]
     after = after or {}
     keys = list(after) + [k for k in before if k not in after]
-    return [FieldChange(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+    changes: list[FieldChange] = []
+    for k in keys:
+        old, new = before.get(k, _ABSENT), after.get(k, _ABSENT)
+        if old is _ABSENT or new is _ABSENT:
+            if (new if old is _ABSENT else old) in _EMPTY:
+                continue
+            old, new = (None if old is _ABSENT else old), (None if new is _ABSENT else new)
+        if old != new:
+            changes.append(FieldChange(k, old, new))
+    return changes

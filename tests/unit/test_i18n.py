@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from itinerary import accounts, curation, maps, models
+from itinerary import access_facts, accounts, curation, maps, models
 from itinerary.geocode import MESSAGE_CODES
 from itinerary.i18n import LANGS, STRINGS, t
 from itinerary.routing import WARNINGS
@@ -34,6 +34,11 @@ LITERALS = "any string constant in the code"  # for codes that are written out w
 DYNAMIC: dict[str, Iterable[str] | str] = {
     "day.": [str(day) for day in range(7)],  # date.weekday()
     "hours.days.": [str(day) for day in range(7)],  # hours_text: closed days by weekday
+    # access facts (itinerary/access_facts.py): each yes/no fact's two lines, names and labels
+    "access.": [f"{name}.{state}" for name, _ in access_facts.FLAGS for state in ("yes", "no")],
+    "access.name.": access_facts.SURVEYABLE,
+    "access.field.": access_facts.FIELD_NAMES,
+    "access.choice.": ("unknown", "yes", "no"),
     "mode.": models.MODES,
     "wheelchair.": models.WHEELCHAIR,
     "explore.wheelchair_": ("any", "yes", "limited"),  # the filter's choices ("" is "any")

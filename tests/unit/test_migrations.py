@@ -177,7 +177,14 @@ def fill_legacy(url: str, mini_dir: Path) -> seed.Dataset:
             for name, rows in (
                 ("cities", [asdict(c) for c in data.cities]),
                 ("themes", [asdict(t) for t in data.themes]),
-                ("landmarks", [{**asdict(lm), "themes": ";".join(lm.themes)} for lm in data.landmarks]),
+                (
+                    "landmarks",
+                    [
+                        {k: v for k, v in asdict(lm).items() if k in L["landmarks"].c}
+                        | {"themes": ";".join(lm.themes)}
+                        for lm in data.landmarks
+                    ],
+                ),
                 ("itineraries", [asdict(i) for i in data.itineraries]),
                 ("itinerary_stops", [asdict(s) for s in data.stops]),
                 ("meta", [{"key": "data_version", "value": "7"}]),
@@ -378,4 +385,61 @@ def test_processes_starting_together_on_a_new_database_migrate_it_once(
         assert racer.returncode == 0, err
         assert out.strip() == store.SCHEMA_HEAD
     assert count(new_db_url, "alembic_version") == 1
+    assert schema_diff(new_db_url, store.metadata) == []
+
+
+ACCESS = {
+    "district_zh": "福田区",
+    "address_zh": "福田区益田路5033号",
+    "entrance_steps": 1,
+    "entrance_step_height_cm": 4,
+    "entrance_ramp": False,
+    "door_width_cm": 90,
+    "automatic_door": True,
+    "toilet_wheelchair": True,
+    "lift_all_floors": None,
+    "hearing_loop": False,
+    "quiet_hours": "Mo 09:00-11:00",
+    "access_note": "Lift from the B1 entrance",
+    "access_surveyed": "2026-11-30",
+    "access_surveyed_by": "ada",
+}
+
+
+def test_revision_0004_adds_the_access_facts_as_not_surveyed_and_drops_them_again(
+    new_db_url: str, mini_dir: Path
+) -> None:
+    migrate(new_db_url, "upgrade", "0003")
+    data = fill_legacy(new_db_url, mini_dir)
+    migrate(new_db_url, "upgrade", "0004")
+
+    db = store.Store(new_db_url)
+    assert schema_diff(new_db_url, store.metadata) == []
+    back = {lm.id: lm for lm in db.dataset().landmarks}
+    # existing rows read as "not surveyed": None, not False; texts empty
+    for lm in back.values():
+        assert lm.entrance_ramp is None and lm.toilet_wheelchair is None and lm.entrance_steps is None
+        assert lm.district_zh == "" and lm.access_surveyed == ""
+    assert sorted(back.values(), key=lambda x: x.id) == sorted(data.landmarks, key=lambda x: x.id)
+
+    first = data.landmarks[0].id
+    with db.engine.begin() as conn:
+        conn.execute(store.landmarks.update().where(store.landmarks.c.id == first).values(**ACCESS))
+    surveyed = {lm.id: lm for lm in db.dataset().landmarks}[first]
+    assert {k: getattr(surveyed, k) for k in ACCESS} == ACCESS
+    assert surveyed.parking_wheelchair is None  # left alone: still not surveyed
+    db.engine.dispose()
+
+    migrate(new_db_url, "downgrade", "0003")
+    engine = engine_for(new_db_url)
+    try:
+        with engine.connect() as conn:
+            names = {c["name"] for c in sa.inspect(conn).get_columns("landmarks")}
+    finally:
+        engine.dispose()
+    assert not names & set(ACCESS)
+    assert count(new_db_url, "landmarks") == len(data.landmarks)
+    assert count(new_db_url, "itinerary_stops") == len(data.stops)  # no cascade on SQLite's rebuild
+
+    migrate(new_db_url, "upgrade", "head")
     assert schema_diff(new_db_url, store.metadata) == []

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 
 from itinerary import __main__ as cli
-from itinerary import curation, rules, seed, store, transfer
+from itinerary import columns, curation, rules, seed, store, transfer
 from itinerary.accounts import ADMIN, ALL_CITIES, EDITOR, Account, AccountStore
 from itinerary.geocode import Geocoder
 from itinerary.models import Dataset
@@ -241,7 +241,12 @@ def test_geojson_upload_is_converted_to_landmark_rows(db: store.Store) -> None:
 
 def test_geojson_problems_are_located_by_feature_number(db: store.Store) -> None:
     plan = transfer.preview(db, transfer.read_path(IMPORTS / "bad-features.geojson"), EDDIE)
-    expected = "id, city_id, name, name_zh, lat, lon, themes, district, address, summary, summary_zh, visit_minutes, opening_hours, wheelchair, price, website, status"
+    expected = (
+        "id, city_id, name, name_zh, lat, lon, themes, district, address, summary, summary_zh, visit_minutes,"
+        " opening_hours, wheelchair, price, website, "
+        + ", ".join(c.name for c in columns.ACCESS_COLUMNS)  # the access facts (issue 10)
+        + ", status"
+    )
     assert problems(plan) == [
         "bad-features.geojson:2: geometry: must be a Point with coordinates [lon, lat]",
         f"bad-features.geojson:3: colour: unknown property (expected: {expected})",
