@@ -119,3 +119,15 @@ def test_one_entrys_words_never_find_another_entrys_places() -> None:
     assert matching["gallery"] == matching["美术馆"] == matching["画廊"] == ["gallery"]
     assert matching["南山"] == matching["nanshan"] == ["fort"]  # the district's Chinese name counts
     assert matching["文化"] == matching["culture"] == ["gallery"]  # the theme's labels count
+
+
+def test_the_districts_chinese_name_finds_the_district(catalog: Catalog) -> None:
+    for city_id in cities(catalog):
+        frame = catalog.landmarks(city_id)
+        named = frame[frame["district_zh"].fillna("") != ""]
+        for (district, district_zh), group in named.groupby(["district", "district_zh"]):
+            assert set(group.index) <= set(found(catalog, city_id, district_zh)), (district, district_zh)
+    # the name without 区, as people write it, finds as much as the English name (南山 was 1 place)
+    assert found(catalog, "shenzhen", "南山") == found(catalog, "shenzhen", "nanshan")
+    assert len(found(catalog, "shenzhen", "南山")) == 19
+    assert found(catalog, "shenzhen", "福田") == found(catalog, "shenzhen", "futian")
