@@ -1,5 +1,6 @@
 """What Chinese pages say in Chinese beyond the strings tables: the map's scale units and its
-attribution for tiles without one (``itinerary.maps``, ``itinerary.map_controls``)."""
+attribution for tiles without one (``itinerary.maps``, ``itinerary.map_controls``), and the
+import's progress label on Curate (``transfer.apply``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import re
 import folium
 import pytest
 
-from itinerary import maps
+from itinerary import maps, store, transfer
+from tests.unit.test_transfer import EDDIE, GOOD
 
 
 def _texts(html: str) -> dict[str, object]:
@@ -45,3 +47,15 @@ def test_a_configured_attribution_is_shown_as_configured(monkeypatch: pytest.Mon
     fmap = maps.base_map(center=(0, 0), zoom=3, tiles=maps.TileConfig.from_env(), lang="zh")
     tiles = next(c for c in fmap._children.values() if isinstance(c, folium.TileLayer))
     assert tiles.options["attribution"] == "Tiles © Example"
+
+
+@pytest.mark.parametrize(("lang", "entity"), [("en", "landmark"), ("zh", "地标")])
+def test_the_import_progress_names_each_row_in_the_page_language(
+    mini_db_url: str, lang: str, entity: str
+) -> None:
+    db = store.open_store(mini_db_url)
+    seen: list[tuple[int, int, str]] = []
+    plan = transfer.preview(db, {"landmarks.csv": GOOD}, EDDIE)
+    transfer.apply(db, plan, EDDIE, progress=lambda *a: seen.append(a), lang=lang)
+    assert seen == [(1, 2, f"{entity} shenzhen-bay-park"), (2, 2, f"{entity} ping-an-finance-center")]
+    db.engine.dispose()
