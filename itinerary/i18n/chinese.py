@@ -34,4 +34,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "map.metres": {"en": "{n} m", "zh": "{n} 米"},
     "map.kilometres": {"en": "{n} km", "zh": "{n} 公里"},
     "map.tiles": {"en": "Map tiles", "zh": "地图图块"},
+    # the empty multiselect's placeholder (Streamlit writes "Choose options" in every language)
+    "widget.choose": {"en": "Choose options", "zh": "请选择"},
 }

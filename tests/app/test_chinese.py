@@ -9,6 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import AppFactory
+from tests.app.test_curate import curate
+from tests.app.test_curate import db as db  # the accounts of the signed-in Curate tests (a fixture)
 
 RAW = re.compile(r"\b(Mo|Tu|We|Th|Fr|Sa|Su)\b|\d\d:\d\d-\d")
 
@@ -55,3 +57,11 @@ def test_the_kiosk_loop_card_shows_the_stops_hours(make_app: AppFactory) -> None
     at = make_app("pages/kiosk.py", lang="zh")
     card = next(m.value for m in at.markdown if "data-kiosk-step=" in m.value)
     assert "<p class='cp-kiosk-hours'>开放时间：每天 06:00–23:00</p>" in card  # Lianhuashan Park first
+
+
+@pytest.mark.usefixtures("db")
+def test_curates_empty_multiselect_asks_in_chinese(make_app: AppFactory) -> None:
+    at = curate(make_app, "eddie", lang="zh")
+    at.selectbox(key="lm_pick").set_value("__new__").run()
+    themes = next(m for m in at.multiselect if m.label == "主题")
+    assert themes.placeholder == "请选择"  # Streamlit's own would be "Choose options"
