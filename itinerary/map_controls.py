@@ -57,7 +57,8 @@ class Legend(MacroElement):  # type: ignore[misc]
 class MapAccess(JSCSSMixin, MacroElement):  # type: ignore[misc]
     """The map for keyboards and screen readers, in the page's language.
 
-    - Zoom and scale controls labelled in ``lang`` (Leaflet's own are English).
+    - Zoom and scale controls labelled in ``lang`` (Leaflet's own are English), the scale's
+      units too ("500 米", "2 公里"); miles and feet only in English.
     - Every marker gets an accessible name when it is added: its ``ariaLabel`` option (route
       stops), "name, theme" (landmark pins), "N places here" (clusters), else its tooltip.
       Leaflet gives markers ``role="button"`` and a tab stop but no name.
@@ -79,7 +80,14 @@ class MapAccess(JSCSSMixin, MacroElement):  # type: ignore[misc]
             var map = {{ this._parent.get_name() }};
             window.cpMapText = {{ this.texts|tojson }};
             L.control.zoom({zoomInTitle: cpMapText.zoom_in, zoomOutTitle: cpMapText.zoom_out}).addTo(map);
-            L.control.scale({imperial: cpMapText.imperial}).addTo(map);
+            // Leaflet writes "m" and "km" itself; the page's language has its own units (米, 公里)
+            var Scale = L.Control.Scale.extend({_updateMetric: function (maxMeters) {
+                var meters = this._getRoundNum(maxMeters);
+                var label = meters < 1000 ? cpMapText.metres.replace("{n}", meters)
+                    : cpMapText.kilometres.replace("{n}", meters / 1000);
+                this._updateScale(this._mScale, label, meters / maxMeters);
+            }});
+            new Scale({imperial: cpMapText.imperial}).addTo(map);
             var ac = map.attributionControl;
             if (ac && typeof ac.options.prefix === "string") {
                 ac.setPrefix(ac.options.prefix.replace("A JavaScript library for interactive maps", cpMapText.leaflet));
@@ -121,7 +129,15 @@ class MapAccess(JSCSSMixin, MacroElement):  # type: ignore[misc]
         """
     )
 
-    TEXTS = ("zoom_in", "zoom_out", "leaflet", "cluster", "landmark")  # i18n keys map.<text>
+    TEXTS = (
+        "zoom_in",
+        "zoom_out",
+        "leaflet",
+        "cluster",
+        "landmark",
+        "metres",
+        "kilometres",
+    )  # keys map.<text>
 
     def __init__(self, lang: str) -> None:
         super().__init__()

@@ -49,6 +49,7 @@ VENDOR_CSS = {
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+TILES_UNNAMED = "Map tiles"  # other tiles without CITYPLUS_TILES_ATTRIBUTION: said in the page's language
 _VIEWPORT_LOCK = re.compile(r",\s*maximum-scale=1\.0,\s*user-scalable=no")
 
 # folium asks for these, but nothing we draw uses them, so they are not vendored
@@ -98,7 +99,7 @@ class TileConfig:
     @classmethod
     def from_env(cls) -> TileConfig:
         url = settings.tiles_url() or OSM_TILES
-        attribution = settings.tiles_attribution() or (OSM_ATTRIBUTION if url == OSM_TILES else "Map tiles")
+        attribution = settings.tiles_attribution() or (OSM_ATTRIBUTION if url == OSM_TILES else TILES_UNNAMED)
         return cls(url=url, attribution=attribution)
 
 
@@ -138,6 +139,8 @@ def base_map(
     attribution = tiles.attribution
     if attribution == OSM_ATTRIBUTION:
         attribution = attribution.replace(" contributors", " " + t("map.contributors", lang))
+    elif attribution == TILES_UNNAMED:
+        attribution = t("map.tiles", lang)
     folium.TileLayer(
         tiles=tiles.url,
         attr=attribution,

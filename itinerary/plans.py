@@ -21,6 +21,7 @@ from itinerary import settings
 from itinerary.catalog import localized_value
 from itinerary.exports import RETURN, START, STOP, ExportPlan, ExportStop
 from itinerary.geodesy import BBox, bbox_around
+from itinerary.hours_text import hours_text
 from itinerary.i18n import t
 from itinerary.models import MODES, WHEELCHAIR
 from itinerary.routing import (
@@ -444,6 +445,9 @@ def export_plan(
                     address=address,
                     note=notes.get(pid, "") if pid != ORIGIN_ID else "",
                     access=access,
+                    hours=""
+                    if pid == ORIGIN_ID
+                    else hours_text(landmarks.loc[pid, "opening_hours"], lang, on=visit.start.date()),
                     warnings=tuple(visit_warnings(visit, lang)) if pid != ORIGIN_ID else (),
                     travel_minutes=round(visit.travel_minutes, 1),
                     distance_km=round(visit.distance_km, 2),

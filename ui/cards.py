@@ -10,6 +10,7 @@ import streamlit as st
 from itinerary.access_facts import fact_lines
 from itinerary.catalog import localized_value
 from itinerary.hours import describe_status, status_at
+from itinerary.hours_text import hours_lines
 from itinerary.i18n import t
 from itinerary.maps import safe_url
 from ui.text import md_escape, outside_link
@@ -42,8 +43,9 @@ def landmark_card(row: pd.Series, *, themes: pd.DataFrame, timezone: str, now: d
     status = describe_status(status_at(hours, now, timezone), now, lang)
     # Material icons ship with Streamlit (no emoji font or network needed)
     lines = [f":material/schedule: **{md_escape(status)}**"]
-    if hours:
-        lines.append(":material/calendar_month: " + md_escape(t("card.hours_line", lang, hours=hours)))
+    lines += [
+        ":material/calendar_month: " + md_escape(line) for line in hours_lines(hours, lang, on=now.date())
+    ]
     lines += [
         ":material/timer: " + md_escape(t("card.visit", lang, minutes=int(row["visit_minutes"]))),
         ":material/accessible: " + md_escape(t(f"wheelchair.{row['wheelchair']}", lang)),

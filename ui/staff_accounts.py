@@ -120,6 +120,7 @@ def accounts_section(staff: Staff, ctx: PageContext) -> None:
                 list(cities["id"]),
                 key="acc_new_cities",
                 format_func=lambda cid: localized_value(cities.loc[cid], "name", lang),
+                placeholder=t("widget.choose", lang),  # Streamlit's own is English
             )
             st.checkbox(t("cur.acc.all_cities", lang), key="acc_new_all")
         st.text_input(

@@ -277,6 +277,7 @@ def _text_fields(shown: _Loaded, errors: dict[str, Any], lang: str) -> None:
         list(shown.themes.index),
         format_func=lambda tid: str(shown.theme_labels.get(tid, tid)),
         key=_key("themes"),
+        placeholder=t("widget.choose", lang),  # Streamlit's own is English
     )
     field_error(errors, "themes", lang)
     place_fields(_key, errors, lang)

@@ -156,7 +156,9 @@ def _apply(staff: Staff, plan: transfer.ImportPlan, lang: str) -> None:
     """Import, last step: write the whole plan in one transaction, or nothing."""
     bar = st.progress(0.0, text=t("cur.tr.applying", lang))
     try:
-        summary = transfer.apply(staff.curator.store, plan, staff.account, progress=partial(_bar, bar, lang))
+        summary = transfer.apply(
+            staff.curator.store, plan, staff.account, progress=partial(_bar, bar, lang), lang=lang
+        )
     except cu.Conflict:
         bar.empty()
         st.error(t("cur.tr.stale", lang))

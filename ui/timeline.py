@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from itinerary.catalog import localized_value
+from itinerary.hours_text import hours_lines
 from itinerary.i18n import t
 from itinerary.plans import access_label, visit_warnings, warning_text
 from itinerary.routing import Return, Schedule
@@ -94,7 +95,9 @@ def render_timeline(
                 flagged.append(pid)
                 line += "  \n" + " · ".join(f":orange[:material/warning: {md_escape(w)}]" for w in warnings)
             st.markdown(line)
-            if not is_origin:  # under the stop: its access, then the curated note (staff text, plain)
+            if not is_origin:  # under the stop: hours, access, then the curated note (staff text, plain)
+                for hours in hours_lines(landmarks.loc[pid, "opening_hours"], lang, on=visit.start.date()):
+                    st.caption(":material/calendar_month: " + md_escape(hours))
                 about = [":material/accessible: " + md_escape(access_label(landmarks.loc[pid], lang))]
                 about += [md_escape(notes[pid])] if notes.get(pid) else []
                 st.caption("  \n".join(about))

@@ -44,6 +44,7 @@ class ExportStop:
     address: str = ""
     note: str = ""
     access: str = ""
+    hours: str = ""  # the opening hours as words (``hours_text``), in the plan's language
     warnings: tuple[str, ...] = ()
     travel_minutes: float = 0  # from the previous stop
     distance_km: float = 0  # from the previous stop

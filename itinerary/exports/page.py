@@ -111,10 +111,11 @@ def to_print_html(plan: ExportPlan, *, labels: Mapping[str, str] | None = None, 
 
 
 def _note_html(stop: ExportStop, labels: Mapping[str, str]) -> str:
-    """The notes cell: the curated note, then the access and each warning on lines of their own."""
+    """The notes cell: the curated note, then the access, the hours and each warning on lines of their own."""
     parts = [_html(_clean(stop.note).strip()).replace("\n", "<br>")]
     if _line(stop.access):
         parts.append(f'<span class="access">{_html(_line(stop.access))}</span>')
+    parts += [f'<span class="access">{_html(_line(stop.hours))}</span>'] if _line(stop.hours) else []
     parts += [f'<span class="warning">{_html(w)}</span>' for w in _warning_lines(stop, labels)]
     return "".join(part for part in parts if part)
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from itinerary.i18n import (
     access,
     accounts,
+    chinese,
     content,
     errors,
     maps,
@@ -50,6 +51,7 @@ AREAS = (
     phone,
     stepfree,
     plan,
+    chinese,
 )  # one module per area of the app
 STRINGS: dict[str, dict[str, str]] = _merge(*(area.STRINGS for area in AREAS))
 

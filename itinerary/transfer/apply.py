@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from itinerary import curation, settings
 from itinerary import store as storage
 from itinerary.accounts import IMPORT, MANAGE_CITIES, Account, can
+from itinerary.i18n import t
 from itinerary.models import City, Theme
 from itinerary.permissions import Refused, content_text
 from itinerary.transfer.plan import (
@@ -74,13 +75,14 @@ def apply(
     *,
     progress: Progress | None = None,
     clock: Callable[[], datetime] = settings.utc_now,
+    lang: str = "en",
 ) -> ImportSummary:
     """Write a previewed plan in one transaction, all or nothing.
 
     Raises ``PlanHasProblems`` for a plan with problems, ``PermissionError`` if the account may not
     write a row, ``curation.Conflict`` when a row changed since the preview, and
     ``RulesBroken`` (a ``Conflict``) when what was written breaks a content rule (the database
-    changed since the preview); in each case nothing is written. ``progress(done, total, "landmark <id>")`` after each row.
+    changed since the preview); in each case nothing is written. ``progress(done, total, "landmark <id>")`` after each row, the entity in ``lang`` ("地标 <id>").
     """
     if plan.problems:
         raise PlanHasProblems(len(plan.problems))
@@ -124,7 +126,7 @@ def apply(
                     enforce=False,  # checked together below: the rows depend on each other
                 )
             if progress is not None:
-                progress(done, len(rows), f"{row.entity} {row.id}")
+                progress(done, len(rows), f"{t(f'content.entity_{row.entity}', lang)} {row.id}")
         try:
             curation.enforce_rules(
                 conn,

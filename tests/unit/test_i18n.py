@@ -33,6 +33,7 @@ LITERALS = "any string constant in the code"  # for codes that are written out w
 # prefix -> the suffixes the code builds keys with
 DYNAMIC: dict[str, Iterable[str] | str] = {
     "day.": [str(day) for day in range(7)],  # date.weekday()
+    "hours.days.": [str(day) for day in range(7)],  # hours_text: closed days by weekday
     # access facts (itinerary/access_facts.py): each yes/no fact's two lines, names and labels
     "access.": [f"{name}.{state}" for name, _ in access_facts.FLAGS for state in ("yes", "no")],
     "access.name.": access_facts.SURVEYABLE,
