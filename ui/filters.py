@@ -90,6 +90,10 @@ def more_filters(lang: str, districts: Mapping[str, str]) -> FilterLink:
             help=t("explore.needs_help", lang),
         )
         st.multiselect(
-            t("explore.district", lang), options=districts, key=KEYS["district"], on_change=_on_change
+            t("explore.district", lang),
+            options=list(districts),
+            format_func=lambda d: districts.get(d, d),  # district_zh on Chinese pages
+            key=KEYS["district"],
+            on_change=_on_change,
         )
     return _from_widgets()
