@@ -93,6 +93,7 @@ def more_filters(lang: str, districts: Mapping[str, str]) -> FilterLink:
             t("explore.district", lang),
             options=list(districts),
             format_func=lambda d: districts.get(d, d),  # district_zh on Chinese pages
+            placeholder=t("widget.choose", lang),
             key=KEYS["district"],
             on_change=_on_change,
         )
