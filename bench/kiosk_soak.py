@@ -85,10 +85,20 @@ SOAK_HOOK = """
     });
   }
   if (window.top !== window) return;
-  window.__advances = 0;
-  window.__stepLog = [];
-  window.__cardGone = 0;
-  let last = null;
+  // the kiosk reloads itself now and then (CITYPLUS_KIOSK_RELOAD): the counts live in
+  // sessionStorage, which a reload keeps; times are on one clock across reloads (Date.now)
+  const kept = JSON.parse(sessionStorage.getItem("cpSoak") || '{"advances":0,"log":[],"gone":0,"loads":0,"maps":0}');
+  kept.loads++;
+  window.__advances = kept.advances;
+  window.__stepLog = kept.log;
+  window.__cardGone = kept.gone;
+  window.__loads = kept.loads;
+  window.__cpMapsTotal = kept.maps;
+  let last = kept.last === undefined ? null : kept.last;
+  const save = () => sessionStorage.setItem("cpSoak", JSON.stringify({advances: window.__advances,
+    log: window.__stepLog, gone: window.__cardGone, loads: window.__loads, maps: window.__cpMapsTotal || 0, last}));
+  addEventListener("pagehide", save);
+  save();
   const check = () => {
     const card = document.querySelector("[data-kiosk-step]");
     if (!card) {
@@ -99,7 +109,8 @@ SOAK_HOOK = """
     if (value !== last) {
       if (last !== null) window.__advances++;
       last = value;
-      window.__stepLog.push([performance.now(), Number(value)]);
+      window.__stepLog.push([Date.now(), Number(value)]);
+      save();
     }
   };
   const start = () => {
@@ -114,7 +125,9 @@ SOAK_HOOK = """
 })();
 """
 
-STATE_JS = "() => ({advances: window.__advances, maps: window.__cpMapsTotal || 0})"
+STATE_JS = (
+    "() => ({advances: window.__advances, maps: window.__cpMapsTotal || 0, loads: window.__loads || 1})"
+)
 HEAP_JS = "() => performance.memory ? performance.memory.usedJSHeapSize : null"
 MAP_IFRAME = "streamlit_folium"
 FRAME_JS = """
@@ -315,6 +328,8 @@ class Sample:
     advances: int
     rss_mb: float
     hwm_mb: float
+    renderer_mb: float = 0.0  # sum of the renderers' RSS
+    loads: int = 1  # page loads so far (the kiosk reloads itself now and then)
 
 
 @dataclass
@@ -341,6 +356,7 @@ class Soak:
     visits: list[Visit] = field(default_factory=list)
     errors: Errors = field(default_factory=Errors)
     maps_total: int = 0
+    loads: int = 1  # page loads: the first and each reload of the kiosk itself
     maps_in_frame: int | None = None
     map_frames_attached: int = 0
     websockets: int = 0
@@ -481,6 +497,7 @@ def drive(server: AppServer, soak: Soak, deadline: float) -> None:
             soak.mem_end = browser_memory(page, cdp)
             state = page.evaluate(STATE_JS)
             soak.maps_total = int(state["maps"])
+            soak.loads = int(state["loads"])
             soak.maps_in_frame = map_frame_count(page)
             log = page.evaluate("() => window.__stepLog")
             soak.card_gone = int(page.evaluate("() => window.__cardGone"))
@@ -517,12 +534,19 @@ def loop(page: Page, cdp: CDPSession, soak: Soak, pid: int, deadline: float) -> 
     cpu0 = (0.0, 0.0)
     while True:
         now = time.monotonic()
-        advances = int(page.evaluate(STATE_JS)["advances"])
+        try:
+            state = page.evaluate(STATE_JS)
+        except PlaywrightError:  # the kiosk is reloading itself: read again in a moment
+            page.wait_for_timeout(500)
+            continue
+        advances = int(state["advances"])
         mem = status_mb(pid)
         if not mem:
             soak.stopped_by = "the server process died"
             break
-        soak.samples.append(Sample(now, advances, mem["VmRSS"], mem["VmHWM"]))
+        soak.samples.append(
+            Sample(now, advances, mem["VmRSS"], mem["VmHWM"], renderer_rss_mb()[0], int(state["loads"]))
+        )
         soak.advances = advances
         if advances != last_advances:
             last_advances, last_change = advances, now
@@ -591,6 +615,7 @@ def report(soak: Soak, command: str) -> str:
     start, end, first = soak.rss_start, soak.rss_end, soak.rss_first
     growth = end.get("VmRSS", 0) - start.get("VmRSS", 0) if start and end else None
     ms_first, ms_start, ms_end = soak.mem_first, soak.mem_start, soak.mem_end
+    rows.append(("Page loads (the first, then the kiosk's own reloads)", f"{soak.loads}", ""))
     rows.append(("Advances done", f"{soak.advances:,} (target {soak.target:,}; {soak.stopped_by})", ""))
     rows.append(
         ("Duration", f"{soak.duration_s / 60:.1f} min total, {soak.loop_s / 60:.1f} min after warm-up", "")
@@ -657,6 +682,16 @@ def report(soak: Soak, command: str) -> str:
             "",
         )
     )
+    if ms_start and ms_end:
+        r_growth = ms_end.renderer_mb - ms_start.renderer_mb
+        peak = max((x.renderer_mb for x in soak.samples), default=0.0)
+        rows.append(
+            (
+                "Renderer RSS growth, start → end; largest sum during the run",
+                f"{fmt(r_growth)}; {fmt(peak)}",
+                f"growth ≤ {RSS_GROWTH_TARGET_MB:.0f} MB: {'yes' if r_growth <= RSS_GROWTH_TARGET_MB else '**no**'}",
+            )
+        )
     rows.append(
         (
             "DOM nodes / documents / frames / listeners (start → end)",
@@ -713,14 +748,14 @@ def report(soak: Soak, command: str) -> str:
         (
             "Leaflet maps created (all frames) / in the map frame",
             f"{soak.maps_total} / {soak.maps_in_frame}",
-            "1 / 1",
+            f"{soak.loads} / 1 (one per page load)",
         )
     )
     rows.append(
         (
             "Child frames attached / websockets opened",
             f"{soak.map_frames_attached} / {soak.websockets}",
-            "1 / 1",
+            f"{soak.loads} / {soak.loads} (one per page load)",
         )
     )
     ok_visits = sum(1 for v in soak.visits if not v.error)
@@ -738,12 +773,21 @@ def report(soak: Soak, command: str) -> str:
         "| --- | --- | --- |",
     ]
     lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows]
-    lines += ["", "## Server RSS by advances", "", "| Advances | VmRSS | VmHWM |", "| --- | --- | --- |"]
+    lines += [
+        "",
+        "## Memory by advances",
+        "",
+        "| Advances | Server VmRSS | Server VmHWM | Renderers' RSS | Page loads |",
+    ]
+    lines.append("| --- | --- | --- | --- | --- |")
     marks = list(range(0, soak.target + 1, max(soak.target // 10, 1)))
     for mark in marks:
         sample = next((s for s in soak.samples if s.advances >= mark), None)
         if sample:
-            lines.append(f"| {sample.advances:,} | {sample.rss_mb:.1f} MB | {sample.hwm_mb:.1f} MB |")
+            lines.append(
+                f"| {sample.advances:,} | {sample.rss_mb:.1f} MB | {sample.hwm_mb:.1f} MB | "
+                f"{sample.renderer_mb:.1f} MB | {sample.loads} |"
+            )
     if soak.visits:
         lines += ["", "## Visitors", "", "| At advance | Route shown | Loop stopped | Loop back | Error |"]
         lines.append("| --- | --- | --- | --- | --- |")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from itinerary.i18n import accounts, content, errors, maps, problems, staff, visitor
+from itinerary.i18n import accounts, content, errors, kiosk, maps, problems, staff, visitor
 
 LANGS = ("en", "zh")
 LANG_NAMES = {"en": "English", "zh": "中文"}
@@ -26,7 +26,7 @@ def _merge(*tables: Mapping[str, dict[str, str]]) -> dict[str, dict[str, str]]:
     return merged
 
 
-AREAS = (visitor, staff, problems, content, accounts, errors, maps)  # one module per area of the app
+AREAS = (visitor, staff, problems, content, accounts, errors, maps, kiosk)  # one module per area of the app
 STRINGS: dict[str, dict[str, str]] = _merge(*(area.STRINGS for area in AREAS))
 
 
