@@ -22,6 +22,7 @@ from ui.kiosk import (
     MAP_HEIGHT,
     RELOAD_HTML,
     TEXT_SIZES,
+    WATCHDOG_HTML,
     FillFrame,
     attract_sequence,
     idle_reset,
@@ -42,9 +43,8 @@ ctx = setup_page("nav.kiosk", pickers=False)
 lang = ctx.lang
 # the language the kiosk was opened in (its URL) is the one the idle reset returns to
 state = st.session_state.setdefault("kiosk", new_state(lang))
-st.markdown(
-    f"<style>{kiosk_css(state['text'], state['contrast'])}</style>", unsafe_allow_html=True
-)  # no data
+st.html(f"<style>{kiosk_css(state['text'], state['contrast'])}</style>")  # style only, no data: takes no room
+st.html(WATCHDOG_HTML, unsafe_allow_javascript=True)  # our own script, no data in it
 catalog = ctx.catalog
 landmarks = catalog.landmarks(ctx.city_id, include_drafts=True)
 itineraries = catalog.itineraries(ctx.city_id)

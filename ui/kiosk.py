@@ -50,6 +50,7 @@ html, body, [data-testid="stApp"], [data-testid="stMain"], [data-testid="stAppVi
 .stMarkdown:has(.cp-kiosk-card), .stMarkdown:has(.cp-kiosk-attribution) { margin-bottom: 0 !important; }
 .stElementContainer:has(.cp-kiosk-route), .stElementContainer:has(.cp-kiosk-attribution) { padding-bottom: .3rem; }
 .cp-kiosk-route { margin-bottom: 1rem; }
+.stElementContainer:has(.cp-kiosk-script) { display: none; }
 /* the loop reruns its part of the page every few seconds: no fading of what is being redrawn */
 .stElementContainer[data-stale="true"] { opacity: 1 !important; transition: none !important; }
 .cp-kiosk-card h2 { font-size: 1.45rem; line-height: 1.15; margin: .1rem 0 .3rem; padding: 0; color: #111; }
@@ -184,7 +185,26 @@ def idle_reset(state: MutableMapping[str, Any], lang: str, now: float, idle_s: f
 
 
 # The browser reloads the kiosk page: a new page, a new session, the memory of the old one freed.
-RELOAD_HTML = "<script>window.location.reload();</script>"
+RELOAD_HTML = "<span class='cp-kiosk-script' hidden></span><script>window.location.reload();</script>"
+
+# A kiosk has nobody to press "Rerun" when its page loses the server for good (Streamlit stops
+# reconnecting after a fatal websocket error, seen once in a soak run: "Cached ForwardMsg MISS"):
+# after 20 s without a connection, once the server answers its health check, the page reloads
+# (its URL holds the city and language). Installed once per page.
+WATCHDOG_HTML = """<span class='cp-kiosk-script' hidden></span><script>
+(() => {
+  if (window.__cpKioskWatchdog) { return; }
+  window.__cpKioskWatchdog = true;
+  let lost = null;
+  setInterval(() => {
+    const app = document.querySelector("[data-testid='stApp']");
+    if (!app || app.getAttribute("data-test-connection-state") === "CONNECTED") { lost = null; return; }
+    lost = lost === null ? Date.now() : lost;
+    if (Date.now() - lost < 20000) { return; }
+    fetch("/_stcore/health", {cache: "no-store"}).then((r) => { if (r.ok) { window.location.reload(); } }, () => {});
+  }, 2000);
+})();
+</script>"""
 
 
 def reload_due(

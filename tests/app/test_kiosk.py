@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from tests.app.conftest import AppFactory
 from tests.conftest import DATA
 from tests.unit.test_seed import edit_cell
+from ui.kiosk import RELOAD_HTML, WATCHDOG_HTML
 
 PAGE = "pages/kiosk.py"
 
@@ -92,9 +93,8 @@ def test_a_note_on_the_kiosk_is_escaped(make_app: AppFactory, app_env: Path) -> 
 
 
 def style_sheet(at: AppTest) -> str:
-    """The kiosk's own style sheet (the first rule sets the root size of its text step). A
-    style-only ``st.html`` reaches AppTest as a markdown element."""
-    return next(m.value for m in at.markdown if "--cp-map:" in m.value).removeprefix("<style>")
+    """The kiosk's own style sheet (the first rule sets the root size of its text step)."""
+    return next(h.proto.body for h in at.get("html") if "--cp-map:" in h.proto.body).removeprefix("<style>")
 
 
 def test_text_size_and_high_contrast_switch_the_style_sheet(make_app: AppFactory) -> None:
@@ -162,7 +162,7 @@ def test_the_idle_reset_keeps_the_loops_place(make_app: AppFactory) -> None:
 
 
 def reloads(at: AppTest) -> bool:
-    return any("location.reload()" in h.proto.body for h in at.get("html"))
+    return any(h.proto.body == RELOAD_HTML for h in at.get("html"))
 
 
 def test_an_unused_kiosk_reloads_at_the_start_of_its_loop(make_app: AppFactory, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -200,3 +200,8 @@ def test_a_kiosk_in_use_does_not_reload(make_app: AppFactory, monkeypatch) -> No
         if reloads(at):
             break
     assert reloads(at) and at.query_params["lang"] == "zh"
+
+
+def test_the_kiosk_watches_its_connection(make_app: AppFactory) -> None:
+    at = make_app(PAGE)
+    assert sum(h.proto.body == WATCHDOG_HTML for h in at.get("html")) == 1
