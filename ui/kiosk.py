@@ -29,8 +29,8 @@ STANDARD = "standard"
 LAYOUT = {
     ("landscape", "standard"): {"map": 540, "route-map": 540, "card": 580, "top": 0},
     ("landscape", "large"): {"map": 440, "route-map": 440, "card": 470, "top": 0},
-    ("portrait", "standard"): {"map": 780, "route-map": 460, "card": 560, "top": 600},
-    ("portrait", "large"): {"map": 620, "route-map": 380, "card": 480, "top": 600},
+    ("portrait", "standard"): {"map": 700, "route-map": 440, "card": 540, "top": 600},
+    ("portrait", "large"): {"map": 560, "route-map": 360, "card": 460, "top": 600},
 }
 MAP_HEIGHT = LAYOUT[("landscape", STANDARD)]["map"]  # what st_folium is given; the CSS sets the rest
 
@@ -47,7 +47,8 @@ html, body, [data-testid="stApp"], [data-testid="stMain"], [data-testid="stAppVi
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1rem; }
 .cp-kiosk-title { font-size: 1.6rem !important; line-height: 1.15; margin: 0 !important; padding: 0 !important;
   color: #111; }
-.stMarkdown:has(.cp-kiosk-card), .stMarkdown:has(.cp-kiosk-attribution) { margin-bottom: 0 !important; }
+/* Streamlit pulls each markdown element 1rem up for its last paragraph's margin: the kiosk's have none */
+[data-testid="stMarkdownContainer"] { margin-bottom: 0 !important; }
 .stElementContainer:has(.cp-kiosk-route), .stElementContainer:has(.cp-kiosk-attribution) { padding-bottom: .3rem; }
 .cp-kiosk-route { margin-bottom: 1rem; }
 .stElementContainer:has(.cp-kiosk-script) { display: none; }
