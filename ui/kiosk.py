@@ -28,9 +28,9 @@ STANDARD = "standard"
 # route's QR code comes first, then its card, whose lower part, in reach, scrolls it).
 LAYOUT = {
     ("landscape", "standard"): {"map": 540, "route-map": 540, "card": 580, "top": 0},
-    ("landscape", "large"): {"map": 440, "route-map": 440, "card": 470, "top": 0},
+    ("landscape", "large"): {"map": 420, "route-map": 340, "card": 400, "top": 0},
     ("portrait", "standard"): {"map": 700, "route-map": 440, "card": 540, "top": 600},
-    ("portrait", "large"): {"map": 560, "route-map": 360, "card": 460, "top": 600},
+    ("portrait", "large"): {"map": 460, "route-map": 310, "card": 480, "top": 600},
 }
 MAP_HEIGHT = LAYOUT[("landscape", STANDARD)]["map"]  # what st_folium is given; the CSS sets the rest
 
@@ -38,13 +38,13 @@ MAP_HEIGHT = LAYOUT[("landscape", STANDARD)]["map"]  # what st_folium is given; 
 BASE_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
-header, footer { display: none !important; }
+header, footer, [data-testid="stElementToolbar"] { display: none !important; }
 html, body, [data-testid="stApp"], [data-testid="stMain"], [data-testid="stAppViewContainer"] {
   overflow: hidden !important; }
 ::-webkit-scrollbar { display: none; }
 [data-testid="stMainBlockContainer"] { padding: .5rem 1.2rem !important; max-width: 100% !important; }
 [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: .45rem; }
-[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1rem; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1rem; line-height: 1.3; }
 .cp-kiosk-title { font-size: 1.6rem !important; line-height: 1.15; margin: 0 !important; padding: 0 !important;
   color: #111; }
 /* Streamlit pulls each markdown element 1rem up for its last paragraph's margin: the kiosk's have none */
