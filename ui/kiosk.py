@@ -80,7 +80,7 @@ html:has(.cp-kiosk-route) iframe[title="streamlit_folium.st_folium"] { height: v
 .cp-kiosk-route { max-height: var(--cp-card); overflow-y: auto; overscroll-behavior: contain;
   scrollbar-width: auto; scrollbar-color: #555 #e6e6e6; }
 .cp-kiosk-route:focus-visible { outline: 4px solid #1d4ed8; outline-offset: 2px; }
-.cp-kiosk-route ol { column-count: 2; column-gap: 1.2rem; }
+.cp-kiosk-route ol { column-count: 1; }  /* in order when its stops scroll */
 @media (orientation: portrait) {
   .st-key-kiosk_routes [data-testid="stColumn"] { flex: 1 1 30% !important; min-width: 30% !important; }
   [data-testid="stHorizontalBlock"]:has(iframe) { flex-wrap: wrap !important; row-gap: .45rem; }
