@@ -152,6 +152,7 @@ def base_map(
     # every style a layer may use lives here: layers sent apart from the base map carry no <style>
     fmap.get_root().header.add_child(folium.Element(f"<style>{MAP_CSS}{ROUTE_CSS}</style>"))  # type: ignore[attr-defined]
     MapAccess(lang).add_to(fmap)
+    OneThemeStyle().add_to(fmap)
     if legend:
         Legend(legend, legend_title).add_to(fmap)
     return fmap
@@ -468,3 +469,36 @@ class ReleaseOldLayers(MacroElement):  # type: ignore[misc]
     def __init__(self) -> None:
         super().__init__()
         self._name = "ReleaseOldLayers"
+
+
+class OneThemeStyle(MacroElement):  # type: ignore[misc]
+    """Keep one of the theme ``<style>`` elements Streamlit's component library adds to the map frame.
+
+    streamlit-component-lib (bundled in streamlit-folium 0.27) appends a new ``<style>`` with the
+    theme's colours to the frame's ``<head>`` on every render message and never removes the old
+    ones: a kiosk advancing every 8 s piled up thousands, and its renderer grew by about 0.07 MB
+    per advance. Part of the base map's script (run once per frame), this watches the head and
+    drops every such element but the newest, whose rules are the same or newer.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (() => {
+          if (window.__cpOneThemeStyle) { return; }
+          window.__cpOneThemeStyle = true;
+          const theme = (node) => node.tagName === "STYLE" && node.textContent.includes("--primary-color");
+          const prune = () => {
+            const styles = Array.from(document.head.children).filter(theme);
+            styles.slice(0, -1).forEach((node) => node.remove());
+          };
+          prune();
+          new MutationObserver(prune).observe(document.head, {childList: true});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "OneThemeStyle"

@@ -46,6 +46,7 @@ SETTINGS: Final = (
     Setting("CITYPLUS_GEOCODER", "on", "`off` disables address look-ups"),
     Setting("CITYPLUS_KIOSK_INTERVAL", "`8`", "seconds between steps of the kiosk's attract loop"),
     Setting("CITYPLUS_KIOSK_IDLE", "`90`", "seconds without a touch before the kiosk resets"),
+    Setting("CITYPLUS_KIOSK_RELOAD", "`400`", "advances after which an unused kiosk reloads (0: never)"),
     Setting("CITYPLUS_TRUSTED_PROXIES", "`0`", "reverse proxies in front of the app (sign-in throttling)"),
     Setting(
         "CITYPLUS_STEP_FREE_WALK_M",
@@ -150,6 +151,13 @@ def kiosk_interval_seconds() -> float:
 
 def kiosk_idle_seconds() -> float:
     return _seconds("CITYPLUS_KIOSK_IDLE", 90.0)
+
+
+def kiosk_reload_advances() -> int:
+    """Advances of the attract loop after which the kiosk reloads its page at the loop's start,
+    when nobody is using it (0: never); bounds the browser's memory on a kiosk running for days."""
+    text = _raw("CITYPLUS_KIOSK_RELOAD")
+    return int(text) if text.isdigit() else 400
 
 
 def trusted_proxies() -> int:

@@ -19,18 +19,33 @@ from itinerary.plans import (
     share_url,
     stop_notes,
 )
-from ui.kiosk import KIOSK_CSS, attract_sequence, route_card_html
+from ui.kiosk import (
+    MAP_HEIGHT,
+    RELOAD_HTML,
+    TEXT_SIZES,
+    WATCHDOG_HTML,
+    FillFrame,
+    attract_sequence,
+    idle_reset,
+    kiosk_css,
+    new_state,
+    reload_due,
+    route_card_html,
+)
 from ui.mapview import city_base_map, show_map
 from ui.setup import now_in, set_query, setup_page
 from ui.text import md_escape
 
 INTERVAL_S = settings.kiosk_interval_seconds()
 IDLE_S = settings.kiosk_idle_seconds()
-MAP_HEIGHT = 620
+RELOAD_EVERY = settings.kiosk_reload_advances()
 
 ctx = setup_page("nav.kiosk", pickers=False)
-st.markdown(f"<style>{KIOSK_CSS}</style>", unsafe_allow_html=True)  # static CSS, no data in it
 lang = ctx.lang
+# the language the kiosk was opened in (its URL) is the one the idle reset returns to
+state = st.session_state.setdefault("kiosk", new_state(lang))
+st.html(f"<style>{kiosk_css(state['text'], state['contrast'])}</style>")  # style only, no data: takes no room
+st.html(WATCHDOG_HTML, unsafe_allow_javascript=True)  # our own script, no data in it
 catalog = ctx.catalog
 landmarks = catalog.landmarks(ctx.city_id, include_drafts=True)
 itineraries = catalog.itineraries(ctx.city_id)
@@ -38,7 +53,6 @@ themes = catalog.themes()
 names = localized(landmarks, "name", lang)
 sequence = attract_sequence(catalog, ctx.city_id)
 loop_places = landmarks.loc[list(dict.fromkeys(lid for _, lid, _, _ in sequence))]
-state = st.session_state.setdefault("kiosk", {"step": 0, "itinerary": None, "touched": 0.0})
 
 
 def _touch(itinerary_id: str | None) -> None:
@@ -50,27 +64,27 @@ def _language(code: str) -> None:
     set_query(lang=None if code == "en" else code)
 
 
+def _display(**changes: object) -> None:
+    state.update(changes, touched=time.monotonic())
+
+
+def _attribution() -> None:
+    """The map's data credit, as plain text under it (the kiosk's map has no links)."""
+    st.markdown(
+        f"<p class='cp-kiosk-attribution'>{maps.escape(t('kiosk.attribution', lang))}</p>",
+        unsafe_allow_html=True,
+    )
+
+
 def _route_link(itinerary_id: str) -> str:
     params = {"city": ctx.city_id, "itinerary": itinerary_id, "lang": lang if lang != "en" else None}
     return share_url(public_base_url(st.context.url), "itineraries", params)
 
 
-top = st.columns([5, 2], vertical_alignment="center")
-top[0].markdown(
+st.markdown(
     f"<h1 class='cp-kiosk-title'>{maps.escape(t('kiosk.welcome', lang, city=localized_value(ctx.city, 'name', lang)))}</h1>",
     unsafe_allow_html=True,
 )
-with top[1]:
-    lang_cols = st.columns(len(LANGS))
-    for col, code in zip(lang_cols, LANGS, strict=True):
-        col.button(
-            LANG_NAMES[code],
-            key=f"kiosk_lang_{code}",
-            on_click=_language,
-            args=(code,),
-            type="primary" if code == lang else "secondary",
-            use_container_width=True,
-        )
 
 styles = maps.theme_styles(themes, localized(themes, "label", lang))
 
@@ -80,16 +94,21 @@ def kiosk_view() -> None:
     """Everything that changes: the loop advancing, or a visitor's route; reset when idle."""
     # a fresh base map every run: st_folium adds the layers to the map it is given, and a map
     # that grew would look new to it and be reloaded (a flash on every advance)
+    home = idle_reset(state, lang, time.monotonic(), IDLE_S)
+    if home is not None:  # nobody touched the screen for a while: back to the loop, as it was
+        set_query(lang=None if home == "en" else home)
+        st.rerun(scope="app")  # the language, text size and contrast live outside this fragment
     base = city_base_map(ctx, links=False)
+    FillFrame().add_to(base)
     chosen = state["itinerary"]
-    if chosen and time.monotonic() - state["touched"] > IDLE_S:
-        state.update(itinerary=None)  # nobody touched the screen for a while: back to the loop
-        chosen = None
     # a visitor's route gets a third column for the QR hand-off, so that the stops keep the whole
     # height beside the map for their access and notes and the page still needs no scrolling
-    map_col, panel, *hand_off = st.columns([2, 2, 1] if chosen else [3, 2], gap="large")
+    map_col, panel, *hand_off = st.columns([2, 3, 1.4] if chosen else [3, 2], gap="large")
     if chosen is None and sequence:
         step = state["step"] % len(sequence)
+        if reload_due(state, lang, step, time.monotonic(), IDLE_S, RELOAD_EVERY):
+            state["advances"] = 0  # this page is going; the new one counts afresh
+            st.html(RELOAD_HTML, unsafe_allow_javascript=True)
         itinerary_id, lid, n, total = sequence[step]
         row = landmarks.loc[lid]
         layer = folium.FeatureGroup(name="loop")
@@ -105,6 +124,7 @@ def kiosk_view() -> None:
                 zoom=15,
                 returned_objects=(),
             )
+            _attribution()
         with panel:
             route = localized_value(itineraries.loc[itinerary_id], "title", lang)
             st.markdown(
@@ -120,6 +140,7 @@ def kiosk_view() -> None:
                 f"<p class='cp-kiosk-hint'>{maps.escape(t('kiosk.touch', lang))}</p>", unsafe_allow_html=True
             )
         state["step"] = step + 1  # after drawing: a run cut short shows the same stop again
+        state["advances"] += 1
     elif chosen is not None:
         it = itineraries.loc[chosen]
         stops = catalog.stops(chosen)
@@ -148,6 +169,7 @@ def kiosk_view() -> None:
             show_map(
                 base, [route], key="kiosk_map", height=MAP_HEIGHT, center=center, zoom=12, returned_objects=()
             )
+            _attribution()
         with panel:
             notes = stop_notes(stops, lang)
             rows = [
@@ -159,40 +181,62 @@ def kiosk_view() -> None:
         with hand_off[0]:
             st.image(exports.qr_png(_route_link(chosen), scale=10), width=230, alt=t("kiosk.qr_alt", lang))
             st.markdown(
-                f"<h3>{maps.escape(t('kiosk.take', lang))}</h3><p>{maps.escape(t('kiosk.scan', lang))}</p>"
-                f"<p class='cp-kiosk-hint'>{maps.escape(t('kiosk.idle_note', lang, seconds=int(IDLE_S)))}</p>",
+                f"<h3>{maps.escape(t('kiosk.take', lang))}</h3><p>{maps.escape(t('kiosk.scan', lang))}</p>",
                 unsafe_allow_html=True,
             )
-            st.button(
+
+    # touch controls: a theme (its route) or a route, and the way back to the tour
+    routes = order_itineraries(itineraries).head(5)
+    label = t("kiosk.routes", lang)
+    if chosen:  # said where the visitor looks next, the route buttons
+        label += " · " + t("kiosk.idle_note", lang, seconds=int(IDLE_S))
+    st.markdown(f"<p class='cp-kiosk-label'>{maps.escape(label)}</p>", unsafe_allow_html=True)
+    with st.container(key="kiosk_routes"):
+        cols = iter(st.columns(len(routes) + (1 if chosen else 0) or 1))
+        if chosen:
+            next(cols).button(
                 t("kiosk.back", lang),
                 key="kiosk_back",
                 on_click=_touch,
                 args=(None,),
                 use_container_width=True,
             )
-
-    # touch controls: a theme (its route) or a route
-    routes = order_itineraries(itineraries)
-    st.markdown(
-        f"<p class='cp-kiosk-label'>{maps.escape(t('kiosk.routes', lang))}</p>", unsafe_allow_html=True
-    )
-    cols = st.columns(min(len(routes), 5) or 1)
-    for i, (iid, row) in enumerate(routes.head(5).iterrows()):
-        label = localized_value(row, "title", lang)
-        if row["theme_id"] in themes.index:
-            label = localized_value(themes.loc[row["theme_id"]], "label", lang) + " · " + label
-        cols[i].button(
-            md_escape(label),
-            key=f"kiosk_route_{iid}",
-            on_click=_touch,
-            args=(str(iid),),
-            use_container_width=True,
-            type="primary" if iid == state["itinerary"] else "secondary",
-        )
-    st.markdown(
-        f"<p class='cp-kiosk-attribution'>{maps.escape(t('kiosk.attribution', lang))}</p>",
-        unsafe_allow_html=True,
-    )
+        for col, (iid, row) in zip(cols, routes.iterrows(), strict=False):
+            label = localized_value(row, "title", lang)
+            if row["theme_id"] in themes.index:  # the theme first, unless the title says it already
+                theme = localized_value(themes.loc[row["theme_id"]], "label", lang)
+                label = label if theme.casefold() in label.casefold() else f"{theme} · {label}"
+            col.button(
+                md_escape(label),
+                key=f"kiosk_route_{iid}",
+                on_click=_touch,
+                args=(str(iid),),
+                use_container_width=True,
+                type="primary" if iid == chosen else "secondary",
+            )
 
 
 kiosk_view()
+
+# the visitor's settings, at the bottom within reach: language, text size, contrast. Outside the
+# fragment: a change reruns the whole page (its style sheet and title follow)
+with st.container(key="kiosk_settings"):
+    choices = [("lang", code, LANG_NAMES[code]) for code in LANGS]
+    text_labels = {"standard": t("kiosk.text.standard", lang), "large": t("kiosk.text.large", lang)}
+    choices += [("text", size, text_labels[size]) for size in TEXT_SIZES]
+    choices.append(("contrast", "on", t("kiosk.contrast", lang)))
+    for col, (kind, value, label) in zip(st.columns(len(choices)), choices, strict=True):
+        if kind == "lang":
+            active, action, kwargs = value == lang, _language, {"code": value}
+        elif kind == "text":
+            active, action, kwargs = value == state["text"], _display, {"text": value}
+        else:
+            active, action, kwargs = bool(state["contrast"]), _display, {"contrast": not state["contrast"]}
+        col.button(
+            ("✓ " if active and kind == "contrast" else "") + label,
+            key=f"kiosk_{kind}_{value}",
+            on_click=action,
+            kwargs=kwargs,
+            type="primary" if active else "secondary",
+            use_container_width=True,
+        )

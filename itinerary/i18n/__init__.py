@@ -16,6 +16,7 @@ from itinerary.i18n import (
     chinese,
     content,
     errors,
+    kiosk,
     maps,
     phone,
     plan,
@@ -52,6 +53,7 @@ AREAS = (
     stepfree,
     plan,
     chinese,
+    kiosk,
 )  # one module per area of the app
 STRINGS: dict[str, dict[str, str]] = _merge(*(area.STRINGS for area in AREAS))
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from bench import a11y
 from tests.browser.conftest import (
     LEAFLET_HOOK,
     RUNS_HOOK,
@@ -25,10 +26,12 @@ from tests.browser.conftest import (
     read_qr,
     screenshot,
     script_runs,
+    settled,
     stop_server,
     wait_healthy,
     wait_ready,
 )
+from tests.browser.test_accessibility import WAIVERS, axe_source  # noqa: F401 (a fixture)
 from tests.conftest import DATA
 
 PUBLIC = "https://visit.example.org"
@@ -142,6 +145,11 @@ def test_kiosk_loop_touch_qr_and_idle_reset(
     wait_ready(left)
     expect(left.locator("[data-kiosk-itinerary='shenzhen-must-go']")).to_be_visible()
     expect(left.get_by_text("扫码带走")).to_be_visible()
+    # then makes the text larger, turns on high contrast and changes the language (each a touch:
+    # the reset comes after the last; tests/app/test_kiosk.py checks each step on its own)
+    for key in ("kiosk_text_large", "kiosk_contrast_on", "kiosk_lang_en"):
+        left.locator(f".st-key-{key} button").tap()
+        wait_ready(left)
 
     # a touch stops the loop and shows the route with its QR code
     page.get_by_role("button", name="Inclusive experience: 8 must-go places").tap()
@@ -168,9 +176,143 @@ def test_kiosk_loop_touch_qr_and_idle_reset(
         f"{link}&lang=zh"
     ]
 
-    # left alone, the other kiosk cleared the choice and returned to the loop
+    # left alone, the other kiosk cleared the choice and returned to the loop, in its own
+    # language (it was opened in Chinese), at the standard text size, without high contrast
     expect(left.locator("[data-kiosk-itinerary]")).to_have_count(0, timeout=WAIT_MS)
     step(left)
+    expect(left.get_by_role("heading", name="发现深圳")).to_be_visible(timeout=WAIT_MS)
+    left.wait_for_function(ROOT_SIZE_IS, arg="28px")
+    left.wait_for_function(f"() => ({BACKGROUND_JS})() !== 'rgb(0, 0, 0)'")
+    assert left.evaluate("() => document.documentElement.lang") == "zh-Hans"
     screenshot(left, f"kiosk-{name}-reset", whole=False)
     assert traffic.console_errors == []
     assert all("tile" in u or "openstreetmap" in u for u in traffic.outside)  # only tiles were tried
+
+
+ROOT_SIZE_IS = "(px) => getComputedStyle(document.documentElement).fontSize === px"
+BACKGROUND_JS = "() => getComputedStyle(document.querySelector('[data-testid=stApp]')).backgroundColor"
+
+# Every text the kiosk shows outside the map frame, with its size: the smallest and a few of
+# those under ``least`` px.
+TEXT_SIZES_JS = """
+(least) => {
+  const walker = document.createTreeWalker(document.querySelector("[data-testid=stMain]"), NodeFilter.SHOW_TEXT);
+  let smallest = Infinity;
+  const small = [];
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const element = node.parentElement;
+    if (!node.textContent.trim() || !element || element.closest("[hidden], style, script")) continue;
+    const box = element.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) continue;
+    const size = parseFloat(getComputedStyle(element).fontSize);
+    smallest = Math.min(smallest, size);
+    if (size < least) small.push([element.className, node.textContent.trim().slice(0, 40), size]);
+  }
+  return {smallest, small: small.slice(0, 8)};
+}
+"""
+
+# Boxes of the controls: every button of the page, the map frame, and inside it its controls and
+# markers (placed by the frame's own box), and the route card that scrolls its stops.
+CONTROLS_JS = """
+() => {
+  const box = (e, dy = 0) => { const r = e.getBoundingClientRect(); return {top: r.top + dy, bottom: r.bottom + dy, width: r.width, height: r.height}; };
+  const buttons = [...document.querySelectorAll("button")].map((b) => ({...box(b), name: b.innerText.trim()}))
+    .filter((b) => b.width > 0 && b.height > 0);
+  const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+  const map = frame ? box(frame) : null;
+  let inside = [];
+  if (frame && frame.contentDocument) {
+    const items = frame.contentDocument.querySelectorAll(".leaflet-control a, .leaflet-marker-icon");
+    inside = [...items].map((e) => ({...box(e, map.top), name: e.getAttribute("aria-label") || e.title || ""}))
+      .filter((e) => e.width > 0 && e.top >= map.top && e.bottom <= map.bottom);
+  }
+  const card = document.querySelector(".cp-kiosk-route");
+  const labels = [...document.querySelectorAll(".st-key-kiosk_routes button, .st-key-kiosk_settings button")].map((b) => {
+    const p = b.querySelector("p") || b;
+    return {name: b.innerText.trim(), cut: p.scrollWidth > p.clientWidth + 1 || b.scrollHeight > b.clientHeight + 1};
+  });
+  return {buttons, map, inside, card: card ? box(card) : null, labels};
+}
+"""
+
+
+def check_kiosk_view(page: Page, name: str, *, text_px: int) -> None:
+    """What every view of the kiosk keeps: it fits the screen, type readable from 2 m, touch
+    targets of 48 px at least, whole route titles, and in portrait every control in reach."""
+    wait_ready(page)
+    settled(page)
+    screenshot(page, f"kiosk-{name}", whole=False)
+    width, height = page.viewport_size["width"], page.viewport_size["height"]  # type: ignore[index]
+    main = page.locator("[data-testid='stMain']")
+    assert main.evaluate("(e) => e.scrollHeight <= e.clientHeight + 2"), (
+        f"{name}: the page would need scrolling"
+    )
+    texts = page.evaluate(TEXT_SIZES_JS, text_px)
+    assert texts["smallest"] >= text_px, f"{name}: text under {text_px} px: {texts['small']}"
+    found = page.evaluate(CONTROLS_JS)
+    small = [b for b in found["buttons"] if b["width"] < 48 or b["height"] < 48]
+    assert found["buttons"] and not small, f"{name}: touch targets under 48 px: {small}"
+    cut = [label["name"] for label in found["labels"] if label["cut"]]
+    assert len(found["labels"]) >= 8 and not cut, f"{name}: cut-off button titles: {cut}"
+    assert found["map"] is not None and found["inside"], f"{name}: no map or nothing on it"
+    if height > width:  # portrait: within reach from a wheelchair
+        third = height / 3
+        high = [b["name"] for b in found["buttons"] + found["inside"] if b["top"] < third]
+        assert not high, f"{name}: controls in the upper third: {high}"
+        assert found["map"]["top"] >= third
+        if found["card"]:  # the route card reaches down into reach: a strip to scroll it by
+            assert found["card"]["bottom"] >= third + 120, found["card"]
+
+
+def tap(page: Page, key: str) -> None:
+    page.locator(f".st-key-{key} button").tap()
+    wait_ready(page)
+
+
+@pytest.mark.parametrize("kiosk", list(SIZES), indirect=True)
+def test_kiosk_for_everyone_text_size_contrast_reach_and_whole_titles(
+    kiosk: Page,
+    request: pytest.FixtureRequest,
+    axe_source: str,  # noqa: F811 (the fixture)
+) -> None:
+    page = kiosk
+    size = request.node.callspec.params["kiosk"]
+    map_frame(page)
+    step(page)
+    check_kiosk_view(page, f"{size}-loop-standard", text_px=28)
+    tap(page, "kiosk_route_shenzhen-must-go")
+    expect(page.locator("[data-kiosk-itinerary='shenzhen-must-go']")).to_be_visible()
+    check_kiosk_view(page, f"{size}-route-standard", text_px=28)
+
+    tap(page, "kiosk_text_large")
+    page.wait_for_function(ROOT_SIZE_IS, arg="34px")
+    check_kiosk_view(page, f"{size}-route-large", text_px=34)
+
+    tap(page, "kiosk_contrast_on")
+    page.wait_for_function(f"() => ({BACKGROUND_JS})() === 'rgb(0, 0, 0)'")
+    expect(page.get_by_role("button", name="✓ High contrast")).to_be_visible()
+    check_kiosk_view(page, f"{size}-route-large-contrast", text_px=34)
+    findings = a11y.audit_page(
+        page, axe_source, view="kiosk-route", size=size, lang="en", waivers=WAIVERS, strict=True
+    )
+    assert not findings, [(f.rule, f.frame, f.targets[:3]) for f in findings]
+
+    tap(page, "kiosk_back")
+    step(page)
+    check_kiosk_view(page, f"{size}-loop-large-contrast", text_px=34)
+    findings = a11y.audit_page(
+        page, axe_source, view="kiosk", size=size, lang="en", waivers=WAIVERS, strict=True
+    )
+    assert not findings, [(f.rule, f.frame, f.targets[:3]) for f in findings]
+    tap(page, "kiosk_contrast_on")
+    tap(page, "kiosk_text_standard")
+    page.wait_for_function(ROOT_SIZE_IS, arg="28px")
+    page.wait_for_function(f"() => ({BACKGROUND_JS})() !== 'rgb(0, 0, 0)'")
+    # the map's style sheet of the theme stays one element however often the loop advances
+    assert map_frame(page).evaluate(THEME_STYLES_JS) == 1  # type: ignore[attr-defined]
+
+
+THEME_STYLES_JS = """() => [...document.head.querySelectorAll("style")]
+  .filter((s) => s.textContent.includes("--primary-color")).length"""
