@@ -377,7 +377,8 @@ def fit_to_budget(
 ) -> Fitted:
     """The best set of the chosen stops that fits the time budget, keeping the must-see ones
     (and, for a ``round_trip``, the leg back). When even they do not fit, ``fits`` is False and
-    ``ids`` are the stops as given, ``dropped`` empty: a plan that cannot fit is not cut."""
+    ``ids`` are the stops as given, ``dropped`` empty: a plan that cannot fit is not cut. Keeping
+    the start point alone (no landmark) is no fit either."""
     lats = [p.lat for p in places]
     lons = [p.lon for p in places]
     matrix = travel_matrix_minutes(lats, lons, mode, profiles=profiles_for(city_id))
@@ -389,9 +390,9 @@ def fit_to_budget(
         start=0,
         round_trip=round_trip and len(places) > 1,
     )
-    if not result.fits:
-        return Fitted(ids=[p.id for p in places if p.id != ORIGIN_ID], dropped=[], fits=False)
     kept = [places[i].id for i in result.order]
+    if not result.fits or not any(pid != ORIGIN_ID for pid in kept):
+        return Fitted(ids=[p.id for p in places if p.id != ORIGIN_ID], dropped=[], fits=False)
     return Fitted(
         ids=[pid for pid in kept if pid != ORIGIN_ID],
         dropped=[p.id for p in places if p.id not in kept],

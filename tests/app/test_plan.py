@@ -203,6 +203,19 @@ def test_fit_my_time_that_fails_changes_nothing(make_app: AppFactory) -> None:
     assert not _has_button(at, "plan_undo")
 
 
+def test_fit_my_time_from_a_start_that_keeps_no_stop_changes_nothing(make_app: AppFactory) -> None:
+    """From a start address, a budget too short for any stop would keep the start alone: that is
+    no fit, and the route stays as it was (a review found it emptied)."""
+    ids = "huaqiang-north,oct-loft,lianhuashan-park"
+    at = make_app(PAGE, stops=ids, origin="22.5431,114.0579", origin_name="Hotel", round_trip="1")
+    at.number_input(key="plan_budget").set_value(0.5).run()
+    at.button(key="plan_fit").click().run()
+    assert at.query_params["stops"] == ids
+    assert len(stops(at)) == 3
+    assert "Your route was left as it was." in [c.value for c in at.caption]
+    assert not _has_button(at, "plan_undo")
+
+
 def _has_button(at: AppTest, key: str) -> bool:
     return any(b.key == key for b in at.button)
 
