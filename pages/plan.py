@@ -38,8 +38,11 @@ from ui.trip import export_files, offer_route_back, read_trip_params, show_outco
 MAP_KEY = "plan_map"
 
 
-def origin_params_of() -> dict[str, str | None]:
-    return {key: st.query_params.get(key) for key in ("origin", "origin_name")}
+ROUTE_KEYS = ("origin", "origin_name", "round_trip")  # what a route keeps besides its stops
+
+
+def route_params_of() -> dict[str, str | None]:
+    return {key: st.query_params.get(key) for key in ROUTE_KEYS}
 
 
 ctx = setup_page("nav.plan")
@@ -71,7 +74,7 @@ st.session_state.update(plan_mode=mode, plan_start=start, plan_date=day, plan_ro
 # the route of another city, left behind when the city changed: offered back, never emptied silently
 left: dict[str, Any] | None = st.session_state.get("plan_route")
 if ids:
-    left = st.session_state["plan_route"] = {"city": ctx.city_id, "stops": ids, **origin_params_of()}
+    left = st.session_state["plan_route"] = {"city": ctx.city_id, "stops": ids, **route_params_of()}
 elif left is not None and left["city"] == ctx.city_id:
     left = st.session_state["plan_route"] = None
 must: set[str] = st.session_state.setdefault("plan_must", set())
@@ -102,7 +105,7 @@ def _remove(lid: str) -> None:
 def _keep_route() -> None:
     route = st.session_state.get("plan_route") or {}
     set_query(city=route.get("city"), stops=",".join(route.get("stops", [])))
-    set_query(origin=route.get("origin"), origin_name=route.get("origin_name"))
+    set_query(**{key: route.get(key) for key in ROUTE_KEYS})
 
 
 def _new_route() -> None:

@@ -264,6 +264,16 @@ def test_changing_city_offers_the_route_back(make_app: AppFactory) -> None:
     assert not _has_button(at, "plan_keep_route")
 
 
+def test_a_round_trip_taken_back_from_another_city_is_still_a_round_trip(make_app: AppFactory) -> None:
+    at = make_app(
+        PAGE, stops="oct-loft,huaqiang-north", origin="22.5431,114.0579", origin_name="Hotel", round_trip="1"
+    )
+    at.selectbox(key="picker_city").set_value("seattle").run()
+    at.button(key="plan_keep_route").click().run()
+    assert at.query_params["round_trip"] == "1" and at.query_params["origin_name"] == "Hotel"
+    assert at.checkbox(key="plan_round_trip").value
+
+
 def test_a_new_route_in_the_other_city_forgets_the_old_one(make_app: AppFactory) -> None:
     at = make_app(PAGE, stops="oct-loft")
     at.selectbox(key="picker_city").set_value("seattle").run()
