@@ -22,7 +22,7 @@ from itinerary.catalog import localized_value
 from itinerary.exports import RETURN, START, STOP, ExportPlan, ExportStop
 from itinerary.geodesy import BBox, bbox_around
 from itinerary.hours_text import hours_text
-from itinerary.i18n import t
+from itinerary.i18n import join_list, t
 from itinerary.models import MODES, WHEELCHAIR
 from itinerary.routing import (
     CLOSED_ON_ARRIVAL,
@@ -99,8 +99,8 @@ def unknown_notice(unknown: Sequence[str], lang: str) -> str:
     """What a visitor reads about the ids of a link that are no landmark of the city: all of
     them when there are a few, else how many and the first ``SHOWN_UNKNOWN``."""
     if len(unknown) <= SHOWN_UNKNOWN:
-        return t("plan.dropped", lang, ids=", ".join(unknown))
-    shown = ", ".join(unknown[:SHOWN_UNKNOWN])
+        return t("plan.dropped", lang, ids=join_list(unknown, lang))
+    shown = join_list(unknown[:SHOWN_UNKNOWN], lang)
     return t("plan.unknown_stops", lang, count=len(unknown), ids=shown, more=len(unknown) - SHOWN_UNKNOWN)
 
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from itinerary import maps
 from itinerary.catalog import LandmarkFilter, filter_landmarks, localized, localized_value, nearest_landmark
-from itinerary.i18n import t
+from itinerary.i18n import join_list, t
 from ui.cards import landmark_card
 from ui.filters import clear_filter_params, more_filters, read_filters
 from ui.mapview import city_base_map, clicked_point, landmark_layer, show_map
@@ -152,7 +152,7 @@ with side_col:
             name=names.loc[shown.index],
             district=localized(shown, "district", lang),
             themes=shown["themes"].map(
-                lambda ts: ", ".join(theme_labels[x] for x in ts if x in theme_labels)
+                lambda ts: join_list((theme_labels[x] for x in ts if x in theme_labels), lang)
             ),
         )[["name", "district", "themes"]]
         st.dataframe(

@@ -10,7 +10,7 @@ from typing import Any
 import streamlit as st
 
 from itinerary import exports
-from itinerary.i18n import t
+from itinerary.i18n import join_list, t
 from itinerary.models import MODES
 from itinerary.plans import day_notice, parse_day, parse_hhmm, parse_mode
 from ui.setup import PageContext, set_query
@@ -137,7 +137,9 @@ def show_outcome(
             after, before = round(value.minutes_after), round(value.minutes_before)
             st.success(t("plan.optimised", lang, after=after, before=before))
         if value.late:
-            st.warning(t("plan.late", lang, names=", ".join(md_escape(names.get(x, x)) for x in value.late)))
+            st.warning(
+                t("plan.late", lang, names=join_list((md_escape(names.get(x, x)) for x in value.late), lang))
+            )
     elif kind == "too_long":
         st.warning(t("plan.must_too_long", lang, hours=f"{value:g}"))
         st.caption(t("plan.unchanged", lang))
@@ -148,7 +150,7 @@ def show_outcome(
     if not fitted:
         return
     hours = f"{fitted['hours']:g}"
-    dropped = ", ".join(md_escape(names.get(x, x)) for x in fitted["dropped"])
+    dropped = join_list((md_escape(names.get(x, x)) for x in fitted["dropped"]), lang)
     kept, total = len(fitted["after"]), len(fitted["before"])
     st.info(t("plan.fitted", lang, kept=kept, total=total, hours=hours, names=dropped))
     st.button(t("plan.undo", lang), on_click=undo, key="plan_undo", icon=":material/undo:")

@@ -8,7 +8,7 @@ summaries) is not here: it comes from the data with ``_zh`` columns that fall ba
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from itinerary.i18n import (
     access,
@@ -63,3 +63,11 @@ def t(key: str, lang: str = "en", /, **values: object) -> str:
     entry = STRINGS[key]
     text = entry.get(lang) or entry["en"]
     return text.format(**values) if values else text
+
+
+LIST_SEPARATORS = {"en": ", ", "zh": "、"}  # Chinese lists names with the enumeration comma
+
+
+def join_list(items: Iterable[str], lang: str = "en", /) -> str:
+    """Names as a list in ``lang``: "a, b, c" in English, "a、b、c" in Chinese."""
+    return LIST_SEPARATORS.get(lang, ", ").join(items)

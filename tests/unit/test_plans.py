@@ -456,3 +456,11 @@ def test_the_map_marks_the_start_s_and_draws_the_way_back() -> None:
     assert "起点：Hotel" in page and "1. A" in page  # their tooltips
     one_way, _, _ = _route_parts(maps.route_group(route, lang="en"))
     assert one_way == [[(22.53, 114.05), (22.54, 114.06), (22.55, 114.07)]]
+
+
+def test_notices_list_names_with_the_languages_own_separator() -> None:
+    assert "a, b, c" in plans.unknown_notice(["a", "b", "c"], "en")
+    assert "a、b、c" in plans.unknown_notice(["a", "b", "c"], "zh")
+    many = [f"x{i}" for i in range(500)]
+    assert "x0、x1、x2、x3、x4" in plans.unknown_notice(many, "zh")
+    assert "x0, x1, x2, x3, x4" in plans.unknown_notice(many, "en")
