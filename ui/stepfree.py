@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from itinerary.catalog import localized
-from itinerary.i18n import t
+from itinerary.i18n import join_list, t
 from itinerary.routing import Schedule
 from itinerary.stepfree import (
     FAIL,
@@ -81,13 +81,13 @@ def label_line(label: Label, lang: str) -> None:
 
 def _missing_text(label: Label, lang: str) -> str:
     tally = counts(label)
+    parts = [
+        t(key, lang, n=tally[kind])
+        for key, kind in (("sf.missing_failing", FAIL), ("sf.missing_unknown", UNKNOWN))
+    ]
+    detail = join_list((part for part, kind in zip(parts, (FAIL, UNKNOWN), strict=True) if tally[kind]), lang)
     return t(
-        "sf.label_missing",
-        lang,
-        blocking=len(label.standing_in_the_way),
-        count=label.stops,
-        failing=tally[FAIL],
-        unknown=tally[UNKNOWN],
+        "sf.label_missing", lang, blocking=len(label.standing_in_the_way), count=label.stops, detail=detail
     )
 
 

@@ -116,11 +116,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "根据已调查的无障碍信息，全部 {count} 站都有无台阶入口。",
     },
     "sf.label_missing": {
-        "en": "Not labelled inclusive yet: {blocking} of its {count} stops stand in the way "
-        "({failing} not step-free, {unknown} not surveyed).",
-        "zh": "尚未获得“无障碍友好”标签：{count} 站中有 {blocking} 站未达标（{failing} 站入口有台阶，"
-        "{unknown} 站未调查）。",
+        "en": "Not labelled inclusive yet: {blocking} of its {count} stops have no confirmed step-free "
+        "entrance ({detail}).",
+        "zh": "尚未获得“无障碍友好”标签：{count} 站中有 {blocking} 站未确认有无台阶入口（{detail}）。",
     },
+    "sf.missing_failing": {"en": "{n} with steps and no ramp", "zh": "{n} 站入口有台阶且无坡道"},
+    "sf.missing_unknown": {"en": "{n} not surveyed", "zh": "{n} 站未调查"},
     "sf.label_why": {"en": "What the label is based on", "zh": "标签的依据"},
     "sf.label_way": {"en": "What stands between it and the label", "zh": "距离获得标签还差什么"},
     "sf.stop": {"en": "{number}. {name}: {reason}", "zh": "{number}. {name}：{reason}"},

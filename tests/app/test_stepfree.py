@@ -145,11 +145,14 @@ def test_the_switch_is_in_the_link_and_off_clears_it(make_app: AppFactory) -> No
 def test_the_label_on_the_list_and_the_itinerary_says_what_stands_in_its_way(make_app: AppFactory) -> None:
     at = make_app(ITIN)
     assert (
-        ":material/accessible: Not labelled inclusive yet: 3 of its 3 stops stand in the way "
-        "(0 not step-free, 3 not surveyed)." in [c.value for c in at.caption]
+        ":material/accessible: Not labelled inclusive yet: 3 of its 3 stops have no confirmed step-free "
+        "entrance (3 not surveyed)." in [c.value for c in at.caption]
     )
     at = make_app(ITIN, itinerary="shenzhen-mini", lang="zh")
-    assert any("尚未获得“无障碍友好”标签：3 站中有 3 站未达标" in line for line in texts(at))
+    assert any(
+        "尚未获得“无障碍友好”标签：3 站中有 3 站未确认有无台阶入口（3 站未调查）" in line
+        for line in texts(at)
+    )
     way = at.expander[0]
     assert way.label == "距离获得标签还差什么"
     assert any("1. 莲花山公园：入口情况未调查" in plain(m.value) for m in way.markdown)
