@@ -72,16 +72,15 @@ run: install
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
 # Unit and page tests run on TEST_WORKERS processes (pytest-xdist; each gets its own database
-# copies). The few tests that measure real time (request spacing) and the browser tests run in
-# one process after them: the first need a machine nothing else loads; the browser tests were
-# 30 % faster on two processes, but one such run of the itinerary journey opened the wrong card
-# (not yet understood), so they stay in one until that is.
+# copies), then the few tests that measure real time (request spacing) alone, on a machine nothing
+# else loads, then the browser tests on TEST_WORKERS processes (each with its own servers and
+# Chromium).
 TEST_WORKERS ?= 2
 # axe: tests/browser/test_accessibility.py runs axe-core in every page (it fails without it under CI=true).
 test: install browser spreadsheet postgres axe
 	$(PY) -m pytest -n $(TEST_WORKERS) -m "not realtime" tests/unit tests/app
 	$(PY) -m pytest -m realtime tests/unit tests/app
-	$(PY) -m pytest tests/browser
+	$(PY) -m pytest -n $(TEST_WORKERS) tests/browser
 
 test-fast: install spreadsheet postgres
 	$(PY) -m pytest -n $(TEST_WORKERS) -m "not realtime" tests/unit tests/app
