@@ -132,7 +132,7 @@ def kiosk_view() -> None:
                 f"<p class='cp-kiosk-meta'>{maps.escape(t('kiosk.stop_of', lang, n=n, total=total, route=route))}</p>"
                 f"<h2>{maps.escape(localized_value(row, 'name', lang))}</h2>"
                 f"<p class='cp-kiosk-other'>{maps.escape(localized_value(row, 'name', 'en' if lang == 'zh' else 'zh'))}</p>"
-                f"<p>{maps.escape(localized_value(row, 'summary', lang))}</p>"
+                f"<p class='cp-kiosk-summary'>{maps.escape(localized_value(row, 'summary', lang))}</p>"
                 f"<p class='cp-kiosk-hours'>{maps.escape(' '.join(hours_lines(row['opening_hours'], lang)))}</p></div>",
                 unsafe_allow_html=True,
             )

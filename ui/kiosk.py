@@ -32,6 +32,14 @@ LAYOUT = {
     ("portrait", "standard"): {"map": 700, "route-map": 440, "card": 540, "top": 600},
     ("portrait", "large"): {"map": 460, "route-map": 310, "card": 480, "top": 600},
 }
+# Lines of a loop card's summary at most (beyond them it ends in "…"): in landscape at the larger
+# text the card beside the map has room for few, once the stop's names and opening hours are in.
+SUMMARY_LINES = {
+    ("landscape", "standard"): 8,
+    ("landscape", "large"): 3,
+    ("portrait", "standard"): 8,
+    ("portrait", "large"): 6,
+}
 MAP_HEIGHT = LAYOUT[("landscape", STANDARD)]["map"]  # what st_folium is given; the CSS sets the rest
 
 # Full screen for a touch display: no sidebar, header, toolbar or scrollbars.
@@ -58,6 +66,8 @@ html, body, [data-testid="stApp"], [data-testid="stMain"], [data-testid="stAppVi
 .cp-kiosk-card p { font-size: 1rem; line-height: 1.35; color: #222; margin: 0 0 .3rem; }
 .cp-kiosk-card .cp-kiosk-meta { color: #b00d27; font-weight: 700; }
 .cp-kiosk-card .cp-kiosk-other { color: #444; }
+.cp-kiosk-card .cp-kiosk-summary { display: -webkit-box; -webkit-box-orient: vertical;
+  -webkit-line-clamp: var(--cp-summary-lines); overflow: hidden; }
 .cp-kiosk-route h2 { font-size: 1.2rem; }
 .cp-kiosk-route ol { margin: 0 0 .2rem 1.3rem; padding: 0; }
 .cp-kiosk-stop { font-size: 1rem; line-height: 1.2; margin: 0 0 .25rem; break-inside: avoid; color: #111; }
@@ -75,8 +85,8 @@ html, body, [data-testid="stApp"], [data-testid="stMain"], [data-testid="stAppVi
 .st-key-kiosk_routes [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; row-gap: .45rem; }
 .st-key-kiosk_routes [data-testid="stColumn"] { flex: 1 1 15% !important; min-width: 15% !important; }
 .st-key-kiosk_settings [data-testid="stHorizontalBlock"] { gap: .6rem; }
-iframe[title="streamlit_folium.st_folium"] { height: var(--cp-map) !important; }
-html:has(.cp-kiosk-route) iframe[title="streamlit_folium.st_folium"] { height: var(--cp-route-map) !important; }
+iframe[data-testid="stCustomComponentV1"] { height: var(--cp-map) !important; }
+html:has(.cp-kiosk-route) iframe[data-testid="stCustomComponentV1"] { height: var(--cp-route-map) !important; }
 .cp-kiosk-route { max-height: var(--cp-card); overflow-y: auto; overscroll-behavior: contain;
   scrollbar-width: auto; scrollbar-color: #555 #e6e6e6; }
 .cp-kiosk-route:focus-visible { outline: 4px solid #1d4ed8; outline-offset: 2px; }
@@ -123,7 +133,8 @@ def kiosk_css(text: str, contrast: bool) -> str:
     step = text if text in TEXT_SIZES else STANDARD
 
     def sizes(orientation: str) -> str:
-        return " ".join(f"--cp-{name}: {px}px;" for name, px in LAYOUT[(orientation, step)].items())
+        lengths = " ".join(f"--cp-{name}: {px}px;" for name, px in LAYOUT[(orientation, step)].items())
+        return f"{lengths} --cp-summary-lines: {SUMMARY_LINES[(orientation, step)]};"
 
     head = (
         f"html {{ font-size: {TEXT_SIZES[step]}px; {sizes('landscape')} }}\n"

@@ -220,7 +220,7 @@ CONTROLS_JS = """
   const box = (e, dy = 0) => { const r = e.getBoundingClientRect(); return {top: r.top + dy, bottom: r.bottom + dy, width: r.width, height: r.height}; };
   const buttons = [...document.querySelectorAll("button")].map((b) => ({...box(b), name: b.innerText.trim()}))
     .filter((b) => b.width > 0 && b.height > 0);
-  const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+  const frame = document.querySelector('iframe[data-testid="stCustomComponentV1"]');
   const map = frame ? box(frame) : null;
   let inside = [];
   if (frame && frame.contentDocument) {
