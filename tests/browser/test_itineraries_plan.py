@@ -68,6 +68,9 @@ def test_a_pin_click_adds_a_stop(page: Page, app_server: AppServer) -> None:
         })"""
     )
     frame.locator(".cp-pin >> xpath=..").locator("xpath=self::*[@data-landmark-id='space-needle']").click()  # type: ignore[attr-defined]
+    # the click reaches the server as the map component's value, which may start the rerun later
+    # than wait_ready's quiet time on a loaded machine: wait for the link to change first
+    page.wait_for_function("() => location.search.includes('space-needle')", timeout=30_000)
     wait_ready(page)
     assert (
         "stops=pike-place-market%2Cspace-needle" in page.url
