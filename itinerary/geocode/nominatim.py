@@ -201,11 +201,15 @@ class Geocoder:
     ) -> tuple[tuple[GeocodeResult, ...], MessageCode]:
         assert self._client is not None
         min_request = min(1.0, self.timeout / 2)
-        wait = self._reserve(max_wait=self.timeout - min_request)
+        slot_limit, wait = self._reserve(max_wait=self.timeout - min_request)
         if wait is None:
             return (), "rate_limited"
         if wait > 0:
             self._sleep(wait)
+        extra = self._begin(slot_limit)  # the request before this one started late: as much later
+        if extra > 0:
+            self._sleep(extra)
+            wait += extra
         try:
             raw = self._client.geocode(
                 text,
@@ -226,14 +230,24 @@ class Geocoder:
             return (), code
         return found, "" if found else "not_found"
 
-    def _reserve(self, *, max_wait: float) -> float | None:
+    def _reserve(self, *, max_wait: float) -> tuple[RateLimit, float | None]:
+        """The limit that gave the slot (``begin`` goes to the same), and the wait for it."""
         try:
-            return self._rate_limit.reserve(self.domain, min_delay=self.min_delay_seconds, max_wait=max_wait)
-        except Exception as error:  # a shared (database) limit that fails: this process's own
-            log.warning("shared geocoding rate limit failed, using the process-wide one: %s", error)
-            return self._process_limit.reserve(
+            return self._rate_limit, self._rate_limit.reserve(
                 self.domain, min_delay=self.min_delay_seconds, max_wait=max_wait
             )
+        except Exception as error:  # a shared (database) limit that fails: this process's own
+            log.warning("shared geocoding rate limit failed, using the process-wide one: %s", error)
+            return self._process_limit, self._process_limit.reserve(
+                self.domain, min_delay=self.min_delay_seconds, max_wait=max_wait
+            )
+
+    def _begin(self, limit: RateLimit) -> float:
+        try:
+            return limit.begin(self.domain, min_delay=self.min_delay_seconds)
+        except Exception as error:  # the reservation's own spacing still holds
+            log.warning("shared geocoding rate limit failed: %s", error)
+            return 0.0
 
     def _hold_off(self, seconds: float) -> None:
         self._process_limit.hold_off(self.domain, seconds)

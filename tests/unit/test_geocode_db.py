@@ -24,6 +24,7 @@ from itinerary.geocode import (
     DbRateLimit,
     Geocoder,
     GeocodeResult,
+    ProcessRateLimit,
     geocode_address,
 )
 from tests.nominatim_standin import NominatimStandin
@@ -324,6 +325,37 @@ def test_slot_spacing_queue_and_refusal(stores: Callable[[], storage.Store]) -> 
     assert b.reserve("other.example", min_delay=1.0, max_wait=0.0) == 0.0  # per server
     clock.now += 3.0
     assert a.reserve("EXAMPLE.org", min_delay=1.0, max_wait=0.0) == 0.0  # domains are case-blind
+
+
+def test_a_late_start_moves_the_next_slot_on_by_as_much(stores: Callable[[], storage.Store]) -> None:
+    # a thread that wakes late for its slot: the next request, in another process, waits as much
+    # longer, so starts stay a second apart (the arrivals the real-time test above measures)
+    clock = FakeClock()
+    a, b = DbRateLimit(stores(), clock=clock), DbRateLimit(stores(), clock=clock)
+    assert a.reserve("example.org", min_delay=1.0, max_wait=5.0) == 0.0
+    assert b.reserve("example.org", min_delay=1.0, max_wait=5.0) == pytest.approx(1.0)
+    clock.now += 0.3  # a starts 0.3 s after its slot
+    assert a.begin("example.org", min_delay=1.0) == 0.0
+    clock.now += 0.7  # b wakes on its slot
+    assert b.begin("example.org", min_delay=1.0) == pytest.approx(0.3)
+    clock.now += 0.3
+    assert a.reserve("example.org", min_delay=1.0, max_wait=5.0) == pytest.approx(0.7)  # 2.0 s on
+    clock.now += 0.7
+    assert a.begin("example.org", min_delay=1.0) == pytest.approx(0.3)  # b started at 1.3
+
+
+@pytest.mark.parametrize("late", [0.0, 0.25])
+def test_the_process_slot_keeps_starts_apart_after_a_late_one(late: float) -> None:
+    clock = FakeClock()
+    limit = ProcessRateLimit(clock=clock)
+    assert limit.reserve("late.example", min_delay=1.0, max_wait=5.0) == 0.0
+    first = clock.now
+    clock.now += late
+    assert limit.begin("late.example", min_delay=1.0) == 0.0
+    clock.now = first  # a second thread reserves at the same moment as the first
+    assert limit.reserve("late.example", min_delay=1.0, max_wait=5.0) == pytest.approx(1.0)
+    clock.now = first + 1.0
+    assert limit.begin("late.example", min_delay=1.0) == pytest.approx(late)
 
 
 def test_hold_off_reaches_other_processes(stores: Callable[[], storage.Store]) -> None:
