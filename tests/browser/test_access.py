@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, expect
 from bench import a11y
 from itinerary.i18n import t
 from tests.browser.conftest import AppServer, screenshot
-from tests.browser.test_accessibility import PASSWORD, WAIVERS, _describe, _open
+from tests.browser.test_accessibility import WAIVERS, _describe, _open, sign_in_admin
 from tests.browser.test_accessibility import axe_source as axe_source  # the fixture
 from tests.browser.test_accessibility import staff_server as staff_server  # the fixture
 
@@ -20,12 +20,7 @@ def test_the_access_fields_of_the_editor_pass_axe(
     browser: Browser, staff_server: AppServer, axe_source: str, lang: str, size: str
 ) -> None:
     for page in _open(browser, staff_server, size):
-        page.goto(f"{staff_server.url}/curate?lang={lang}")
-        a11y.settle(page)
-        page.get_by_role("textbox", name=t("cur.signin.user", lang)).fill("ada")
-        page.get_by_role("textbox", name=t("cur.signin.password", lang)).fill(PASSWORD)
-        page.get_by_role("button", name=t("cur.signin.submit", lang)).click()
-        expect(page.get_by_role("heading", name=t("cur.title", lang))).to_be_visible()
+        sign_in_admin(page, staff_server, lang)
         page.get_by_text(t("access.editor", lang), exact=True).first.click()
         expect(page.get_by_text(t("access.editor_help", lang))).to_be_visible()
         steps = page.get_by_role("spinbutton", name=t("access.field.entrance_steps", lang))

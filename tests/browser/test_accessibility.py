@@ -147,18 +147,23 @@ def staff_server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -
     stop_server(server)
 
 
+def sign_in_admin(page: Page, server: AppServer, lang: str) -> None:
+    """Sign in as the staff server's admin on Curate in ``lang``."""
+    page.goto(f"{server.url}/curate?lang={lang}")
+    a11y.settle(page)
+    page.get_by_role("textbox", name=t("cur.signin.user", lang)).fill("ada")
+    page.get_by_role("textbox", name=t("cur.signin.password", lang)).fill(PASSWORD)
+    page.get_by_role("button", name=t("cur.signin.submit", lang)).click()
+    expect(page.get_by_role("heading", name=t("cur.title", lang))).to_be_visible()
+
+
 @pytest.mark.parametrize("size", list(a11y.SIZES))
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_signed_in_curate_section_has_no_wcag_22_aa_violation(
     browser: Browser, staff_server: AppServer, axe_source: str, lang: str, size: str
 ) -> None:
     for page in _open(browser, staff_server, size):
-        page.goto(f"{staff_server.url}/curate?lang={lang}")
-        a11y.settle(page)
-        page.get_by_role("textbox", name=t("cur.signin.user", lang)).fill("ada")
-        page.get_by_role("textbox", name=t("cur.signin.password", lang)).fill(PASSWORD)
-        page.get_by_role("button", name=t("cur.signin.submit", lang)).click()
-        expect(page.get_by_role("heading", name=t("cur.title", lang))).to_be_visible()
+        sign_in_admin(page, staff_server, lang)
         failures = []
         for section in CURATE_SECTIONS:
             page.get_by_role("radio", name=t(f"cur.section.{section}", lang), exact=True).click()
