@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from itinerary.programmes.records import ProgrammeSet
 
 WHEELCHAIR = ("yes", "limited", "no", "unknown")
 STATUSES = ("published", "draft", "archived")  # archived: kept, shown to no visitor
@@ -112,3 +114,4 @@ class Dataset:
     landmarks: tuple[Landmark, ...]
     itineraries: tuple[Itinerary, ...]
     stops: tuple[Stop, ...]
+    programmes: ProgrammeSet = field(default_factory=ProgrammeSet)  # itinerary/programmes

@@ -12,7 +12,7 @@ import csv
 import hashlib
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -322,16 +322,37 @@ def load_files(raw_files: Mapping[str, bytes]) -> Dataset:
             continue
         parsed[spec.name] = parse_file(spec, raw, problems)
     validate_rows(parsed, problems)
+    programmes = _programmes(raw_files, parsed, problems)
     if problems:
         raise ValidationError(problems)
-    return _build(parsed)
+    return replace(_build(parsed), programmes=programmes)
+
+
+def _programmes(
+    raw_files: Mapping[str, bytes], parsed: Mapping[str, _Parsed], problems: list[Problem]
+) -> Any:
+    """The programme files' content (``itinerary.programmes.files``), checked against the
+    cities and landmarks of the other files; their problems are added to ``problems``."""
+    from itinerary.programmes import files as programme_files
+    from itinerary.programmes.records import ProgrammeSet
+
+    context = programme_files.Context(
+        {r["id"]: r.get("timezone", "UTC") for _, r in parsed["cities.csv"].rows if "id" in r},
+        {r["id"]: r.get("city_id", "") for _, r in parsed["landmarks.csv"].rows if "id" in r},
+    )
+    try:
+        return programme_files.read_files(raw_files, context)
+    except ValidationError as error:
+        problems.extend(error.problems)
+        return ProgrammeSet()
 
 
 def read_dir(directory: Path) -> dict[str, bytes]:
     """The data-contract files present in ``directory``, as bytes."""
-    return {
-        spec.name: (directory / spec.name).read_bytes() for spec in SPECS if (directory / spec.name).is_file()
-    }
+    from itinerary.programmes.records import FILES as PROGRAMME_FILES
+
+    names = (*(spec.name for spec in SPECS), *PROGRAMME_FILES)
+    return {name: (directory / name).read_bytes() for name in names if (directory / name).is_file()}
 
 
 def load_dir(directory: Path | str) -> Dataset:

@@ -58,6 +58,11 @@ SETTINGS: Final = (
         "`120`",
         "minutes of walking and visiting without a stop with seating before a step-free plan flags the day",
     ),
+    Setting(
+        "CITYPLUS_PROGRAMME_LINK_DAYS",
+        "`14`",
+        "days after an unlisted programme's last day that its private link still opens it",
+    ),
 )
 NAMES: Final = frozenset(s.name for s in SETTINGS)
 
@@ -174,6 +179,12 @@ def step_free_walk_m() -> float:
 def seated_break_minutes() -> float:
     """The most minutes of walking and visiting a step-free plan allows without seating."""
     return _positive("CITYPLUS_SEATED_BREAK_MINUTES", 120.0)
+
+
+def programme_link_days() -> int:
+    """Days after a programme's last day (in its city's time zone) that its token link works."""
+    text = _raw("CITYPLUS_PROGRAMME_LINK_DAYS")
+    return int(text) if text.isdigit() else 14
 
 
 def utc_now() -> datetime:

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from itinerary import seed, settings
 from itinerary.models import City, Dataset, Itinerary, Landmark, Stop, Theme
+from itinerary.programmes.tables import define as programme_tables
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -34,7 +35,7 @@ PROJECT_ROOT, DEFAULT_DB_PATH, DEFAULT_DATA_DIR = (
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest revision in MIGRATIONS_DIR (a test checks). Known here so that a process starting on
 # an up-to-date database checks it with one query, without loading Alembic (about 0.4 s).
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0006"
 # PostgreSQL advisory lock around migrations: this key ("CP+") and a hash of the schema name
 MIGRATION_LOCK_KEY = 0x43502B
 
@@ -231,6 +232,9 @@ signin_throttle = sa.Table(
     sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
 )
 
+# --- programmes (revision 0006; itinerary/programmes): dated schedules, venues, token hashes ---
+programmes, programme_venues, programme_items, programme_tokens = programme_tables(metadata)
+
 # Deleting in this order and inserting in the reverse keeps foreign keys satisfied.
 CONTENT_TABLES = (itinerary_stops, itineraries, landmarks, themes, cities)
 
@@ -398,7 +402,10 @@ class Store:
 
     def replace_all(self, dataset: Dataset, *, fingerprint: str = "") -> None:
         """Replace every content row with ``dataset`` in one transaction."""
+        from itinerary.programmes import repo as programme_rows
+
         with self.engine.begin() as conn:
+            tokens = programme_rows.clear(conn)  # programmes first: they refer to the cities
             for table in CONTENT_TABLES:
                 conn.execute(table.delete())
             for table, rows in (
@@ -410,11 +417,14 @@ class Store:
             ):
                 if rows:
                     conn.execute(table.insert(), rows)
+            programme_rows.insert(conn, dataset.programmes, tokens)
             self._set_meta(conn, "seed_fingerprint", fingerprint)
             self._set_meta(conn, "seeded_version", str(self._bump_version(conn)))
 
     def dataset(self) -> Dataset:
         """Everything in the database as model objects (the inverse of ``replace_all``)."""
+        from itinerary.programmes.repo import read_set
+
         with self.engine.connect() as conn:
 
             def rows(table: sa.Table, *order: Any) -> list[dict[str, Any]]:
@@ -434,6 +444,7 @@ class Store:
                     Stop(**r)
                     for r in rows(itinerary_stops, itinerary_stops.c.itinerary_id, itinerary_stops.c.position)
                 ),
+                programmes=read_set(conn),
             )
 
     def frame(self, table: sa.Table, *where: Any, order_by: Any = None) -> pd.DataFrame:

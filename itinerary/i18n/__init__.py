@@ -21,6 +21,7 @@ from itinerary.i18n import (
     phone,
     plan,
     problems,
+    programmes,
     staff,
     stepfree,
     visitor,
@@ -54,6 +55,7 @@ AREAS = (
     plan,
     chinese,
     kiosk,
+    programmes,
 )  # one module per area of the app
 STRINGS: dict[str, dict[str, str]] = _merge(*(area.STRINGS for area in AREAS))
 

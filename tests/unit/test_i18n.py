@@ -22,6 +22,8 @@ import pytest
 from itinerary import access_facts, accounts, curation, maps, models, stepfree
 from itinerary.geocode import MESSAGE_CODES
 from itinerary.i18n import LANGS, STRINGS, t
+from itinerary.programmes import feasibility
+from itinerary.programmes import records as programme_records
 from itinerary.routing import WARNINGS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,6 +68,8 @@ DYNAMIC: dict[str, Iterable[str] | str] = {
     "map.": maps.MapAccess.TEXTS,
     "content.entity_": (*curation.ENTITIES, "theme"),  # permissions.content_text's {entity}
     "content.plural_": (*curation.ENTITIES, "theme"),  # transfer.describe_counts
+    "prog.warn.": feasibility.CHECKS,  # itinerary/programmes: a schedule's warnings
+    "prog.mode.": programme_records.PROGRAMME_MODES,
     "content.": LITERALS,  # rule problem codes, written out in itinerary/rules.py and its callers  # problem codes: each written out where the problem is found
 }
 
