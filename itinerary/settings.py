@@ -58,6 +58,12 @@ SETTINGS: Final = (
         "`120`",
         "minutes of walking and visiting without a stop with seating before a step-free plan flags the day",
     ),
+    Setting("CITYPLUS_COUNTS", "on", "`off` stops the usage counts (Curate's Reach)"),
+    Setting(
+        "CITYPLUS_VOICE_PURGE_DAYS",
+        "`90`",
+        "days after which visitors' rejected reports and spam are deleted",
+    ),
 )
 NAMES: Final = frozenset(s.name for s in SETTINGS)
 
@@ -174,6 +180,16 @@ def step_free_walk_m() -> float:
 def seated_break_minutes() -> float:
     """The most minutes of walking and visiting a step-free plan allows without seating."""
     return _positive("CITYPLUS_SEATED_BREAK_MINUTES", 120.0)
+
+
+def counts_enabled() -> bool:
+    """Whether usage is counted (``CITYPLUS_COUNTS=off`` stops every count)."""
+    return _raw("CITYPLUS_COUNTS").lower() not in OFF_VALUES
+
+
+def voice_purge_days() -> float:
+    """Days a rejected or spam report is kept after its decision."""
+    return _positive("CITYPLUS_VOICE_PURGE_DAYS", 90.0)
 
 
 def utc_now() -> datetime:

@@ -24,6 +24,7 @@ from itinerary.i18n import (
     staff,
     stepfree,
     visitor,
+    voice,
 )
 
 LANGS = ("en", "zh")
@@ -54,6 +55,7 @@ AREAS = (
     plan,
     chinese,
     kiosk,
+    voice,
 )  # one module per area of the app
 STRINGS: dict[str, dict[str, str]] = _merge(*(area.STRINGS for area in AREAS))
 
