@@ -63,6 +63,12 @@ SETTINGS: Final = (
         "`14`",
         "days after an unlisted programme's last day that its private link still opens it",
     ),
+    Setting("CITYPLUS_COUNTS", "on", "`off` stops the usage counts (Curate's Reach)"),
+    Setting(
+        "CITYPLUS_VOICE_PURGE_DAYS",
+        "`90`",
+        "days after which visitors' rejected reports and spam are deleted",
+    ),
 )
 NAMES: Final = frozenset(s.name for s in SETTINGS)
 
@@ -185,6 +191,16 @@ def programme_link_days() -> int:
     """Days after a programme's last day (in its city's time zone) that its token link works."""
     text = _raw("CITYPLUS_PROGRAMME_LINK_DAYS")
     return int(text) if text.isdigit() else 14
+
+
+def counts_enabled() -> bool:
+    """Whether usage is counted (``CITYPLUS_COUNTS=off`` stops every count)."""
+    return _raw("CITYPLUS_COUNTS").lower() not in OFF_VALUES
+
+
+def voice_purge_days() -> float:
+    """Days a rejected or spam report is kept after its decision."""
+    return _positive("CITYPLUS_VOICE_PURGE_DAYS", 90.0)
 
 
 def utc_now() -> datetime:

@@ -25,6 +25,7 @@ from itinerary.i18n import (
     staff,
     stepfree,
     visitor,
+    voice,
 )
 
 LANGS = ("en", "zh")
@@ -56,6 +57,7 @@ AREAS = (
     chinese,
     kiosk,
     programmes,
+    voice,
 )  # one module per area of the app
 STRINGS: dict[str, dict[str, str]] = _merge(*(area.STRINGS for area in AREAS))
 

@@ -65,6 +65,7 @@ DYNAMIC: dict[str, Iterable[str] | str] = {
     "cur.tr.count.": (*curation.ENTITIES, "theme"),
     "cur.section.": LITERALS,  # the sections the page lists
     "problem.": LITERALS,
+    "voice.refused.": LITERALS,  # itinerary/voice: each refusal's code written out where it is raised
     "map.": maps.MapAccess.TEXTS,
     "content.entity_": (*curation.ENTITIES, "theme"),  # permissions.content_text's {entity}
     "content.plural_": (*curation.ENTITIES, "theme"),  # transfer.describe_counts

@@ -144,6 +144,21 @@ def schema_diff(url: str, target: sa.MetaData) -> list[Any]:
         engine.dispose()
 
 
+def diff_before_new_tables(url: str, target: sa.MetaData) -> list[Any]:
+    """``schema_diff`` at an older revision: the tables later revisions add (and their indexes)
+    left aside."""
+    found = schema_diff(url, target)
+    added = {d[1].name for d in found if isinstance(d, tuple) and d[0] == "add_table"}
+    return [
+        d
+        for d in found
+        if not (
+            isinstance(d, tuple)
+            and (d[0] == "add_table" or (d[0] == "add_index" and d[1].table.name in added))
+        )
+    ]
+
+
 def migrate(url: str, action: str, revision: str) -> None:
     """``alembic upgrade|downgrade REVISION`` the way the app runs it (under the migration lock)."""
     with store.migration_connection(url) as conn:
@@ -414,7 +429,7 @@ def test_revision_0004_adds_the_access_facts_as_not_surveyed_and_drops_them_agai
     migrate(new_db_url, "upgrade", "head")  # through 0004, to the schema the model reads
 
     db = store.Store(new_db_url)
-    assert schema_diff(new_db_url, store.metadata) == []
+    assert diff_before_new_tables(new_db_url, store.metadata) == []
     back = {lm.id: lm for lm in db.dataset().landmarks}
     # existing rows read as "not surveyed": None, not False; texts empty
     for lm in back.values():
@@ -441,5 +456,34 @@ def test_revision_0004_adds_the_access_facts_as_not_surveyed_and_drops_them_agai
     assert count(new_db_url, "landmarks") == len(data.landmarks)
     assert count(new_db_url, "itinerary_stops") == len(data.stops)  # no cascade on SQLite's rebuild
 
+    migrate(new_db_url, "upgrade", "head")
+    assert schema_diff(new_db_url, store.metadata) == []
+
+
+VOICE_TABLES = {"voice_items", "voice_decisions", "voice_throttle", "usage_counts"}
+
+
+def test_revision_0007_adds_the_voice_and_count_tables_and_drops_them_again(new_db_url: str) -> None:
+    migrate(new_db_url, "upgrade", "0004")
+    migrate(new_db_url, "upgrade", "0007")
+    engine = engine_for(new_db_url)
+    try:
+        with engine.begin() as conn:
+            assert set(sa.inspect(conn).get_table_names()) >= VOICE_TABLES
+            conn.execute(
+                store.usage_counts.insert().values(
+                    day="2026-12-01", city_id="shenzhen", event="page_view", key="explore", lang="en", n=3
+                )
+            )
+    finally:
+        engine.dispose()
+    assert diff_before_new_tables(new_db_url, store.metadata) == []
+    migrate(new_db_url, "downgrade", "0004")
+    engine = engine_for(new_db_url)
+    try:
+        with engine.connect() as conn:
+            assert not VOICE_TABLES & set(sa.inspect(conn).get_table_names())
+    finally:
+        engine.dispose()
     migrate(new_db_url, "upgrade", "head")
     assert schema_diff(new_db_url, store.metadata) == []

@@ -328,11 +328,11 @@ def test_revision_0006_adds_the_programme_tables_and_drops_them_again(
 ) -> None:
     import sqlalchemy as sa
 
-    from tests.unit.test_migrations import engine_for, migrate, schema_diff
+    from tests.unit.test_migrations import diff_before_new_tables, engine_for, migrate
 
     migrate(new_db_url, "upgrade", "0004")
     migrate(new_db_url, "upgrade", "0006")
-    assert schema_diff(new_db_url, store.metadata) == []
+    assert diff_before_new_tables(new_db_url, store.metadata) == []
     db = store.Store(new_db_url)
     write_programme_files(data_dir, SAMPLE)
     assert store.ensure_seeded(db, data_dir) == "seeded"
