@@ -98,4 +98,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "prog.col.item": {"en": "Item", "zh": "环节"},
     "prog.col.place": {"en": "Place", "zh": "地点"},
     "prog.col.note": {"en": "Notes", "zh": "备注"},
+    # --- staff: the history and conflicts name programmes ------------------------------------------
+    "cur.entity.programme": {"en": "Programme", "zh": "日程"},
+    "content.entity_programme": {"en": "programme", "zh": "日程"},
 }

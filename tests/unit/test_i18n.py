@@ -52,7 +52,7 @@ DYNAMIC: dict[str, Iterable[str] | str] = {
     "plan.dl.": LITERALS,  # the export formats, listed where the page offers them
     "cur.role.": accounts.ROLES,
     "cur.status.": models.STATUSES,
-    "cur.entity.": curation.ENTITIES,
+    "cur.entity.": (*curation.ENTITIES, "programme"),  # programmes keep their history there too
     "cur.action.": (
         curation.CREATE,
         curation.EDIT,
@@ -66,7 +66,7 @@ DYNAMIC: dict[str, Iterable[str] | str] = {
     "cur.section.": LITERALS,  # the sections the page lists
     "problem.": LITERALS,
     "map.": maps.MapAccess.TEXTS,
-    "content.entity_": (*curation.ENTITIES, "theme"),  # permissions.content_text's {entity}
+    "content.entity_": (*curation.ENTITIES, "theme", "programme"),  # permissions.content_text's {entity}
     "content.plural_": (*curation.ENTITIES, "theme"),  # transfer.describe_counts
     "prog.warn.": feasibility.CHECKS,  # itinerary/programmes: a schedule's warnings
     "prog.mode.": programme_records.PROGRAMME_MODES,
