@@ -71,6 +71,8 @@ DYNAMIC: dict[str, Iterable[str] | str] = {
     "prog.warn.": feasibility.CHECKS,  # itinerary/programmes: a schedule's warnings
     "prog.mode.": programme_records.PROGRAMME_MODES,
     "prog.kind.": programme_records.KINDS,
+    "prog.visibility.": programme_records.VISIBILITIES,
+    "prog.f.": LITERALS,  # the programme editor's fields, named where it lists them
     "prog.kind_item.": programme_records.ITEM_KINDS,
     "content.": LITERALS,  # rule problem codes, written out in itinerary/rules.py and its callers  # problem codes: each written out where the problem is found
 }
