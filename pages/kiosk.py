@@ -32,7 +32,7 @@ from ui.kiosk import (
     reload_due,
     route_card_html,
 )
-from ui.kiosk_event import event_for, show_event
+from ui.kiosk_event import event_due, event_for, show_event
 from ui.mapview import city_base_map, show_map
 from ui.setup import now_in, set_query, setup_page
 from ui.text import md_escape
@@ -55,9 +55,6 @@ names = localized(landmarks, "name", lang)
 sequence = attract_sequence(catalog, ctx.city_id)
 loop_places = landmarks.loc[list(dict.fromkeys(lid for _, lid, _, _ in sequence))]
 event = event_for(ctx, st.query_params.get("programme"))  # a public programme: one more loop step
-if event is not None and not st.session_state.get("kiosk_event_shown"):
-    st.session_state["kiosk_event_shown"] = True
-    state["step"] = len(sequence)  # a kiosk opened at the event starts with it
 
 
 def _touch(itinerary_id: str | None) -> None:
@@ -109,9 +106,8 @@ def kiosk_view() -> None:
     # a visitor's route gets a third column for the QR hand-off, so that the stops keep the whole
     # height beside the map for their access and notes and the page still needs no scrolling
     map_col, panel, *hand_off = st.columns([2, 3, 1.4] if chosen else [3, 2], gap="large")
-    if chosen is None and event is not None and state["step"] % (len(sequence) + 1) == len(sequence):
-        show_event(event, ctx, base, map_col, panel, lang)  # after the last stop of the loop
-        state["step"] = 0
+    if chosen is None and event is not None and event_due(state):
+        show_event(event, ctx, base, map_col, panel, lang)  # first, then after every few stops
         state["advances"] += 1
     elif chosen is None and sequence:
         step = state["step"] % len(sequence)
@@ -150,6 +146,7 @@ def kiosk_view() -> None:
             )
         state["step"] = step + 1  # after drawing: a run cut short shows the same stop again
         state["advances"] += 1
+        state["since_event"] = state.get("since_event", 0) + 1
     elif chosen is not None:
         it = itineraries.loc[chosen]
         stops = catalog.stops(chosen)

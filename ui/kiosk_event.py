@@ -20,6 +20,16 @@ from ui.mapview import show_map
 from ui.setup import PageContext
 
 LABELS = {"now": "prog.now", "next": "prog.next"}
+EVENT_EVERY = 3  # the event's step comes first, then after every this many stops of the loop
+
+
+def event_due(state: dict[str, object]) -> bool:
+    """Whether the loop shows the event now (``since_event`` counts the stops shown since)."""
+    since = state.get("since_event")
+    if since is None or int(since) >= EVENT_EVERY:  # type: ignore[call-overload]
+        state["since_event"] = 0
+        return True
+    return False
 
 
 @dataclass(frozen=True)
