@@ -97,4 +97,9 @@ def show_event(
             f"<p class='cp-kiosk-other'>{maps.escape(title)}</p>{body}</div>",
             unsafe_allow_html=True,
         )
-        st.image(exports.qr_png(link, scale=10), width=230, caption=t("prog.scan", lang))
+        st.image(
+            exports.qr_png(link, scale=10),
+            width=230,
+            caption=t("prog.scan", lang),
+            alt=t("prog.qr_alt", lang),
+        )

@@ -98,4 +98,4 @@ def qr(link: str, lang: str) -> None:
     if not qr_fits(link):
         return
     with st.container(key="prog_qr"):
-        st.image(qr_png(link, scale=10), caption=t("prog.scan", lang), width=320)
+        st.image(qr_png(link, scale=10), caption=t("prog.scan", lang), width=320, alt=t("prog.qr_alt", lang))

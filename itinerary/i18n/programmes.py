@@ -194,4 +194,5 @@ STRINGS: dict[str, dict[str, str]] = {
     "prog.save": {"en": "Save", "zh": "保存"},
     "prog.export": {"en": "Download the city's programme files (zip)", "zh": "下载本市日程文件（zip）"},
     "cur.section.programmes": {"en": "Programmes", "zh": "日程"},
+    "prog.qr_alt": {"en": "QR code of the link to this programme", "zh": "本日程链接的二维码"},
 }
