@@ -397,6 +397,26 @@ def programmes_section(staff: Staff, ctx: PageContext) -> None:
         "application/zip",
         key="pg_export",
     )
+    st.file_uploader(t("prog.import", lang), type=["zip", "csv"], accept_multiple_files=True, key="pg_upload")
+    st.button(t("prog.import_go", lang), on_click=_import, args=(staff,), key="pgb_import")
+
+
+def _import(staff: Staff) -> None:
+    s = st.session_state
+    uploads = s.get("pg_upload") or []
+    for key in ("pg_msg", "pg_problems"):
+        s.pop(key, None)
+    try:
+        raw = files.read_upload({u.name: u.getvalue() for u in uploads})
+        saved = editing.import_files(staff.curator.store, staff.account, raw, city_id=staff.city_id)
+    except ValidationError as error:
+        s["pg_problems"] = error.problems
+        return
+    except (Refused, Conflict) as error:
+        s["pg_msg"] = ("refused", error.text(staff.lang))
+        return
+    s["pg_msg"] = ("success", "prog.imported" if saved else "prog.import_unchanged")
+    s.pop(DRAFT, None)
 
 
 def _zip(named: dict[str, bytes]) -> bytes:

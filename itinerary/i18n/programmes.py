@@ -195,4 +195,17 @@ STRINGS: dict[str, dict[str, str]] = {
     "prog.export": {"en": "Download the city's programme files (zip)", "zh": "下载本市日程文件（zip）"},
     "cur.section.programmes": {"en": "Programmes", "zh": "日程"},
     "prog.qr_alt": {"en": "QR code of the link to this programme", "zh": "本日程链接的二维码"},
+    "prog.import": {
+        "en": "Import programme files (the zip above, or programmes.csv, programme_venues.csv, programme_items.csv)",
+        "zh": "导入日程文件（上面的 zip，或 programmes.csv、programme_venues.csv、programme_items.csv）",
+    },
+    "prog.import_go": {"en": "Check and import", "zh": "检查并导入"},
+    "prog.imported": {
+        "en": "Imported; each changed programme has a new version in its history.",
+        "zh": "已导入；每个有改动的日程都在历史中新增了版本。",
+    },
+    "prog.import_unchanged": {
+        "en": "Nothing changed: the files hold what is already here.",
+        "zh": "没有改动：文件内容与现有内容相同。",
+    },
 }

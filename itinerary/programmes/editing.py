@@ -21,10 +21,11 @@ from sqlalchemy.engine import Connection
 from itinerary import settings
 from itinerary import store as storage
 from itinerary.curation.history import changes_since, history_row, last_change
-from itinerary.curation.records import CREATE, EDIT, RESTORE, Conflict
+from itinerary.curation.records import CREATE, EDIT, IMPORT, RESTORE, Conflict
 from itinerary.permissions import EDIT_CONTENT, PUBLISH, Account, Refused, can
+from itinerary.permissions import IMPORT as IMPORT_ACTION
 from itinerary.programmes import feasibility, files, repo
-from itinerary.programmes.records import Full, Item, Programme, ProgrammeSet, Venue
+from itinerary.programmes.records import Full, Item, Programme, ProgrammeSet, Venue, full_of
 from itinerary.validation import ValidationError
 
 ENTITY = "programme"
@@ -233,3 +234,40 @@ __all__ = [
     "visible_to",
     "warnings_of",
 ]
+
+
+def import_files(
+    store: storage.Store,
+    account: Account,
+    raw_files: dict[str, bytes],
+    *,
+    city_id: str,
+    clock: Clock = settings.utc_now,
+) -> list[str]:
+    """Load the programme files of an upload into ``city_id``: every problem first (nothing is
+    written when there is one), then each programme that differs saved as an ``import`` (its
+    history too; a published one over its warnings, which the history names). The ids saved."""
+    if not can(account, IMPORT_ACTION, city_id=city_id):
+        raise Refused("may_not_edit", user=account.username, city_id=city_id)
+    with store.engine.connect() as conn:
+        data = files.read_files(raw_files, context(conn))
+    others = sorted({p.city_id for p in data.programmes} - {city_id})
+    if others:
+        raise Refused("may_not_edit", user=account.username, city_id=others[0])
+    saved = []
+    for programme in data.programmes:
+        full = full_of(data, programme.id)
+        current = repo.load(store, programme.id)
+        if full is None or full == current:
+            continue  # unchanged: no new version
+        save(
+            store,
+            account,
+            full,
+            base_version=version_of(store, programme.id),
+            accept_warnings=True,
+            action=IMPORT,
+            clock=clock,
+        )
+        saved.append(programme.id)
+    return saved

@@ -101,3 +101,38 @@ def test_the_shipped_programmes_pass_their_checks(db: store.Store) -> None:
     assert any(
         v.programme_id == "qianhai-diplomats-2023" for v in repo.load(db, "qianhai-diplomats-2023").venues
     )
+
+
+def test_export_import_round_trip_is_byte_identical_and_imports_are_history(db: store.Store) -> None:
+    admin = Account("ada", "admin")
+    exported = files.write_files(repo.programmes_of(db, "shenzhen"))
+    assert editing.import_files(db, admin, exported, city_id="shenzhen") == []  # unchanged: nothing saved
+    assert files.write_files(repo.programmes_of(db, "shenzhen")) == exported
+
+    changed = replace(repo.programmes_of(db, "shenzhen"))
+    first = changed.programmes[0]
+    changed = replace(changed, programmes=(replace(first, title="Renamed"), *changed.programmes[1:]))
+    assert editing.import_files(db, admin, files.write_files(changed), city_id="shenzhen") == [first.id]
+    assert editing.history(db, first.id)[0][1] == "import"
+    again = files.write_files(repo.programmes_of(db, "shenzhen"))
+    assert again == files.write_files(changed)
+    with pytest.raises(Refused):
+        editing.import_files(db, HAGUE_EDITOR, again, city_id="the-hague")  # the files name another city
+    with pytest.raises(Refused):
+        editing.import_files(db, HAGUE_EDITOR, again, city_id="shenzhen")
+
+
+def test_an_upload_is_the_three_files_or_a_zip_of_them(db: store.Store) -> None:
+    import io
+    import zipfile
+
+    exported = files.write_files(repo.programmes_of(db, "shenzhen"))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, raw in exported.items():
+            archive.writestr(f"export/{name}", raw)
+    assert files.read_upload({"programmes-shenzhen.zip": out.getvalue()}) == exported
+    assert files.read_upload(dict(exported)) == exported
+    with pytest.raises(ValidationError) as caught:
+        files.read_upload({"landmarks.csv": b"id\n", "notes.txt": b"x"})
+    assert [p.code for p in caught.value.problems] == ["not_a_contract_file", "not_a_contract_file"]
