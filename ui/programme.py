@@ -3,7 +3,7 @@ map, the downloads and the QR code of the link."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import streamlit as st
@@ -11,7 +11,7 @@ import streamlit as st
 from itinerary import maps
 from itinerary.exports.qr import qr_fits, qr_png
 from itinerary.i18n import t
-from itinerary.programmes import exports, view
+from itinerary.programmes import exports, tokens, view
 from itinerary.programmes.feasibility import PlaceInfo
 from itinerary.programmes.records import Full, Item
 from ui.mapview import city_base_map, show_map
@@ -99,3 +99,26 @@ def qr(link: str, lang: str) -> None:
         return
     with st.container(key="prog_qr"):
         st.image(qr_png(link, scale=10), caption=t("prog.scan", lang), width=320, alt=t("prog.qr_alt", lang))
+
+
+def upcoming_events(ctx: PageContext, today: date) -> None:
+    """The city's public programmes that have not ended, each a link to its page."""
+    upcoming = tokens.upcoming_public(ctx.catalog.store, ctx.city_id, today=today)
+    if not upcoming:
+        return
+    with st.container(key="prog_upcoming", border=True):
+        st.subheader(t("prog.upcoming", ctx.lang), anchor=False)
+        for p in upcoming:
+            title = p.title_zh if ctx.lang == "zh" and p.title_zh else p.title
+            dates = p.start_date if p.start_date == p.end_date else f"{p.start_date} – {p.end_date}"
+            params = {
+                "city": p.city_id,
+                "programme": p.id,
+                **({"lang": ctx.lang} if ctx.lang != "en" else {}),
+            }
+            st.page_link(
+                "pages/programme.py",
+                label=f"{dates} · {md_escape(title)}",
+                query_params=params,
+                icon=":material/event:",
+            )

@@ -208,4 +208,5 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Nothing changed: the files hold what is already here.",
         "zh": "没有改动：文件内容与现有内容相同。",
     },
+    "prog.upcoming": {"en": "Upcoming events", "zh": "近期活动"},
 }

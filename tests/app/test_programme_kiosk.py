@@ -3,6 +3,7 @@ an unlisted programme or another city's gives the ordinary loop."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,23 @@ def test_the_kiosk_shows_a_public_programmes_now_and_next(
         assert "Briefing" not in page and "data-kiosk-step=" in page
     seattle = make_app("pages/kiosk.py", city="seattle", programme="expo")
     assert "data-kiosk-event" not in html(seattle)
+
+
+def test_a_public_programme_is_listed_as_an_upcoming_event_and_an_unlisted_one_is_not(
+    make_app: AppFactory, db: store.Store
+) -> None:
+    admin = Account("ada", ADMIN)
+    editing.save(db, admin, conference("public"), base_version=None)
+    hidden = conference("unlisted")
+    hidden = Full(
+        replace(hidden.programme, id="hidden", title="Hidden visit"),
+        (replace(HALL, programme_id="hidden"),),
+        tuple(replace(i, programme_id="hidden") for i in hidden.items),
+    )
+    editing.save(db, admin, hidden, base_version=None)
+    at = make_app("pages/itineraries.py", city="shenzhen")
+    assert not at.exception, at.exception
+    links = [(p.proto.label, p.proto.query_string) for p in at.get("page_link")]
+    assert any("City Expo" in label and "programme=expo" in query for label, query in links), links
+    assert not any("Hidden visit" in label for label, _ in links)
+    assert "Hidden visit" not in " ".join(str(m.value) for m in at.markdown)
