@@ -136,3 +136,16 @@ def test_an_upload_is_the_three_files_or_a_zip_of_them(db: store.Store) -> None:
     with pytest.raises(ValidationError) as caught:
         files.read_upload({"landmarks.csv": b"id\n", "notes.txt": b"x"})
     assert [p.code for p in caught.value.problems] == ["not_a_contract_file", "not_a_contract_file"]
+
+
+def test_a_zip_bomb_is_read_no_further_than_the_limit() -> None:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("programmes.csv", b"0" * (files.MAX_UPLOAD_BYTES + 10))
+    assert len(out.getvalue()) < files.MAX_UPLOAD_BYTES // 100  # small as it arrives
+    with pytest.raises(ValidationError) as caught:
+        files.read_upload({"bomb.zip": out.getvalue()})
+    assert [p.code for p in caught.value.problems] == ["zip_unpacked_too_large"]
