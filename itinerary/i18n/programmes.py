@@ -209,4 +209,5 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "没有改动：文件内容与现有内容相同。",
     },
     "prog.upcoming": {"en": "Upcoming events", "zh": "近期活动"},
+    "prog.day_n": {"en": "Day {n}", "zh": "第 {n} 天"},
 }

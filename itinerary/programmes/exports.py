@@ -102,7 +102,9 @@ def map_svg(
         out += [
             f'<circle cx="{x}" cy="{y}" r="10" fill="#c8102e"/>',
             f'<text x="{x}" y="{y + 4}" text-anchor="middle" font-size="11" fill="#fff">{_html(mark)}</text>',
-            f'<text x="{x + 14}" y="{y + 4}" font-size="11">{_html(_line(place.name))}</text>',
+            # a label on the right half runs to the left of its dot, so it stays in the drawing
+            f'<text x="{x + 14 if x < width / 2 else x - 14}" y="{y + 4}" font-size="11"'
+            f' text-anchor="{"start" if x < width / 2 else "end"}">{_html(_line(place.name))}</text>',
         ]
     out.append("</svg>")
     return "".join(out)
@@ -155,9 +157,8 @@ def to_print_html(
         day_rows = rows(full, places, day=day)
         if not day_rows:
             continue
-        day_title = _both(
-            t("prog.day_title", "en", day=day.isoformat()), t("prog.day_title", "zh", day=day.isoformat())
-        )
+        n = p.days.index(day) + 1
+        day_title = f"{day.isoformat()} · " + _both(t("prog.day_n", "en", n=n), t("prog.day_n", "zh", n=n))
         out += [
             '<section class="day">',
             f"<h2>{_html(day_title)}</h2>",
