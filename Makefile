@@ -5,8 +5,9 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 CHROMIUM ?= /usr/bin/chromium
 SOFFICE ?= /usr/bin/soffice
+KHAL ?= /usr/bin/khal
 
-.PHONY: install run test test-fast lint bench browser spreadsheet axe a11y postgres constraints clean
+.PHONY: install run test test-fast lint bench browser spreadsheet calendar axe a11y postgres constraints clean
 
 install: $(VENV)/.installed
 
@@ -36,6 +37,17 @@ spreadsheet:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null || \
 	  echo "Could not install LibreOffice: run 'apt-get install --no-install-recommends libreoffice-calc-nogui' as root."; \
 	else echo "No apt-get: install LibreOffice (soffice at $(SOFFICE)) for the spreadsheet tests."; fi
+
+# khal, a calendar program nobody here wrote, for tests/unit/test_programme_exports.py: it imports
+# a programme's .ics and lists its events in local time; needs root or sudo.
+calendar:
+	@if [ -x "$(KHAL)" ]; then exit 0; fi; \
+	if command -v apt-get >/dev/null 2>&1; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends khal >/dev/null || \
+	  echo "Could not install khal: run 'apt-get install --no-install-recommends khal' as root."; \
+	else echo "No apt-get: install khal ($(KHAL)) for the calendar tests."; fi
 
 # axe-core from the npm registry (pinned in tools/axe/package.json and its lock file), for the
 # accessibility audit; never from a CDN.
@@ -77,12 +89,12 @@ run: install
 # Chromium).
 TEST_WORKERS ?= 2
 # axe: tests/browser/test_accessibility.py runs axe-core in every page (it fails without it under CI=true).
-test: install browser spreadsheet postgres axe
+test: install browser spreadsheet calendar postgres axe
 	$(PY) -m pytest -n $(TEST_WORKERS) -m "not realtime" tests/unit tests/app
 	$(PY) -m pytest -m realtime tests/unit tests/app
 	$(PY) -m pytest -n $(TEST_WORKERS) tests/browser
 
-test-fast: install spreadsheet postgres
+test-fast: install spreadsheet calendar postgres
 	$(PY) -m pytest -n $(TEST_WORKERS) -m "not realtime" tests/unit tests/app
 	$(PY) -m pytest -m realtime tests/unit tests/app
 

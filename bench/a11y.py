@@ -41,6 +41,7 @@ VIEWS = {
     "kiosk": "/kiosk?city=shenzhen",
     "kiosk-route": "/kiosk?city=shenzhen",  # then a route is chosen: CLICKS
     "curate": "/curate",
+    "programme": "/programme?city=shenzhen&programme=the-hague-city-promotion-2018",  # a public programme
 }
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 # views reached by a tap after opening their URL (Streamlit gives a widget with key K the class st-key-K)

@@ -19,6 +19,7 @@ from itinerary.plans import (
 from itinerary.routing import profiles_for
 from itinerary.stepfree import inclusive_label
 from ui.mapview import city_base_map, show_map
+from ui.programme import upcoming_events
 from ui.setup import now_in, set_query, setup_page, show_notices
 from ui.stepfree import is_on as stepfree_on
 from ui.stepfree import itinerary_label_and_switch, itinerary_report, label_line
@@ -69,6 +70,7 @@ if itineraries.empty:
 
 # --- the list of itineraries ------------------------------------------------------------------
 if not chosen:
+    upcoming_events(ctx, today)  # the city's public programmes, when there are any (issue 12)
     order = order_itineraries(itineraries)
     columns = st.columns(2)
     for i, (iid, it) in enumerate(order.iterrows()):

@@ -32,6 +32,7 @@ from ui.kiosk import (
     reload_due,
     route_card_html,
 )
+from ui.kiosk_event import event_due, event_for, show_event
 from ui.mapview import city_base_map, show_map
 from ui.setup import now_in, set_query, setup_page
 from ui.text import md_escape
@@ -53,6 +54,7 @@ themes = catalog.themes()
 names = localized(landmarks, "name", lang)
 sequence = attract_sequence(catalog, ctx.city_id)
 loop_places = landmarks.loc[list(dict.fromkeys(lid for _, lid, _, _ in sequence))]
+event = event_for(ctx, st.query_params.get("programme"))  # a public programme: one more loop step
 
 
 def _touch(itinerary_id: str | None) -> None:
@@ -104,7 +106,10 @@ def kiosk_view() -> None:
     # a visitor's route gets a third column for the QR hand-off, so that the stops keep the whole
     # height beside the map for their access and notes and the page still needs no scrolling
     map_col, panel, *hand_off = st.columns([2, 3, 1.4] if chosen else [3, 2], gap="large")
-    if chosen is None and sequence:
+    if chosen is None and event is not None and event_due(state):
+        show_event(event, ctx, base, map_col, panel, lang)  # first, then after every few stops
+        state["advances"] += 1
+    elif chosen is None and sequence:
         step = state["step"] % len(sequence)
         if reload_due(state, lang, step, time.monotonic(), IDLE_S, RELOAD_EVERY):
             state["advances"] = 0  # this page is going; the new one counts afresh
@@ -141,6 +146,7 @@ def kiosk_view() -> None:
             )
         state["step"] = step + 1  # after drawing: a run cut short shows the same stop again
         state["advances"] += 1
+        state["since_event"] = state.get("since_event", 0) + 1
     elif chosen is not None:
         it = itineraries.loc[chosen]
         stops = catalog.stops(chosen)

@@ -29,6 +29,7 @@ PAGES: tuple[PageEntry, ...] = (
 UNLISTED: tuple[PageEntry, ...] = (
     PageEntry("pages/kiosk.py", "nav.kiosk", "kiosk", ":material/tv:"),
     PageEntry("pages/curate.py", "nav.curate", "curate", ":material/edit_note:"),
+    PageEntry("pages/programme.py", "nav.programme", "programme", ":material/event_note:"),
 )
 
 

@@ -27,6 +27,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 from itinerary import seed, settings, store
 from itinerary.catalog import Catalog, localized_value
 from itinerary.i18n import LANG_NAMES, LANGS, t
+from itinerary.programmes.records import FILES as PROGRAMME_FILES
 from ui.nav import PAGES, PLAN_PAGE, plan_params
 from ui.text import md_inline
 
@@ -168,11 +169,11 @@ class PageContext:
 def _files_signature(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
     """Cheap stat-based key: the catalog is rebuilt (and reseeded if needed) when files change."""
     out = []
-    for spec in seed.SPECS:
-        path = data_dir / spec.name
+    for name in (*(spec.name for spec in seed.SPECS), *PROGRAMME_FILES):  # programmes: issue 12
+        path = data_dir / name
         if path.is_file():
             info = path.stat()
-            out.append((spec.name, info.st_size, info.st_mtime_ns))
+            out.append((name, info.st_size, info.st_mtime_ns))
     return tuple(out)
 
 

@@ -305,3 +305,55 @@ def write_files(data: ProgrammeSet) -> dict[str, bytes]:
             SPEC_BY_NAME[ITEMS], sorted(data.items, key=lambda i: (i.programme_id, i.position))
         ),
     }
+
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # a city's programmes are small; so is anything unpacked
+
+
+def read_upload(uploads: Mapping[str, bytes]) -> dict[str, bytes]:
+    """The programme files of an upload (CSV files, or a zip of them, such as the staff's
+    export): by file name; every other name, and anything too large, is a problem."""
+    import zipfile
+    from pathlib import PurePosixPath
+
+    found: dict[str, bytes] = {}
+    problems: list[Problem] = []
+
+    def add(name: str, raw: bytes) -> None:
+        base = PurePosixPath(name.replace("\\", "/")).name
+        if base not in FILES:
+            problems.append(Problem.coded(name, 0, "-", "not_a_contract_file", expected=", ".join(FILES)))
+        elif base in found:
+            problems.append(Problem.coded(name, 0, "-", "given_twice", spec=base, earlier=base))
+        else:
+            found[base] = raw
+
+    for name, raw in uploads.items():
+        if len(raw) > MAX_UPLOAD_BYTES:
+            problems.append(
+                Problem.coded(name, 0, "-", "upload_too_large", megabytes=MAX_UPLOAD_BYTES // 2**20)
+            )
+        elif raw[:4] == b"PK\x03\x04":
+            try:
+                with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+                    members = [m for m in archive.infolist() if not m.is_dir()]
+                    left = MAX_UPLOAD_BYTES  # the sizes in a zip's header are not trusted: reads are bounded
+                    for member in members[:8]:
+                        with archive.open(member) as entry:
+                            data = entry.read(left + 1)
+                        left -= len(data)
+                        if left < 0:
+                            problems.append(Problem.coded(name, 0, "-", "zip_unpacked_too_large"))
+                            break
+                        add(member.filename, data)
+                    if len(members) > 8:
+                        problems.append(
+                            Problem.coded(name, 0, "-", "zip_too_many_entries", count=len(members), limit=8)
+                        )
+            except (zipfile.BadZipFile, OSError, RuntimeError) as error:
+                problems.append(Problem.coded(name, 0, "-", "zip_unreadable", error=str(error)))
+        else:
+            add(name, raw)
+    if problems:
+        raise ValidationError(problems)
+    return found

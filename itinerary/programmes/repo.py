@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from itinerary import store as storage
+from itinerary.programmes.feasibility import PlaceInfo
 from itinerary.programmes.records import Full, Item, Programme, ProgrammeSet, Venue, full_of
 
 
@@ -100,3 +101,26 @@ def load(store: storage.Store, programme_id: str) -> Full | None:
 def programmes_of(store: storage.Store, city_id: str) -> ProgrammeSet:
     with store.engine.connect() as conn:
         return read_set(conn, city_id=city_id)
+
+
+def landmark_places(store: storage.Store, full: Full) -> dict[str, PlaceInfo]:
+    """The landmarks a programme's items name, as places by id (whatever their status: a
+    programme keeps its places)."""
+    ids = sorted({i.landmark_id for i in full.items if i.landmark_id})
+    if not ids:
+        return {}
+    lm = storage.landmarks
+    query = sa.select(lm.c.id, lm.c.name, lm.c.name_zh, lm.c.lat, lm.c.lon, lm.c.opening_hours).where(
+        lm.c.id.in_(ids)
+    )
+    with store.engine.connect() as conn:
+        return {
+            r.id: PlaceInfo(r.name, r.name_zh, r.lat, r.lon, r.opening_hours) for r in conn.execute(query)
+        }
+
+
+def city_timezone(store: storage.Store, city_id: str) -> str:
+    c = storage.cities
+    with store.engine.connect() as conn:
+        found = conn.execute(sa.select(c.c.timezone).where(c.c.id == city_id)).scalar()
+    return str(found or "UTC")

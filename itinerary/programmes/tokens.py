@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from itinerary import settings
 from itinerary import store as storage
 from itinerary.programmes import repo
-from itinerary.programmes.records import Full
+from itinerary.programmes.records import Full, Programme
 
 TOKEN_BYTES = 32  # 256 bits; the issue asks for at least 128
 MAX_TOKEN_CHARS = 128  # longer input is not hashed in full: it cannot be a token
@@ -111,3 +111,35 @@ def find_public(store: storage.Store, programme_id: str) -> Full | None:
     if full is None or full.programme.status != "published" or full.programme.visibility != "public":
         return None
     return full
+
+
+def open_for_visitor(store: storage.Store, *, token: str, programme_id: str, now: datetime) -> Full | None:
+    """What ``/programme`` shows: the programme of a live token, else a public one by id, else
+    None. An unlisted programme's id alone opens nothing, and a token is tried first and alone
+    (a wrong token with a public id is not found, like any wrong token)."""
+    if token:
+        return find(store, token, now=now)
+    if programme_id:
+        return find_public(store, programme_id)
+    return None
+
+
+def upcoming_public(store: storage.Store, city_id: str, *, today: date) -> list[Programme]:
+    """The city's published public programmes that have not ended by ``today`` (the city's date),
+    soonest first: the city's upcoming events."""
+    p = storage.programmes
+    query = (
+        sa.select(p)
+        .where(
+            p.c.city_id == city_id,
+            p.c.status == "published",
+            p.c.visibility == "public",
+            p.c.end_date >= today.isoformat(),
+        )
+        .order_by(p.c.start_date, p.c.id)
+    )
+    with store.engine.connect() as conn:
+        return [
+            Programme(**{k: v for k, v in r.items() if k != "version"})
+            for r in conn.execute(query).mappings()
+        ]

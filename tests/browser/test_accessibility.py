@@ -42,6 +42,7 @@ WAIVERS = (
     ),
 )
 MAP_VIEWS = {
+    "programme",
     "explore",
     "card",
     "must-go",

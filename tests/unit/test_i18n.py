@@ -52,7 +52,7 @@ DYNAMIC: dict[str, Iterable[str] | str] = {
     "plan.dl.": LITERALS,  # the export formats, listed where the page offers them
     "cur.role.": accounts.ROLES,
     "cur.status.": models.STATUSES,
-    "cur.entity.": curation.ENTITIES,
+    "cur.entity.": (*curation.ENTITIES, "programme"),  # programmes keep their history there too
     "cur.action.": (
         curation.CREATE,
         curation.EDIT,
@@ -67,10 +67,14 @@ DYNAMIC: dict[str, Iterable[str] | str] = {
     "problem.": LITERALS,
     "voice.refused.": LITERALS,  # itinerary/voice: each refusal's code written out where it is raised
     "map.": maps.MapAccess.TEXTS,
-    "content.entity_": (*curation.ENTITIES, "theme"),  # permissions.content_text's {entity}
+    "content.entity_": (*curation.ENTITIES, "theme", "programme"),  # permissions.content_text's {entity}
     "content.plural_": (*curation.ENTITIES, "theme"),  # transfer.describe_counts
     "prog.warn.": feasibility.CHECKS,  # itinerary/programmes: a schedule's warnings
     "prog.mode.": programme_records.PROGRAMME_MODES,
+    "prog.kind.": programme_records.KINDS,
+    "prog.visibility.": programme_records.VISIBILITIES,
+    "prog.f.": LITERALS,  # the programme editor's fields, named where it lists them
+    "prog.kind_item.": programme_records.ITEM_KINDS,
     "content.": LITERALS,  # rule problem codes, written out in itinerary/rules.py and its callers  # problem codes: each written out where the problem is found
 }
 
