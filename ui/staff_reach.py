@@ -20,6 +20,7 @@ from ui.staff import Staff
 from ui.text import md_escape
 
 PERIODS = (7, 30, 90, 365)
+COUNT_AXIS = alt.Axis(format="d", tickMinStep=1)  # counts are whole numbers
 TREND_EVENTS = (
     counts.PAGE_VIEW,
     counts.ITINERARY_OPEN,
@@ -43,8 +44,8 @@ def _bars(frame: pd.DataFrame, label: str, value: str) -> alt.Chart:
         alt.Chart(frame)
         .mark_bar(color="#1f5fa8")
         .encode(
-            x=alt.X("n:Q", title=value),
-            y=alt.Y("label:N", title=label, sort="-x"),
+            x=alt.X("n:Q", title=value, axis=COUNT_AXIS),
+            y=alt.Y("label:N", title=label, sort="-x", axis=alt.Axis(labelLimit=260)),
             tooltip=[alt.Tooltip("label:N", title=label), alt.Tooltip("n:Q", title=value)],
         )
     )
@@ -82,7 +83,7 @@ def reach_section(staff: Staff, ctx: PageContext) -> None:
         .mark_line(point=True)
         .encode(
             x=alt.X("day:T", title=t("reach.day", lang)),
-            y=alt.Y("n:Q", title=value),
+            y=alt.Y("n:Q", title=value, axis=COUNT_AXIS),
             color=alt.Color("label:N", title=t("reach.what", lang)),
             tooltip=[
                 "day:T",
@@ -151,7 +152,7 @@ def _kiosk(frame: pd.DataFrame, lang: str, value: str) -> None:
             .mark_bar()
             .encode(
                 x=alt.X("hour:O", title=t("reach.hour", lang)),
-                y=alt.Y("n:Q", title=value),
+                y=alt.Y("n:Q", title=value, axis=COUNT_AXIS),
                 color=alt.Color("label:N", title=t("reach.what", lang)),
                 xOffset="label:N",
                 tooltip=[

@@ -118,8 +118,11 @@ def report_problem(ctx: PageContext, row: pd.Series, *, page: str) -> None:
         for name in ("topic", "text", "value", "map", "said"):
             st.session_state.pop(f"vo_r_{name}", None)
         st.session_state["vo_r_for"] = landmark_id
-    with st.expander(
-        t("voice.report", lang), icon=":material/flag:", expanded="vo_r_said" in st.session_state
+    with (
+        st.container(key="vo_report"),
+        st.expander(
+            t("voice.report", lang), icon=":material/flag:", expanded="vo_r_said" in st.session_state
+        ),
     ):
         st.caption(t("voice.kept", lang))
         topic = st.radio(
@@ -171,8 +174,13 @@ def suggest_place(ctx: PageContext) -> None:
     lang = ctx.lang
     themes = ctx.catalog.themes()
     labels = localized(themes, "label", lang)
-    with st.expander(
-        t("voice.suggest", lang), icon=":material/add_location_alt:", expanded="vo_s_said" in st.session_state
+    with (
+        st.container(key="vo_suggest"),
+        st.expander(
+            t("voice.suggest", lang),
+            icon=":material/add_location_alt:",
+            expanded="vo_s_said" in st.session_state,
+        ),
     ):
         st.caption(t("voice.kept", lang))
         st.text_input(t("voice.suggest.name", lang), key="vo_s_name", max_chars=MAX_PROPOSED)

@@ -66,7 +66,7 @@ STRINGS: dict[str, dict[str, str]] = {
     # --- the visitor's forms (ui/voice.py) ------------------------------------------------------
     "voice.report": {"en": "Report a problem", "zh": "报告问题"},
     "voice.kept": {
-        "en": "We keep only your text, the time and the page. Nothing about you: no name, no address, "
+        "en": "Kept: only your text, the time and the page. Nothing about you: no name, no address, "
         "no cookie. Staff read it before anything changes; other visitors never see it.",
         "zh": "我们只保存您写的内容、时间和页面，不保存任何关于您的信息：没有姓名、没有地址、没有 Cookie。"
         "工作人员审阅后才会修改；其他访客看不到您的内容。",

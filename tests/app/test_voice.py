@@ -65,7 +65,7 @@ def test_a_visitor_reports_wrong_hours_and_nothing_shows_to_others(
 ) -> None:
     at = make_app("pages/explore.py", landmark="oct-loft")
     assert not at.exception
-    assert "We keep only your text, the time and the page" in text_of(at)
+    assert "Kept: only your text, the time and the page" in text_of(at)
     at.radio(key="vo_r_topic").set_value("hours")
     at.text_area(key="vo_r_text").set_value("Opens at nine since November")
     at.text_input(key="vo_r_value").set_value("Tu-Su 09:00-18:00")
