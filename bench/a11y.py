@@ -41,10 +41,17 @@ VIEWS = {
     "kiosk": "/kiosk?city=shenzhen",
     "kiosk-route": "/kiosk?city=shenzhen",  # then a route is chosen: CLICKS
     "curate": "/curate",
+    # visitors' voice (issue 13): the card's "Report a problem" and Explore's "Suggest a place", opened
+    "report": "/?city=shenzhen&landmark=oct-loft",
+    "suggest": "/?city=shenzhen",
 }
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 # views reached by a tap after opening their URL (Streamlit gives a widget with key K the class st-key-K)
-CLICKS = {"kiosk-route": ".st-key-kiosk_route_shenzhen-must-go button"}
+CLICKS = {
+    "kiosk-route": ".st-key-kiosk_route_shenzhen-must-go button",
+    "report": ".st-key-vo_report summary",
+    "suggest": ".st-key-vo_suggest summary",
+}
 
 
 @dataclass(frozen=True)
