@@ -22,8 +22,11 @@ UNCOUNTED_PAGES = frozenset({"curate"})  # staff pages are not the audience
 
 
 def count_event(ctx: PageContext, event: str, key: str = "") -> None:
-    """Count ``event`` now (an export, a kiosk touch): every call counts."""
-    counts.count(ctx.catalog.store, event, city_id=ctx.city_id, key=key, lang=ctx.lang, timezone=ctx.timezone)
+    """Count ``event`` (an export, a kiosk touch): every call counts. Written by the process's
+    count writer, off this run (``counts.count_soon``)."""
+    counts.count_soon(
+        ctx.catalog.store, event, city_id=ctx.city_id, key=key, lang=ctx.lang, timezone=ctx.timezone
+    )
 
 
 def count_once(ctx: PageContext, event: str, key: str = "") -> None:

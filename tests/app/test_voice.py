@@ -104,6 +104,7 @@ def test_a_suggestion_needs_a_point_on_the_map(make_app: AppFactory, db: store.S
 def test_an_empty_search_is_counted_once_per_session(make_app: AppFactory, db: store.Store) -> None:
     at = make_app("pages/explore.py", q="Ferry Terminal!")
     at.run()
+    counts.flush()  # pages count through the process's count writer
     from datetime import date
 
     frame = counts.figures.read(db, ["shenzhen"], date(2000, 1, 1), date(2100, 1, 1))

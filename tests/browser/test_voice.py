@@ -5,10 +5,12 @@ and leaves a clean URL; Reach draws its charts with Streamlit's own Vega, offlin
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import date
 from urllib.parse import urlparse
 
+import pandas as pd
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
@@ -73,6 +75,16 @@ def context(
     ctx.add_init_script(RUNS_HOOK)
     yield ctx, outside
     ctx.close()
+
+
+def figures_when(database: store.Store, ready: Callable[[pd.DataFrame], bool]) -> pd.DataFrame:
+    """The server's counts once ``ready`` holds: its count writer writes a moment after the run."""
+    deadline = time.monotonic() + 30
+    while True:
+        frame = figures.read(database, ["shenzhen"], date(2000, 1, 1), date(2100, 1, 1))
+        if ready(frame) or time.monotonic() > deadline:
+            return frame
+        time.sleep(0.1)  # polling the database for a state, not waiting for a time
 
 
 def sign_in(page: Page, server: AppServer) -> None:
@@ -149,7 +161,7 @@ def test_a_kiosk_qr_link_counts_one_hand_off_and_leaves_a_clean_url(
     phone.reload()  # the same link again: no marker, no hand-off
     wait_ready(phone)
     assert phone.url == clean
-    frame = figures.read(database, ["shenzhen"], date(2000, 1, 1), date(2100, 1, 1))
+    frame = figures_when(database, lambda f: int(f.loc[f["event"] == counts.ITINERARY_OPEN, "n"].sum()) >= 2)
     handoffs = frame[frame["event"] == counts.QR_HANDOFF]
     assert handoffs[["key", "n"]].values.tolist() == [["itineraries", 1]]
     opens = frame[(frame["event"] == counts.ITINERARY_OPEN) & (frame["key"] == "shenzhen-must-go")]
