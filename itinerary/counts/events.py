@@ -165,7 +165,6 @@ def _write_pending() -> None:
                 _pending.task_done()
 
 
-
 def count_soon(
     store: storage.Store,
     event: str,
