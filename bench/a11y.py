@@ -50,7 +50,7 @@ IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 CLICKS = {
     "kiosk-route": ".st-key-kiosk_route_shenzhen-must-go button",
     "report": ".st-key-vo_report summary",
-    "suggest": ".st-key-vo_suggest summary",
+    "suggest": (".st-key-vo_suggest summary", ".st-key-vo_s_show_map label"),
 }
 
 
@@ -117,8 +117,10 @@ def open_view(page: Any, base_url: str, view: str, lang: str) -> None:
     page.goto(view_url(base_url, view, lang))
     settle(page)
     if view in CLICKS:
-        page.click(CLICKS[view])
-        settle(page)
+        taps = CLICKS[view]
+        for selector in (taps,) if isinstance(taps, str) else taps:
+            page.click(selector)
+            settle(page)
 
 
 def audit_page(

@@ -166,7 +166,7 @@ def _send_suggestion(ctx: PageContext) -> None:
         page="explore",
         lang=ctx.lang,
     )
-    _send(ctx, "vo_s", message, ("name", "why", "theme", "map"))
+    _send(ctx, "vo_s", message, ("name", "why", "theme", "map", "show_map"))
 
 
 def suggest_place(ctx: PageContext) -> None:
@@ -193,9 +193,10 @@ def suggest_place(ctx: PageContext) -> None:
             ),
             key="vo_s_theme",
         )
-        _point_picker(
-            ctx, "vo_s_map", (float(ctx.city["lat"]), float(ctx.city["lon"])), int(ctx.city["zoom"])
-        )
+        # the map only on demand: Explore's every load would otherwise start a second map
+        if st.toggle(t("voice.point.show_map", lang), key="vo_s_show_map") or _picked("vo_s_map"):
+            center = (float(ctx.city["lat"]), float(ctx.city["lon"]))
+            _point_picker(ctx, "vo_s_map", center, int(ctx.city["zoom"]))
         st.button(
             t("voice.send", lang), on_click=_send_suggestion, args=(ctx,), key="vo_s_send", type="primary"
         )

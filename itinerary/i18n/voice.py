@@ -88,6 +88,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "voice.value_help.place": {"en": "Click the map where the place is", "zh": "请在地图上点击该地点的位置"},
     "voice.value_help.other": {"en": "What it should say", "zh": "应当怎样写"},
+    "voice.point.show_map": {"en": "Choose the point on a map", "zh": "在地图上选择位置"},
     "voice.point.hint": {"en": "Click the map where the place is.", "zh": "请在地图上点击该地点的位置。"},
     "voice.point.chosen": {"en": "Chosen point: {lat}, {lon}", "zh": "已选位置：{lat}, {lon}"},
     "voice.point.chosen_pin": {"en": "The point you chose", "zh": "您选择的位置"},
