@@ -42,10 +42,17 @@ VIEWS = {
     "kiosk-route": "/kiosk?city=shenzhen",  # then a route is chosen: CLICKS
     "curate": "/curate",
     "programme": "/programme?city=shenzhen&programme=the-hague-city-promotion-2018",  # a public programme
+    # visitors' voice (issue 13): the card's "Report a problem" and Explore's "Suggest a place", opened
+    "report": "/?city=shenzhen&landmark=oct-loft",
+    "suggest": "/?city=shenzhen",
 }
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 # views reached by a tap after opening their URL (Streamlit gives a widget with key K the class st-key-K)
-CLICKS = {"kiosk-route": ".st-key-kiosk_route_shenzhen-must-go button"}
+CLICKS = {
+    "kiosk-route": ".st-key-kiosk_route_shenzhen-must-go button",
+    "report": ".st-key-vo_report summary",
+    "suggest": (".st-key-vo_suggest summary", ".st-key-vo_s_show_map label"),
+}
 
 
 @dataclass(frozen=True)
@@ -111,8 +118,10 @@ def open_view(page: Any, base_url: str, view: str, lang: str) -> None:
     page.goto(view_url(base_url, view, lang))
     settle(page)
     if view in CLICKS:
-        page.click(CLICKS[view])
-        settle(page)
+        taps = CLICKS[view]
+        for selector in (taps,) if isinstance(taps, str) else taps:
+            page.click(selector)
+            settle(page)
 
 
 def audit_page(

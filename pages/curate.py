@@ -14,9 +14,11 @@ from ui.staff import Staff, city_choice, require_staff, sign_out
 from ui.staff_accounts import accounts_section
 from ui.staff_changes import changes_section
 from ui.staff_cities import cities_section
+from ui.staff_inbox import inbox_section, pending_count
 from ui.staff_itineraries import itineraries_section
 from ui.staff_landmarks import landmarks_section
 from ui.staff_programmes import programmes_section
+from ui.staff_reach import reach_section
 from ui.staff_transfer import transfer_section
 from ui.text import md_escape
 
@@ -66,7 +68,9 @@ for key in list(st.session_state):
         "city_pick",
     ):
         st.session_state[key] = st.session_state[key]
-sections = ["landmarks", "itineraries", "programmes", "transfer", "changes"]
+sections = ["landmarks", "itineraries", "programmes", "transfer", "changes", "inbox", "reach"]
+pending = pending_count(ctx, staff)  # visitors' reports and suggestions waiting (ui/staff_inbox.py)
+st.sidebar.markdown(t("voice.sidebar.pending", lang, count=pending))
 if staff.can(acc.MANAGE_CITIES):
     sections.append("cities")
 if staff.can(acc.MANAGE_ACCOUNTS):
@@ -76,7 +80,11 @@ if st.session_state.get("cur_section") not in sections:
 st.segmented_control(
     t("cur.section", lang),
     sections,
-    format_func=lambda s: t(f"cur.section.{s}", lang),
+    format_func=lambda s: (
+        t(f"voice.section.{s}", lang, count=pending)
+        if s in ("inbox", "reach")
+        else t(f"cur.section.{s}", lang)
+    ),
     key="cur_section",
     required=True,
     label_visibility="collapsed",
@@ -89,4 +97,6 @@ st.segmented_control(
     "changes": changes_section,
     "cities": cities_section,
     "accounts": accounts_section,
+    "inbox": inbox_section,
+    "reach": reach_section,
 }[st.session_state["cur_section"]](staff, ctx)

@@ -2,15 +2,17 @@
 
 import streamlit as st
 
-from itinerary import maps
+from itinerary import counts, maps
 from itinerary.catalog import LandmarkFilter, filter_landmarks, localized, localized_value, nearest_landmark
 from itinerary.i18n import join_list, t
 from ui.cards import landmark_card
+from ui.counting import count_once
 from ui.filters import clear_filter_params, more_filters, read_filters
 from ui.mapview import city_base_map, clicked_point, landmark_layer, show_map
 from ui.nav import add_to_route_link
 from ui.setup import now_in, scroll_into_view, set_query, setup_page, show_notices
 from ui.text import md_escape
+from ui.voice import report_problem, suggest_place
 
 LIST_LIMIT = 200
 MAP_KEY = "explore_map"
@@ -115,6 +117,8 @@ else:
     clear_col.button(t("explore.clear", lang), on_click=_clear_filters, key="explore_clear_top")
 if matches.empty:
     st.info(t("explore.none", lang), icon="🔎")
+    if criteria.query.strip():  # what visitors look for that the city does not show (Reach)
+        count_once(ctx, counts.SEARCH_EMPTY, counts.normalise_search(criteria.query))
 
 # --- map and list ------------------------------------------------------------------------------
 styles = maps.theme_styles(themes, theme_labels)
@@ -133,6 +137,7 @@ with map_col:
     base = city_base_map(ctx, legend=styles)
     show_map(base, [layer], key=MAP_KEY, height=560, center=center, zoom=zoom, on_change=_on_map_click)
     st.caption(t("explore.map_note", lang))
+    suggest_place(ctx)
 
 with side_col:
     if chosen:
@@ -141,6 +146,7 @@ with side_col:
             with st.container(horizontal=True, vertical_alignment="center"):
                 add_to_route_link(ctx.city_id, chosen, lang)
                 st.button(t("card.close", lang), on_click=_close_card, key="explore_close_card")
+            report_problem(ctx, landmarks.loc[chosen], page="explore")
         scroll_into_view("card", chosen)
     else:
         st.caption(t("explore.pick_hint", lang))

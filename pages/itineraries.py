@@ -4,7 +4,7 @@ from datetime import date, time
 
 import streamlit as st
 
-from itinerary import maps
+from itinerary import counts, maps
 from itinerary.catalog import localized, localized_value, order_itineraries
 from itinerary.i18n import t
 from itinerary.plans import (
@@ -18,6 +18,7 @@ from itinerary.plans import (
 )
 from itinerary.routing import profiles_for
 from itinerary.stepfree import inclusive_label
+from ui.counting import count_once
 from ui.mapview import city_base_map, show_map
 from ui.programme import upcoming_events
 from ui.setup import now_in, set_query, setup_page, show_notices
@@ -99,6 +100,7 @@ if not chosen:
 
 # --- one itinerary: controls, map and timeline -----------------------------------------------
 it = itineraries.loc[chosen]
+count_once(ctx, counts.ITINERARY_OPEN, chosen)  # once per browser session (Curate's Reach)
 mode = link_mode or str(it["mode"])
 start = link_start or parse_hhmm(str(it["start_time"])) or time(9)
 day = link_day or today

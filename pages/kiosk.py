@@ -6,7 +6,7 @@ from datetime import time as time_of_day
 import folium
 import streamlit as st
 
-from itinerary import exports, maps, settings
+from itinerary import counts, exports, maps, settings
 from itinerary.catalog import localized, localized_value, order_itineraries
 from itinerary.hours_text import hours_lines
 from itinerary.i18n import LANG_NAMES, LANGS, t
@@ -19,6 +19,7 @@ from itinerary.plans import (
     share_url,
     stop_notes,
 )
+from ui.counting import count_event
 from ui.kiosk import (
     MAP_HEIGHT,
     RELOAD_HTML,
@@ -59,15 +60,18 @@ event = event_for(ctx, st.query_params.get("programme"))  # a public programme: 
 
 def _touch(itinerary_id: str | None) -> None:
     state.update(itinerary=itinerary_id, touched=time.monotonic())
+    count_event(ctx, counts.KIOSK_TOUCH)  # per hour, in the city's time zone
 
 
 def _language(code: str) -> None:
     state["touched"] = time.monotonic()
+    count_event(ctx, counts.KIOSK_TOUCH)
     set_query(lang=None if code == "en" else code)
 
 
 def _display(**changes: object) -> None:
     state.update(changes, touched=time.monotonic())
+    count_event(ctx, counts.KIOSK_TOUCH)
 
 
 def _attribution() -> None:
@@ -79,7 +83,12 @@ def _attribution() -> None:
 
 
 def _route_link(itinerary_id: str) -> str:
-    params = {"city": ctx.city_id, "itinerary": itinerary_id, "lang": lang if lang != "en" else None}
+    params = {
+        "city": ctx.city_id,
+        "itinerary": itinerary_id,
+        "lang": lang if lang != "en" else None,
+        counts.SOURCE_PARAM: counts.KIOSK_SOURCE,  # counted when a phone opens it, then dropped
+    }
     return share_url(public_base_url(st.context.url), "itineraries", params)
 
 
@@ -98,6 +107,7 @@ def kiosk_view() -> None:
     # that grew would look new to it and be reloaded (a flash on every advance)
     home = idle_reset(state, lang, time.monotonic(), IDLE_S)
     if home is not None:  # nobody touched the screen for a while: back to the loop, as it was
+        count_event(ctx, counts.KIOSK_RESET)
         set_query(lang=None if home == "en" else home)
         st.rerun(scope="app")  # the language, text size and contrast live outside this fragment
     base = city_base_map(ctx, links=False)

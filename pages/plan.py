@@ -6,7 +6,7 @@ from typing import Any
 import folium
 import streamlit as st
 
-from itinerary import exports, maps
+from itinerary import counts, exports, maps
 from itinerary.catalog import localized, localized_value, nearest_landmark
 from itinerary.geocode import Geocoder
 from itinerary.i18n import t
@@ -27,6 +27,7 @@ from itinerary.plans import (
     unknown_notice,
 )
 from itinerary.routing import Place
+from ui.counting import count_event
 from ui.mapview import city_base_map, clicked_point, show_map
 from ui.nav import remember_plan
 from ui.setup import now_in, set_query, setup_page, show_notices
@@ -377,5 +378,6 @@ if ids:
                 f"{base_name}.{ext}",
                 mime,
                 key=f"dl_{ext}",
-                on_click="ignore",  # a download reruns nothing
+                on_click=count_event,  # exports by format (Curate's Reach); reruns the page once
+                args=(ctx, counts.EXPORT, ext),
             )

@@ -28,6 +28,7 @@ from itinerary import seed, settings, store
 from itinerary.catalog import Catalog, localized_value
 from itinerary.i18n import LANG_NAMES, LANGS, t
 from itinerary.programmes.records import FILES as PROGRAMME_FILES
+from ui.counting import count_visit
 from ui.nav import PAGES, PLAN_PAGE, plan_params
 from ui.text import md_inline
 
@@ -314,7 +315,9 @@ def setup_page(
     _map_title(title_key, city, lang)
     if pickers:
         _sidebar_pickers(cities, str(city["id"]), lang)
-    return PageContext(catalog=catalog, city=city, lang=lang, notices=notices)
+    ctx = PageContext(catalog=catalog, city=city, lang=lang, notices=notices)
+    count_visit(ctx, title_key)  # once per session and page; the kiosk's QR marker (ui/counting.py)
+    return ctx
 
 
 def script_value(value: object) -> str:

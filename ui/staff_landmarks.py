@@ -37,6 +37,7 @@ from ui.staff import (
     start_action,
 )
 from ui.staff_access import access_fields, form_value, place_fields
+from ui.staff_inbox import show_proposal
 from ui.text import md_escape
 
 NEW = "__new__"
@@ -463,6 +464,7 @@ def landmarks_section(staff: Staff, ctx: PageContext) -> None:
     """The landmark editor: pick or start one, edit it with live checks, see the visitor's card."""
     lang = ctx.lang
     shown = _load_section(staff, ctx)
+    show_proposal(_key, shown.picked, lang)  # an accepted visitor's correction (ui/staff_inbox.py)
     show_message("lm", lang)
     conflict_panel(
         "lm",

@@ -21,7 +21,9 @@ from itinerary.counts.events import (
     SEARCH_EMPTY,
     SOURCE_PARAM,
     count,
+    count_soon,
     day_and_hour,
+    flush,
     normalise_search,
 )
 
@@ -39,7 +41,9 @@ __all__ = [
     "SEARCH_EMPTY",
     "SOURCE_PARAM",
     "count",
+    "count_soon",
     "day_and_hour",
     "figures",
+    "flush",
     "normalise_search",
 ]

@@ -13,7 +13,9 @@ Counting never breaks a page: a database error is logged and the count dropped.
 from __future__ import annotations
 
 import logging
+import queue
 import re
+import threading
 import unicodedata
 from datetime import datetime
 from typing import Final
@@ -74,6 +76,40 @@ def day_and_hour(at: datetime, timezone: str) -> tuple[str, str]:
     return local.date().isoformat(), f"{local.hour:02d}"
 
 
+def _row(
+    event: str, city_id: str, key: str, lang: str, timezone: str, at: datetime | None
+) -> dict[str, str] | None:
+    """The row an event adds to, or None when it is not counted (off, unknown, empty search)."""
+    if not settings.counts_enabled() or event not in EVENTS:
+        return None
+    day, hour = day_and_hour(at or settings.utc_now(), timezone)
+    if event in HOURLY:
+        key = hour
+    elif event == SEARCH_EMPTY:
+        key = normalise_search(key)
+        if not key:
+            return None
+    return {"day": day, "city_id": city_id[:64], "event": event, "key": key[:MAX_KEY], "lang": lang[:8]}
+
+
+def _add(store: storage.Store, rows: list[tuple[dict[str, str], int]]) -> bool:
+    """Add each row's number in one transaction; False (logged) when the database failed."""
+    try:
+        with store.engine.begin() as conn:
+            insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+            for row, by in rows:
+                statement = insert(_table).values(**row, n=by)
+                conn.execute(
+                    statement.on_conflict_do_update(
+                        index_elements=list(row), set_={"n": _table.c.n + statement.excluded.n}
+                    )
+                )
+    except sa.exc.SQLAlchemyError:
+        log.exception("%d usage counts dropped", len(rows))
+        return False
+    return True
+
+
 def count(
     store: storage.Store,
     event: str,
@@ -85,30 +121,74 @@ def count(
     at: datetime | None = None,
     by: int = 1,
 ) -> bool:
-    """Add ``by`` to today's count of ``event`` (``EVENTS``) for ``city_id``, ``key``, ``lang``.
+    """Add ``by`` to today's count of ``event`` (``EVENTS``) for ``city_id``, ``key``, ``lang``,
+    now, in this thread (``count_soon`` is the pages' way: it leaves the write to a thread).
 
     Whether it was counted: not when counting is off, the event unknown, the search empty, or
     the database failed (logged). Hourly events (``HOURLY``) take the hour as their key."""
-    if not settings.counts_enabled() or event not in EVENTS or by < 1:
+    row = _row(event, city_id, key, lang, timezone, at)
+    if row is None or by < 1:
         return False
-    day, hour = day_and_hour(at or settings.utc_now(), timezone)
-    if event in HOURLY:
-        key = hour
-    elif event == SEARCH_EMPTY:
-        key = normalise_search(key)
-        if not key:
-            return False
-    row = {"day": day, "city_id": city_id[:64], "event": event, "key": key[:MAX_KEY], "lang": lang[:8]}
-    try:
-        with store.engine.begin() as conn:
-            insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-            statement = insert(_table).values(**row, n=by)
-            conn.execute(
-                statement.on_conflict_do_update(
-                    index_elements=list(row), set_={"n": _table.c.n + statement.excluded.n}
-                )
-            )
-    except sa.exc.SQLAlchemyError:
-        log.exception("usage count %s dropped", event)
+    return _add(store, [(row, by)])
+
+
+# --- counting off the page's run --------------------------------------------------------------
+# A database write costs a rerun a few milliseconds, and a commit on a busy disk up to a tenth
+# of a second (bench/counting.py). Pages therefore hand their counts to one thread per process,
+# which writes what has gathered in one transaction. A count still queued when the process ends
+# is lost: a figure, never content.
+
+_pending: queue.Queue[tuple[storage.Store, dict[str, str]]] = queue.Queue()
+_writer: threading.Thread | None = None
+_writer_lock = threading.Lock()
+MAX_BATCH: Final = 500
+ROW_KEYS: Final = ("day", "city_id", "event", "key", "lang")
+
+
+def _write_pending() -> None:
+    while True:
+        batch = [_pending.get()]
+        while len(batch) < MAX_BATCH:
+            try:
+                batch.append(_pending.get_nowait())
+            except queue.Empty:
+                break
+        try:
+            by_store: dict[int, tuple[storage.Store, dict[tuple[str, ...], int]]] = {}
+            for store, row in batch:
+                _, sums = by_store.setdefault(id(store), (store, {}))
+                sums[tuple(row.values())] = sums.get(tuple(row.values()), 0) + 1
+            for store, sums in by_store.values():
+                _add(store, [(dict(zip(ROW_KEYS, values, strict=True)), n) for values, n in sums.items()])
+        finally:
+            for _ in batch:
+                _pending.task_done()
+
+
+def count_soon(
+    store: storage.Store,
+    event: str,
+    *,
+    city_id: str,
+    key: str = "",
+    lang: str = "",
+    timezone: str = "UTC",
+    at: datetime | None = None,
+) -> bool:
+    """Like ``count`` (one), written by the process's count writer a moment later; whether it
+    will be counted (False when off, unknown or an empty search)."""
+    global _writer
+    row = _row(event, city_id, key, lang, timezone, at)
+    if row is None:
         return False
+    _pending.put((store, row))
+    with _writer_lock:
+        if _writer is None or not _writer.is_alive():
+            _writer = threading.Thread(target=_write_pending, name="usage-counts", daemon=True)
+            _writer.start()
     return True
+
+
+def flush() -> None:
+    """Wait until every count handed to ``count_soon`` is written (tests, benchmarks, exit)."""
+    _pending.join()

@@ -132,6 +132,8 @@ def test_an_editor_sees_the_sections_of_their_city_but_not_accounts(make_app: Ap
         "Programmes",
         "Import / export",
         "Recent changes",
+        "Inbox (0)",
+        "Reach",
     ]
     assert at.selectbox(key="cur_city").options == ["Shenzhen"]
     assert at.selectbox(key="lm_pick").value == "__new__" or at.selectbox(key="lm_pick").value
@@ -552,7 +554,15 @@ def warnings(at: AppTest) -> str:
 def test_the_landmark_editor_reads_in_chinese(make_app: AppFactory) -> None:
     at = curate(make_app, "eddie", lang="zh")
     assert [t.value for t in at.title] == ["内容管理"]
-    assert at.button_group[0].options == ["地标", "行程", "日程", "导入 / 导出", "最近更改"]
+    assert at.button_group[0].options == [
+        "地标",
+        "行程",
+        "日程",
+        "导入 / 导出",
+        "最近更改",
+        "收件箱（0）",
+        "访问统计",
+    ]
     at.selectbox(key="lm_pick").set_value("__new__").run()
     assert at.text_input(key="lm_f_name").label == "名称（英文）"
     assert at.button(key="lm_save").label == "保存"

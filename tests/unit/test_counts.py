@@ -69,6 +69,27 @@ def test_nothing_is_counted_when_off_or_unknown(db: store.Store, monkeypatch: py
     assert rows(db) == []
 
 
+def test_counts_handed_to_the_writer_from_many_threads_all_arrive(db: store.Store) -> None:
+    import threading
+
+    at = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
+
+    def visitor() -> None:
+        for _ in range(25):
+            counts.count_soon(
+                db, counts.PAGE_VIEW, city_id="shenzhen", key="plan", lang="en", timezone=SZ, at=at
+            )
+
+    threads = [threading.Thread(target=visitor) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not counts.count_soon(db, counts.SEARCH_EMPTY, city_id="shenzhen", key="  ")
+    counts.flush()
+    assert rows(db) == [("2026-12-01", "shenzhen", "page_view", "plan", "en", 100)]
+
+
 def test_a_database_error_drops_the_count_and_raises_nothing(tmp_path: object) -> None:
     broken = store.Store(f"sqlite:///{tmp_path}/never-migrated.db")  # no tables
     assert not counts.count(broken, counts.PAGE_VIEW, city_id="shenzhen", key="explore")

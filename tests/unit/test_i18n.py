@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from itinerary import access_facts, accounts, curation, maps, models, stepfree
+from itinerary import access_facts, accounts, counts, curation, maps, models, stepfree, voice
 from itinerary.geocode import MESSAGE_CODES
 from itinerary.i18n import LANGS, STRINGS, t
 from itinerary.programmes import feasibility
@@ -65,7 +65,14 @@ DYNAMIC: dict[str, Iterable[str] | str] = {
     "cur.tr.count.": (*curation.ENTITIES, "theme"),
     "cur.section.": LITERALS,  # the sections the page lists
     "problem.": LITERALS,
-    "voice.refused.": LITERALS,  # itinerary/voice: each refusal's code written out where it is raised
+    "voice.refused.": LITERALS,
+    "voice.topic.": (*voice.TOPICS, voice.SUGGESTION),
+    "voice.value_help.": voice.TOPICS,
+    "voice.section.": LITERALS,  # the Curate sections of ui/staff_inbox.py and ui/staff_reach.py
+    "voice.reason.": (*voice.REJECT_REASONS, "own"),
+    "voice.action.": ("accept", "reject", "spam"),
+    "voice.field.": ("opening_hours", "status", "access_note", "lat", "lon"),
+    "reach.event.": counts.EVENTS,  # itinerary/voice: each refusal's code written out where it is raised
     "map.": maps.MapAccess.TEXTS,
     "content.entity_": (*curation.ENTITIES, "theme", "programme"),  # permissions.content_text's {entity}
     "content.plural_": (*curation.ENTITIES, "theme"),  # transfer.describe_counts
