@@ -14,6 +14,7 @@ from itinerary.i18n import (
     access,
     accounts,
     chinese,
+    cityaccounts,
     content,
     errors,
     kiosk,
@@ -54,6 +55,7 @@ AREAS = (
     plan,
     chinese,
     kiosk,
+    cityaccounts,
 )  # one module per area of the app
 STRINGS: dict[str, dict[str, str]] = _merge(*(area.STRINGS for area in AREAS))
 
