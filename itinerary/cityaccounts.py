@@ -13,6 +13,7 @@ from typing import Any
 
 from itinerary.columns import MAX_KM_FROM_CITY
 from itinerary.geodesy import haversine_km
+from itinerary.i18n import t
 from itinerary.models import Chapter, City, Landmark, Story
 from itinerary.validation import Problem
 
@@ -244,3 +245,160 @@ def published_stories(stories: Iterable[Story], city_id: str) -> list[Story]:
 
 def chapters_of(chapters: Iterable[Chapter], story_id: str) -> list[Chapter]:
     return sorted((c for c in chapters if c.story_id == story_id), key=lambda c: c.position)
+
+
+# --- the pages' side: frames of the catalog (Catalog.cities, stories, chapters, landmarks) --------
+
+
+@dataclass(frozen=True, slots=True)
+class ChapterView:
+    """A chapter as a visitor reads it: its number, texts in the page's language, its place."""
+
+    number: int
+    title: str
+    text: str
+    place: Place
+    image: str
+    image_alt: str
+
+
+def _text_in(row: Any, column: str, lang: str) -> str:
+    value = row.get(f"{column}_zh") if lang == "zh" else None
+    if isinstance(value, str) and value.strip():
+        return value
+    found = row.get(column)
+    return found if isinstance(found, str) else ""
+
+
+def _number(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if number != number else number  # NaN: an empty cell
+
+
+def chapter_views(chapters: Any, landmarks: Any, city: Any, lang: str) -> list[ChapterView]:
+    """A story's chapters (``Catalog.chapters``) as the viewer shows them, in order.
+
+    A chapter's landmark that visitors cannot see (a draft) gives its place but not its name."""
+    views: list[ChapterView] = []
+    for _, row in chapters.iterrows():
+        zoom = _number(row.get("zoom"))
+        lat, lon = _number(row.get("lat")), _number(row.get("lon"))
+        landmark_id = str(row.get("landmark_id") or "")
+        if landmark_id and landmark_id in landmarks.index:
+            lm = landmarks.loc[landmark_id]
+            place = Place(float(lm["lat"]), float(lm["lon"]), int(zoom or CHAPTER_ZOOM), landmark_id)
+        elif lat is not None and lon is not None:
+            place = Place(lat, lon, int(zoom or CHAPTER_ZOOM))
+        else:
+            place = Place(float(city["lat"]), float(city["lon"]), int(city["zoom"]))
+        views.append(
+            ChapterView(
+                number=int(row["position"]),
+                title=_text_in(row, "title", lang),
+                text=_text_in(row, "text", lang),
+                place=place,
+                image=str(row.get("image") or ""),
+                image_alt=_text_in(row, "image_alt", lang),
+            )
+        )
+    return views
+
+
+def chapter_number(raw: str | None, count: int) -> tuple[int, str | None]:
+    """The chapter a link asks for (1-based) and the value to report when it is no chapter."""
+    if raw is None or raw == "":
+        return 1, None
+    try:
+        number = int(raw)
+    except ValueError:
+        return 1, raw
+    if not 1 <= number <= count:
+        return 1, raw
+    return number, None
+
+
+def featured_landmark_ids(
+    chapter_frames: Iterable[Any], stop_frames: Iterable[Any], *, visible: Iterable[str], limit: int = 6
+) -> list[str]:
+    """A city's featured landmarks: those its stories visit, then its featured itineraries' stops,
+    each once, in that order, only ``visible`` ones (published), at most ``limit``."""
+    shown = set(visible)
+    found: list[str] = []
+    for frame in [*chapter_frames, *stop_frames]:
+        for value in frame["landmark_id"]:
+            if value and value in shown and value not in found:
+                found.append(str(value))
+    return found[:limit]
+
+
+KIND_KEYS: dict[str, str] = {
+    "home": "city.kind.home",
+    "sister-city": "city.kind.sister_city",
+    "friendship-city": "city.kind.friendship_city",
+    "economic-partner": "city.kind.economic_partner",
+    "platform": "city.kind.platform",
+}
+MONTH_KEYS = (
+    "city.month.1",
+    "city.month.2",
+    "city.month.3",
+    "city.month.4",
+    "city.month.5",
+    "city.month.6",
+    "city.month.7",
+    "city.month.8",
+    "city.month.9",
+    "city.month.10",
+    "city.month.11",
+    "city.month.12",
+)
+
+
+def partnership_key(kind: str) -> str:
+    """The i18n key of a partnership kind's name."""
+    return KIND_KEYS.get(kind, KIND_KEYS["platform"])
+
+
+def date_parts(value: str) -> tuple[str, int | None, int | None]:
+    """A partial date (YYYY, YYYY-MM, YYYY-MM-DD) as year, month and day (None where not given)."""
+    parts = value.split("-")
+    month = int(parts[1]) if len(parts) > 1 else None
+    day = int(parts[2]) if len(parts) > 2 else None
+    return parts[0], month, day
+
+
+def optional_int(value: Any) -> int | None:
+    """A whole number from a frame cell that may be empty (None or NaN)."""
+    number = _number(value)
+    return None if number is None else int(number)
+
+
+def city_record(row: Any) -> City:
+    """A city from a row of ``Catalog.cities``."""
+    values = {name: row[name] for name in City.__slots__ if name in row}  # type: ignore[attr-defined]
+    for name in ("partner_since", "join_order"):
+        values[name] = optional_int(values.get(name))
+    for name in ("lat", "lon"):
+        values[name] = float(values[name])
+    values["zoom"] = int(values["zoom"])
+    return City(**values)
+
+
+def city_records(frame: Any) -> list[City]:
+    return [city_record(row) for _, row in frame.iterrows()]
+
+
+def date_text(value: str, lang: str) -> str:
+    """A partial date as a reader says it: "3 December 2018", "2018年12月3日", "December 2017"."""
+    if not value:
+        return ""
+    year, month, day = date_parts(value)
+    if month is None:
+        return t("city.date_year", lang, year=year)
+    name = t(MONTH_KEYS[month - 1], lang)
+    if day is None:
+        return t("city.date_month", lang, month=name, year=year)
+    return t("city.date_day", lang, day=day, month=name, year=year)

@@ -67,3 +67,102 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "{story!r} 的章节为 {positions}；应为 1 至 {count} 且不间断",
     },
 }
+
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+for _number, _name in enumerate(MONTHS_EN, start=1):
+    STRINGS["city.month." + str(_number)] = {"en": _name, "zh": f"{_number}月"}
+STRINGS.update(
+    {
+        # --- navigation and links from the other pages ----------------------------------------
+        "nav.city": {"en": "City account", "zh": "城市账号"},
+        "nav.network": {"en": "City network", "zh": "城市网络"},
+        "city.link": {"en": "About {city}: the city account", "zh": "关于{city}：城市账号"},
+        # --- the city page ----------------------------------------------------------------------
+        "city.facts": {"en": "Key facts", "zh": "主要信息"},
+        "city.source": {"en": "Source: {source}", "zh": "来源：{source}"},
+        "city.partnership": {"en": "The link with Shenzhen", "zh": "与深圳的关系"},
+        "city.kind.home": {"en": "Home of the platform", "zh": "平台的主城市"},
+        "city.kind.sister_city": {"en": "Sister city of Shenzhen", "zh": "深圳的友好城市"},
+        "city.kind.friendship_city": {"en": "Friendship city of Shenzhen", "zh": "深圳的友好交流城市"},
+        "city.kind.economic_partner": {
+            "en": "Economic partner city of Shenzhen",
+            "zh": "深圳的经济合作伙伴城市",
+        },
+        "city.kind.platform": {
+            "en": "Partner city on the CityPlus platform",
+            "zh": "CityPlus 平台的伙伴城市",
+        },
+        "city.since": {"en": "since {year}", "zh": "始于 {year} 年"},
+        "city.joined": {
+            "en": "Joined the platform: {date}. City account {order} of {count}.",
+            "zh": "加入平台：{date}。第 {order} 个城市账号（共 {count} 个）。",
+        },
+        "city.joined_undated": {
+            "en": "City account {order} of {count} to join the platform.",
+            "zh": "第 {order} 个加入平台的城市账号（共 {count} 个）。",
+        },
+        "city.date_day": {"en": "{day} {month} {year}", "zh": "{year}年{month}{day}日"},
+        "city.date_month": {"en": "{month} {year}", "zh": "{year}年{month}"},
+        "city.date_year": {"en": "{year}", "zh": "{year}年"},
+        "city.itineraries": {"en": "Itineraries", "zh": "行程"},
+        "city.landmarks": {"en": "Featured landmarks", "zh": "精选地标"},
+        "city.stories": {"en": "City stories", "zh": "城市故事"},
+        "city.no_stories": {"en": "No stories yet.", "zh": "暂无故事。"},
+        "city.no_itineraries": {"en": "No itineraries yet.", "zh": "暂无行程。"},
+        "city.read_story": {"en": "Read “{title}”", "zh": "阅读《{title}》"},
+        "city.story_meta": {"en": "{count} chapters", "zh": "共 {count} 章"},
+        # --- the story viewer -------------------------------------------------------------------
+        "story.chapter_of": {"en": "Chapter {number} of {count}", "zh": "第 {number} 章，共 {count} 章"},
+        "story.previous": {"en": "Previous", "zh": "上一章"},
+        "story.next": {"en": "Next", "zh": "下一章"},
+        "story.back": {"en": "All of {city}", "zh": "返回{city}"},
+        "story.follow": {"en": "Follow this story on foot: {title}", "zh": "沿着故事步行游览：{title}"},
+        "story.keys": {
+            "en": "Turn the chapters with the buttons, the arrow keys or a swipe.",
+            "zh": "用按钮、方向键或滑动翻阅章节。",
+        },
+        "story.unknown": {
+            "en": "There is no story {value!r} in {city}: here is the city's page.",
+            "zh": "{city}没有故事 {value!r}：这里是城市页面。",
+        },
+        "story.no_chapter": {
+            "en": "There is no chapter {value!r}: here is the first.",
+            "zh": "没有第 {value!r} 章：这里是第一章。",
+        },
+        "story.map_place": {"en": "Chapter {number}: {title}", "zh": "第 {number} 章：{title}"},
+    }
+)
+
+STRINGS.update(
+    {
+        "network.title": {"en": "The network of city accounts", "zh": "城市账号网络"},
+        "network.intro": {
+            "en": "{count} city accounts, each a two-way window: Shenzhen's residents get to know "
+            "the partner cities, and the partner cities get to know Shenzhen. Choose a city on the "
+            "map or in the timeline.",
+            "zh": "{count} 个城市账号，每一个都是一扇双向的窗口：深圳市民了解伙伴城市，伙伴城市也了解深圳。"
+            "在地图或时间线上选择一个城市。",
+        },
+        "network.marker": {"en": "{city}: {kind}", "zh": "{city}：{kind}"},
+        "network.timeline": {"en": "When each account joined", "zh": "各账号加入平台的顺序"},
+        "network.timeline_row": {"en": "{order}. {city}", "zh": "{order}．{city}"},
+        "network.twins": {"en": "Twin themes", "zh": "双城主题"},
+        "network.twins_intro": {
+            "en": "The same theme in every city: Tsukuba's innovation next to Shenzhen's, and the other way round.",
+            "zh": "同一主题，不同城市：筑波的创新与深圳的创新并列，反之亦然。",
+        },
+    }
+)

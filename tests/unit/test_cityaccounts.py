@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import shutil
 from collections.abc import Iterator
 from dataclasses import asdict, replace
@@ -396,3 +397,43 @@ def test_stories_are_content_the_seed_replaces(tmp_path: Path, sqlite_url: str) 
     assert store.ensure_seeded(db, folder) == "seeded"
     assert len(db.dataset().stories) == len(seed.load_dir(folder).stories)
     db.engine.dispose()
+
+
+# --- the network ------------------------------------------------------------------------------------
+
+
+def test_a_great_circle_runs_from_one_city_to_the_other_across_the_antimeridian() -> None:
+    from itinerary.geodesy import great_circle
+
+    points = great_circle(22.543, 114.058, 47.6062, -122.3321, steps=32)
+    assert len(points) == 33
+    assert points[0] == pytest.approx((22.543, 114.058))
+    assert points[-1][0] == pytest.approx(47.6062) and points[-1][1] == pytest.approx(-122.3321 + 360)
+    steps = [abs(b[1] - a[1]) for a, b in itertools.pairwise(points)]
+    assert max(steps) < 10  # no jump back round the world
+    legs = [float(haversine_km(*a, *b)) for a, b in itertools.pairwise(points)]
+    assert sum(legs) == pytest.approx(float(haversine_km(22.543, 114.058, 47.6062, -122.3321)), rel=1e-3)
+    assert max(lat for lat, _ in points) > 47.6062  # a great circle bows towards the pole
+
+
+def test_the_network_has_an_arc_for_every_partner_city_styled_by_its_kind() -> None:
+    from itinerary import network
+
+    data = seed.load_dir(DATA)
+    found = network.arcs(data.cities)
+    home = network.home_city(data.cities)
+    assert home is not None and home.id == "shenzhen"
+    assert [a.city_id for a in found] == [c.id for c in cityaccounts.join_order(data.cities)][1:]
+    assert {a.kind for a in found} <= set(network.ARC_STYLES)
+    by_city = {a.city_id: a for a in found}
+    assert by_city["brisbane"].kind == "sister-city"
+    end = by_city["seattle"].end
+    assert network.city_at(found, home, *end) == "seattle"
+    assert network.city_at(found, home, home.lat, home.lon) == "shenzhen"
+    assert network.city_at(found, home, 0.0, 0.0) is None
+    import folium
+
+    fmap = folium.Map(location=(25, 90), zoom_start=2, tiles=None)
+    network.arc_group(found, home, {"seattle": "<b>Seattle</b>"}, {"seattle": "8"}).add_to(fmap)
+    html = fmap.get_root().render()
+    assert "&lt;b&gt;Seattle&lt;/b&gt;" in html and "<b>Seattle</b>" not in html
