@@ -49,6 +49,8 @@ MAP_VIEWS = {
     "must-go-stepfree",
     "plan-stepfree",
     "explore-needs",
+    "story",
+    "network",
 }  # views whose map frame must have been audited
 
 
