@@ -16,6 +16,7 @@ from ui.staff_changes import changes_section
 from ui.staff_cities import cities_section
 from ui.staff_itineraries import itineraries_section
 from ui.staff_landmarks import landmarks_section
+from ui.staff_stories import stories_section
 from ui.staff_transfer import transfer_section
 from ui.text import md_escape
 
@@ -59,13 +60,13 @@ staff = Staff(
 # Streamlit forgets the state of widgets a run does not draw: keep the forms' (and their unsaved
 # input) while another section is shown
 for key in list(st.session_state):
-    if str(key).startswith(("lm_f_", "it_f_", "it_s_", "city_f_")) or key in (
+    if str(key).startswith(("lm_f_", "it_f_", "it_s_", "city_f_", "acct_f_", "story_f_")) or key in (
         "lm_pick",
         "it_pick",
         "city_pick",
     ):
         st.session_state[key] = st.session_state[key]
-sections = ["landmarks", "itineraries", "transfer", "changes"]
+sections = ["landmarks", "itineraries", "stories", "transfer", "changes"]
 if staff.can(acc.MANAGE_CITIES):
     sections.append("cities")
 if staff.can(acc.MANAGE_ACCOUNTS):
@@ -83,6 +84,7 @@ st.segmented_control(
 {
     "landmarks": landmarks_section,
     "itineraries": itineraries_section,
+    "stories": stories_section,
     "transfer": transfer_section,
     "changes": changes_section,
     "cities": cities_section,

@@ -1,4 +1,5 @@
-"""City stories as staff edit them: snapshots, form validation, the writer with its history, restore.
+"""City accounts as staff edit them: stories (snapshots, form validation, the writer with its
+history, restore) and a city's profile (its portrait, facts, partnership and place on the platform).
 
 A story's snapshot is the story's fields and its ``chapters`` (in order, without ``story_id`` and
 ``position``), the form the history stores before and after each save. The writer is the one
@@ -19,10 +20,20 @@ from itinerary import cityaccounts, rules, seed
 from itinerary import store as storage
 from itinerary.accounts import Account
 from itinerary.curation.history import history_row, parse_change
-from itinerary.curation.records import RESTORE, STORY, Change, FieldErrors, NotFound, Snapshot
+from itinerary.curation.records import (
+    CITY,
+    RESTORE,
+    STORY,
+    Change,
+    Conflict,
+    FieldErrors,
+    NotFound,
+    Snapshot,
+    diff,
+)
 from itinerary.curation.validation import _parse_columns
 from itinerary.curation.writers import _check_version, _insert_new, _locked_row, _lost_race
-from itinerary.models import Chapter, Story
+from itinerary.models import Chapter, City, Story
 from itinerary.permissions import EDIT_CONTENT, PUBLISH, Refused, can
 from itinerary.settings import utc_now
 from itinerary.validation import Message
@@ -228,6 +239,105 @@ class StoryDesk:
             landmarks={lm.id: asdict(lm) for lm in data.landmarks},
         )
         return self.save(account, story, chapters, base_version=base_version, action=RESTORE)
+
+
+# --- a city's profile: editors of the city may change it; the rest of the city row stays admins' ---
+
+PROFILE_FIELDS: Final = (
+    "portrait",
+    "portrait_zh",
+    "facts",
+    "facts_zh",
+    "fact_sources",
+    "partnership",
+    "partner_since",
+    "joined",
+    "join_order",
+)
+
+
+def parse_profile(city: City, fields: Mapping[str, Any], *, others: Sequence[City] = ()) -> City:
+    """``city`` with its profile from form values, validated like ``cities.csv`` (facts one a line
+    or ';'-separated), and its place in the join order not taken by one of ``others``."""
+    cells = {k: _cell(fields.get(k)) for k in PROFILE_FIELDS}
+    values, errors = _parse_columns("cities.csv", {**asdict(city), **cells})
+    for column, code, problem_values in cityaccounts.city_row_problems(values):
+        errors[column] = Message(code, **problem_values)
+    order = values.get("join_order")
+    taken = next((c for c in others if c.id != city.id and order is not None and c.join_order == order), None)
+    if taken is not None:
+        errors["join_order"] = rules.Problem("join_order_taken_by", {"order": order, "city": taken.name})
+    if errors:
+        raise FieldErrors({k: v for k, v in errors.items() if k in PROFILE_FIELDS} or errors)
+    return replace(city, **{k: values[k] for k in PROFILE_FIELDS})
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    return ";".join(line.strip() for line in str(value).splitlines()) if "\n" in str(value) else str(value)
+
+
+def save_profile(
+    store: storage.Store, account: Account, city: City, *, base: City, clock: Callable[[], datetime] = utc_now
+) -> int:
+    """Save a city's profile fields (the rest of ``city`` must be ``base``'s); return its version.
+
+    Editors of the city may (``EDIT_CONTENT``); the names, centre and time zone stay the
+    administrators' (``Curator.save_city``). Refused with ``Conflict`` when the stored city is no
+    longer ``base``; recorded in the city's history like any city edit."""
+    if not can(account, EDIT_CONTENT, city_id=city.id):
+        raise Refused("may_not_edit", user=account.username, city_id=city.id)
+    if {k: v for k, v in asdict(city).items() if k not in PROFILE_FIELDS} != {
+        k: v for k, v in asdict(base).items() if k not in PROFILE_FIELDS
+    }:
+        raise Refused("may_not_manage_cities", user=account.username)
+    with store.transaction() as conn:
+        row = (
+            conn.execute(sa.select(storage.cities).where(storage.cities.c.id == city.id).with_for_update())
+            .mappings()
+            .first()
+        )
+        if row is None:
+            raise NotFound(f"no city {city.id!r}")
+        current = City(**dict(row))
+        recorded = conn.execute(
+            sa.select(sa.func.max(storage.changes.c.version)).where(
+                storage.changes.c.entity == CITY, storage.changes.c.entity_id == city.id
+            )
+        ).scalar()
+        version = int(recorded or 1)
+        if current != base:
+            raise Conflict(
+                CITY,
+                city.id,
+                base_version=version,
+                current_version=version,
+                changes=diff(asdict(base), asdict(current)),
+            )
+        if current == city:
+            return version
+        conn.execute(
+            storage.cities.update()
+            .where(storage.cities.c.id == city.id)
+            .values(**{k: getattr(city, k) for k in PROFILE_FIELDS})
+        )
+        conn.execute(
+            storage.changes.insert().values(
+                **history_row(
+                    CITY,
+                    city.id,
+                    city.id,
+                    version + 1,
+                    "edit",
+                    account.username,
+                    clock(),
+                    asdict(current),
+                    asdict(city),
+                )
+            )
+        )
+        return version + 1
 
 
 def _form(chapter: Mapping[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Stories: {added} new, {changed} changed, {same} unchanged",
         "zh": "故事：新增 {added}，更改 {changed}，未变 {same}",
     },
+    "content.join_order_taken_by": {
+        "en": "place {order} in the join order is {city}'s",
+        "zh": "加入顺序中的第 {order} 位已属于{city}",
+    },
     "content.story_itinerary_unknown": {
         "en": "no itinerary {itinerary!r} in this city",
         "zh": "本城市没有行程 {itinerary!r}",
@@ -156,13 +160,50 @@ STRINGS.update(
             "zh": "{count} 个城市账号，每一个都是一扇双向的窗口：深圳市民了解伙伴城市，伙伴城市也了解深圳。"
             "在地图或时间线上选择一个城市。",
         },
-        "network.marker": {"en": "{city}: {kind}", "zh": "{city}：{kind}"},
+        "network.marker": {"en": "{order}. {city}: {kind}", "zh": "{order}．{city}：{kind}"},
         "network.timeline": {"en": "When each account joined", "zh": "各账号加入平台的顺序"},
         "network.timeline_row": {"en": "{order}. {city}", "zh": "{order}．{city}"},
         "network.twins": {"en": "Twin themes", "zh": "双城主题"},
         "network.twins_intro": {
             "en": "The same theme in every city: Tsukuba's innovation next to Shenzhen's, and the other way round.",
             "zh": "同一主题，不同城市：筑波的创新与深圳的创新并列，反之亦然。",
+        },
+    }
+)
+
+STRINGS.update(
+    {
+        "cur.section.stories": {"en": "City account", "zh": "城市账号"},
+        "acct.profile": {"en": "The city's profile", "zh": "城市简介"},
+        "acct.portrait": {"en": "Portrait (one line)", "zh": "一句话简介（英文）"},
+        "acct.portrait_zh": {"en": "Portrait in Chinese", "zh": "一句话简介（中文）"},
+        "acct.facts": {"en": "Key facts", "zh": "主要信息（英文）"},
+        "acct.facts_zh": {"en": "Key facts in Chinese", "zh": "主要信息（中文）"},
+        "acct.fact_sources": {"en": "Source of each fact", "zh": "每条信息的来源"},
+        "acct.one_a_line": {"en": "One a line, in the same order.", "zh": "每行一条，顺序一致。"},
+        "acct.partnership": {"en": "Link with Shenzhen", "zh": "与深圳的关系"},
+        "acct.partner_since": {"en": "Since (year)", "zh": "始于（年份）"},
+        "acct.joined": {"en": "Joined the platform", "zh": "加入平台的日期"},
+        "acct.joined_help": {"en": "YYYY, YYYY-MM or YYYY-MM-DD", "zh": "YYYY、YYYY-MM 或 YYYY-MM-DD"},
+        "acct.join_order": {"en": "Place in the join order", "zh": "加入顺序"},
+        "acct.story": {"en": "Story", "zh": "故事"},
+        "acct.new_story": {"en": "New story", "zh": "新故事"},
+        "acct.story_id": {"en": "Id (never changes)", "zh": "标识（永不更改）"},
+        "acct.story_itinerary": {"en": "Follow on foot with", "zh": "步行游览所用行程"},
+        "acct.title": {"en": "Title", "zh": "标题（英文）"},
+        "acct.title_zh": {"en": "Title in Chinese", "zh": "标题（中文）"},
+        "acct.summary": {"en": "Summary", "zh": "简介（英文）"},
+        "acct.summary_zh": {"en": "Summary in Chinese", "zh": "简介（中文）"},
+        "acct.chapters": {"en": "Chapters, in order", "zh": "章节（按顺序）"},
+        "acct.chapters_help": {
+            "en": "Each chapter's place is a landmark_id of this city, or lat and lon (and a zoom).",
+            "zh": "每章的地点为本城市的 landmark_id，或 lat 和 lon（可加 zoom）。",
+        },
+        "acct.preview": {"en": "Preview", "zh": "预览"},
+        "acct.preview_chapter": {"en": "Chapter to preview", "zh": "预览的章节"},
+        "acct.read_only": {
+            "en": "Only the editors of this city may change its account.",
+            "zh": "只有本城市的编辑可以修改其城市账号。",
         },
     }
 )

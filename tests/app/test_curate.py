@@ -126,7 +126,13 @@ def test_opening_the_sign_in_form_deletes_ended_sessions(make_app: AppFactory, d
 def test_an_editor_sees_the_sections_of_their_city_but_not_accounts(make_app: AppFactory) -> None:
     at = curate(make_app, "eddie")
     assert [t.value for t in at.title] == ["Curate content"]
-    assert at.button_group[0].options == ["Landmarks", "Itineraries", "Import / export", "Recent changes"]
+    assert at.button_group[0].options == [
+        "Landmarks",
+        "Itineraries",
+        "City account",
+        "Import / export",
+        "Recent changes",
+    ]
     assert at.selectbox(key="cur_city").options == ["Shenzhen"]
     assert at.selectbox(key="lm_pick").value == "__new__" or at.selectbox(key="lm_pick").value
 
