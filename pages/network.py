@@ -49,7 +49,11 @@ with map_col:
         base.fit_bounds(network.bounds(found, home), padding=(30, 30))
         names = {
             c.id: t(
-                "network.marker", lang, city=city_name(c.id), kind=t(ca.partnership_key(c.partnership), lang)
+                "network.marker",
+                lang,
+                order=c.join_order or "",
+                city=city_name(c.id),
+                kind=t(ca.partnership_key(c.partnership), lang),
             )
             for c in records
         }
