@@ -19,6 +19,7 @@ from itinerary.plans import (
     share_url,
     stop_notes,
 )
+from ui.cityaccounts import StoryStep, story_step_card, story_step_layer, story_steps
 from ui.kiosk import (
     MAP_HEIGHT,
     RELOAD_HTML,
@@ -51,8 +52,10 @@ landmarks = catalog.landmarks(ctx.city_id, include_drafts=True)
 itineraries = catalog.itineraries(ctx.city_id)
 themes = catalog.themes()
 names = localized(landmarks, "name", lang)
-sequence = attract_sequence(catalog, ctx.city_id)
-loop_places = landmarks.loc[list(dict.fromkeys(lid for _, lid, _, _ in sequence))]
+stops_loop = attract_sequence(catalog, ctx.city_id)
+loop_places = landmarks.loc[list(dict.fromkeys(lid for _, lid, _, _ in stops_loop))]
+# the itineraries' stops, then the chapters of the city's stories (issue 11)
+sequence: list[tuple[str, str, int, int] | StoryStep] = [*stops_loop, *story_steps(catalog, ctx.city, lang)]
 
 
 def _touch(itinerary_id: str | None) -> None:
@@ -109,38 +112,63 @@ def kiosk_view() -> None:
         if reload_due(state, lang, step, time.monotonic(), IDLE_S, RELOAD_EVERY):
             state["advances"] = 0  # this page is going; the new one counts afresh
             st.html(RELOAD_HTML, unsafe_allow_javascript=True)
-        itinerary_id, lid, n, total = sequence[step]
-        row = landmarks.loc[lid]
-        layer = folium.FeatureGroup(name="loop")
-        maps.LandmarkLayer(loop_places, styles=styles, names=names.loc[loop_places.index]).add_to(layer)
-        maps.highlight_marker(float(row["lat"]), float(row["lon"]), names[lid]).add_to(layer)
-        with map_col:
-            show_map(
-                base,
-                [layer],
-                key="kiosk_map",
-                height=MAP_HEIGHT,
-                center=(float(row["lat"]), float(row["lon"])),
-                zoom=15,
-                returned_objects=(),
-            )
-            _attribution()
-        with panel:
-            route = localized_value(itineraries.loc[itinerary_id], "title", lang)
-            st.markdown(
-                f"<div class='cp-kiosk-card' data-kiosk-step='{step}' data-landmark-id='{maps.escape(lid)}'>"
-                f"<p class='cp-kiosk-meta'>{maps.escape(t('kiosk.stop_of', lang, n=n, total=total, route=route))}</p>"
-                f"<h2>{maps.escape(localized_value(row, 'name', lang))}</h2>"
-                f"<p class='cp-kiosk-other'>{maps.escape(localized_value(row, 'name', 'en' if lang == 'zh' else 'zh'))}</p>"
-                f"<p class='cp-kiosk-summary'>{maps.escape(localized_value(row, 'summary', lang))}</p>"
-                f"<p class='cp-kiosk-hours'>{maps.escape(' '.join(hours_lines(row['opening_hours'], lang)))}</p></div>",
-                unsafe_allow_html=True,
-            )
-            st.markdown(
-                f"<p class='cp-kiosk-hint'>{maps.escape(t('kiosk.touch', lang))}</p>", unsafe_allow_html=True
-            )
-        state["step"] = step + 1  # after drawing: a run cut short shows the same stop again
-        state["advances"] += 1
+        if isinstance(sequence[step], StoryStep):
+            story_step = sequence[step]
+            assert isinstance(story_step, StoryStep)
+            with map_col:
+                place = story_step.chapter.place
+                show_map(
+                    base,
+                    [story_step_layer(story_step)],
+                    key="kiosk_map",
+                    height=MAP_HEIGHT,
+                    center=(place.lat, place.lon),
+                    zoom=place.zoom,
+                    returned_objects=(),
+                )
+                _attribution()
+            with panel:
+                st.markdown(story_step_card(story_step, step, lang), unsafe_allow_html=True)
+                st.markdown(
+                    f"<p class='cp-kiosk-hint'>{maps.escape(t('kiosk.touch', lang))}</p>",
+                    unsafe_allow_html=True,
+                )
+            state["step"] = step + 1
+            state["advances"] += 1
+        else:
+            itinerary_id, lid, n, total = sequence[step]  # type: ignore[misc]
+            row = landmarks.loc[lid]
+            layer = folium.FeatureGroup(name="loop")
+            maps.LandmarkLayer(loop_places, styles=styles, names=names.loc[loop_places.index]).add_to(layer)
+            maps.highlight_marker(float(row["lat"]), float(row["lon"]), names[lid]).add_to(layer)
+            with map_col:
+                show_map(
+                    base,
+                    [layer],
+                    key="kiosk_map",
+                    height=MAP_HEIGHT,
+                    center=(float(row["lat"]), float(row["lon"])),
+                    zoom=15,
+                    returned_objects=(),
+                )
+                _attribution()
+            with panel:
+                route = localized_value(itineraries.loc[itinerary_id], "title", lang)
+                st.markdown(
+                    f"<div class='cp-kiosk-card' data-kiosk-step='{step}' data-landmark-id='{maps.escape(lid)}'>"
+                    f"<p class='cp-kiosk-meta'>{maps.escape(t('kiosk.stop_of', lang, n=n, total=total, route=route))}</p>"
+                    f"<h2>{maps.escape(localized_value(row, 'name', lang))}</h2>"
+                    f"<p class='cp-kiosk-other'>{maps.escape(localized_value(row, 'name', 'en' if lang == 'zh' else 'zh'))}</p>"
+                    f"<p class='cp-kiosk-summary'>{maps.escape(localized_value(row, 'summary', lang))}</p>"
+                    f"<p class='cp-kiosk-hours'>{maps.escape(' '.join(hours_lines(row['opening_hours'], lang)))}</p></div>",
+                    unsafe_allow_html=True,
+                )
+                st.markdown(
+                    f"<p class='cp-kiosk-hint'>{maps.escape(t('kiosk.touch', lang))}</p>",
+                    unsafe_allow_html=True,
+                )
+            state["step"] = step + 1  # after drawing: a run cut short shows the same stop again
+            state["advances"] += 1
     elif chosen is not None:
         it = itineraries.loc[chosen]
         stops = catalog.stops(chosen)

@@ -9,13 +9,15 @@ chapter (``chapter=N``). The map is one base map per story; each chapter moves i
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import folium
+import pandas as pd
 import streamlit as st
 
 from itinerary import maps
-from itinerary.catalog import localized_value
-from itinerary.cityaccounts import ChapterView
+from itinerary.catalog import Catalog, localized_value
+from itinerary.cityaccounts import ChapterView, chapter_views
 from itinerary.i18n import t
 from itinerary.markup import escape
 from ui.mapview import show_map
@@ -158,3 +160,47 @@ def story_viewer(ctx: PageContext, story_id: str, views: Sequence[ChapterView], 
                 zoom=view.place.zoom,
                 returned_objects=(),
             )
+
+
+# --- the kiosk's attract loop: a city's stories, chapter by chapter, beside the itineraries ------
+
+
+@dataclass(frozen=True)
+class StoryStep:
+    """One chapter of a story as a step of the kiosk's loop."""
+
+    story_id: str
+    story_title: str
+    chapter: ChapterView
+    count: int
+
+
+def story_steps(catalog: Catalog, city: pd.Series, lang: str) -> list[StoryStep]:
+    """Every chapter of the city's published stories, in order (``pages/kiosk.py`` adds them to
+    its loop after the itineraries' stops)."""
+    stories = catalog.stories(str(city["id"]))
+    landmarks = catalog.landmarks(str(city["id"]))
+    steps: list[StoryStep] = []
+    for sid, story in stories.iterrows():
+        views = chapter_views(catalog.chapters(str(sid)), landmarks, city, lang)
+        title = localized_value(story, "title", lang)
+        steps += [StoryStep(str(sid), title, view, len(views)) for view in views]
+    return steps
+
+
+def story_step_layer(step: StoryStep) -> folium.FeatureGroup:
+    layer = folium.FeatureGroup(name="loop")
+    maps.highlight_marker(step.chapter.place.lat, step.chapter.place.lon, step.chapter.title).add_to(layer)
+    return layer
+
+
+def story_step_card(step: StoryStep, index: int, lang: str) -> str:
+    """The kiosk's card of a story's chapter (escaped: staff text, no markup, no link)."""
+    meta = t("story.kiosk_meta", lang, story=step.story_title, number=step.chapter.number, count=step.count)
+    return (
+        f"<div class='cp-kiosk-card' data-kiosk-step='{index}' data-kiosk-story='{escape(step.story_id)}'"
+        f" data-kiosk-chapter='{step.chapter.number}'>"
+        f"<p class='cp-kiosk-meta'>{escape(meta)}</p>"
+        f"<h2>{escape(step.chapter.title)}</h2>"
+        f"<p class='cp-kiosk-summary'>{escape(step.chapter.text)}</p></div>"
+    )

@@ -146,6 +146,10 @@ STRINGS.update(
             "en": "There is no chapter {value!r}: here is the first.",
             "zh": "没有第 {value!r} 章：这里是第一章。",
         },
+        "story.kiosk_meta": {
+            "en": "City story “{story}” · chapter {number} of {count}",
+            "zh": "城市故事《{story}》· 第 {number} 章，共 {count} 章",
+        },
         "story.map_place": {"en": "Chapter {number}: {title}", "zh": "第 {number} 章：{title}"},
     }
 )

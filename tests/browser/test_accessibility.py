@@ -24,7 +24,15 @@ from tests.conftest import DATA
 from ui.setup import HTML_LANG
 
 PASSWORD = "correct horse battery"
-CURATE_SECTIONS = ["landmarks", "itineraries", "stories", "transfer", "changes", "cities", "accounts"]  # an admin's
+CURATE_SECTIONS = [
+    "landmarks",
+    "itineraries",
+    "stories",
+    "transfer",
+    "changes",
+    "cities",
+    "accounts",
+]  # an admin's
 
 # The only rule waived, and only for map pins. The finding is wrong there: WCAG 2.5.8 (target
 # size, minimum) exempts a target whose function is available through an equivalent control that

@@ -4,11 +4,23 @@ the network map draws an arc for every partner city and opens a city's page from
 from __future__ import annotations
 
 import re
+import shutil
+from collections.abc import Iterator
 
-from playwright.sync_api import Page, expect
+import pytest
+from playwright.sync_api import Browser, Page, expect
 
 from itinerary import seed
-from tests.browser.conftest import AppServer, Traffic, map_frame, screenshot, wait_ready
+from tests.browser.conftest import (
+    LEAFLET_HOOK,
+    AppServer,
+    Traffic,
+    map_frame,
+    screenshot,
+    start_server,
+    stop_server,
+    wait_ready,
+)
 from tests.conftest import DATA
 
 SHIPPED = seed.load_dir(DATA)
@@ -99,3 +111,33 @@ def test_the_network_draws_an_arc_for_every_partner_and_a_marker_opens_the_city(
     expect(page).to_have_url(re.compile(r"/city\?city=seattle"))
     expect(page.get_by_role("heading", name="Seattle", level=1)).to_be_visible()
     assert traffic.app_errors() == []
+
+
+# --- the kiosk's loop runs the city's stories too --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def kiosk_server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[AppServer]:
+    tmp = tmp_path_factory.mktemp("kiosk-story")
+    shutil.copytree(DATA, tmp / "data")
+    server = start_server(tmp, tmp / "data", {"CITYPLUS_KIOSK_INTERVAL": "1", "CITYPLUS_KIOSK_IDLE": "600"})
+    yield server
+    stop_server(server)
+
+
+def test_the_kiosk_loop_includes_a_story(browser: Browser, kiosk_server: AppServer) -> None:
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    context.add_init_script(LEAFLET_HOOK)
+    page = context.new_page()
+    try:
+        page.goto(kiosk_server.url + "/kiosk?city=tsukuba")  # 4 stops, then a story of 3 chapters
+        story = next(s for s in SHIPPED.stories if s.city_id == "tsukuba")
+        first = sorted((c for c in SHIPPED.chapters if c.story_id == story.id), key=lambda c: c.position)[0]
+        card = page.locator(f"[data-kiosk-story='{story.id}'][data-kiosk-chapter='1']")
+        expect(card).to_be_visible(timeout=60_000)  # an upper bound of the wait, not a delay
+        expect(card.locator("h2")).to_have_text(first.title)
+        lm = LANDMARKS[first.landmark_id]
+        map_frame(page).wait_for_function(NEAR_JS, arg=[lm.lat, lm.lon], timeout=30_000)  # type: ignore[attr-defined]
+        screenshot(page, "kiosk-story")
+    finally:
+        context.close()
