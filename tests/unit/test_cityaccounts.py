@@ -437,3 +437,54 @@ def test_the_network_has_an_arc_for_every_partner_city_styled_by_its_kind() -> N
     network.arc_group(found, home, {"seattle": "<b>Seattle</b>"}, {"seattle": "8"}).add_to(fmap)
     html = fmap.get_root().render()
     assert "&lt;b&gt;Seattle&lt;/b&gt;" in html and "<b>Seattle</b>" not in html
+
+
+def test_editors_change_the_profile_of_their_own_city_only(db: store.Store, mini_dir: Path) -> None:
+    from itinerary.curation.stories import parse_profile, save_profile
+
+    seeded(db, mini_dir)
+    curator = curation.Curator(db)
+    base = curator.city("seattle")
+    others = [c for c in db.dataset().cities if c.id != "seattle"]
+    changed = parse_profile(
+        base,
+        {
+            "portrait": "Emerald City",
+            "facts": "737,015 residents\nAmazon's home",
+            "fact_sources": "Census\nWiki",
+        },
+        others=others,
+    )
+    assert changed.facts == "737,015 residents;Amazon's home"
+    with pytest.raises(Refused):
+        save_profile(db, EDDIE, changed, base=base)  # an editor of Shenzhen
+    assert save_profile(db, SAM, changed, base=base) == 2
+    assert curator.city("seattle").portrait == "Emerald City"
+    assert curator.history(curation.CITY, "seattle")[0].username == "sam"
+    with pytest.raises(Refused):  # the names and the centre stay the administrators'
+        save_profile(db, SAM, replace(changed, name="Emerald"), base=changed)
+    with pytest.raises(curation.Conflict):  # based on the version before sam's save
+        save_profile(db, SAM, replace(base, portrait="Other"), base=base)
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "text"),
+    [
+        ({"facts": "a\nb", "fact_sources": "s"}, "fact_sources", "1 sources for 2 facts"),
+        ({"join_order": "1"}, "join_order", "place 1 in the join order is Shenzhen's"),
+        ({"joined": "soon"}, "joined", "'soon' is not a date"),
+        ({"partnership": "rival"}, "partnership", "'rival' is not one of"),
+    ],
+)
+def test_a_profile_form_reports_its_field(
+    db: store.Store, mini_dir: Path, fields: dict[str, str], field: str, text: str
+) -> None:
+    from itinerary.curation.stories import parse_profile
+
+    seeded(db, mini_dir)
+    cities = {c.id: c for c in db.dataset().cities}
+    shenzhen = replace(cities["shenzhen"], join_order=1)
+    with pytest.raises(curation.FieldErrors) as caught:
+        parse_profile(cities["seattle"], {"partnership": "platform", **fields}, others=[shenzhen])
+    assert list(caught.value.errors) == [field]
+    assert text in caught.value.errors[field]
