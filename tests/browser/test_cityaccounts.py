@@ -141,3 +141,33 @@ def test_the_kiosk_loop_includes_a_story(browser: Browser, kiosk_server: AppServ
         screenshot(page, "kiosk-story")
     finally:
         context.close()
+
+
+SWIPE_JS = """([dx]) => {
+  const view = document.querySelector(".st-key-story_view");
+  const box = view.getBoundingClientRect();
+  const x = box.left + box.width / 2, y = box.top + 40;
+  const touch = (cx) => new Touch({identifier: 1, target: view, clientX: cx, clientY: y});
+  view.dispatchEvent(new TouchEvent("touchstart", {touches: [touch(x)], changedTouches: [touch(x)], bubbles: true}));
+  view.dispatchEvent(new TouchEvent("touchend", {touches: [], changedTouches: [touch(x + dx)], bubbles: true}));
+}"""
+
+
+def test_a_swipe_on_a_phone_turns_the_chapter(browser: Browser, app_server: AppServer) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    context.add_init_script(LEAFLET_HOOK)
+    page = context.new_page()
+    try:
+        page.goto(f"{app_server.url}/city?city=shenzhen&story=shenzhen-speed&lang=zh")
+        wait_ready(page)
+        wait_map_at(page, 1)
+        page.evaluate(SWIPE_JS, [-150])  # right to left: the next chapter
+        wait_ready(page)
+        expect(page).to_have_url(re.compile(r"chapter=2"))
+        wait_map_at(page, 2)
+        page.evaluate(SWIPE_JS, [150])  # left to right: back
+        wait_ready(page)
+        expect(page).not_to_have_url(re.compile(r"chapter="))
+        wait_map_at(page, 1)
+    finally:
+        context.close()
