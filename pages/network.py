@@ -71,6 +71,7 @@ with map_col:
             f'border-top:{style.weight}px {style.border} {style.color};margin-right:0.5rem"></span>'
             f"{escape(t(ca.partnership_key(kind), lang))}</li>"
             for kind, style in network.ARC_STYLES.items()
+            if any(a.kind == kind for a in found)  # the kinds the map shows
         )
         + "</ul>"
     )
