@@ -38,6 +38,9 @@ VIEWS = {
     "must-go-stepfree": "/itineraries?city=shenzhen&itinerary=shenzhen-must-go&stepfree=1",
     "plan-stepfree": "/plan?city=shenzhen&stops=ping-an-finance-center,huaqiang-north,oct-loft&mode=walk&stepfree=1",
     "explore-needs": "/?city=shenzhen&need=step_free&free=1",
+    "city": "/city?city=the-hague",  # a city account's page (issue 11)
+    "story": "/city?city=shenzhen&story=shenzhen-speed&chapter=2",  # a story's chapter and its map
+    "network": "/network",  # the network of city accounts: the world map, the timeline
     "kiosk": "/kiosk?city=shenzhen",
     "kiosk-route": "/kiosk?city=shenzhen",  # then a route is chosen: CLICKS
     "curate": "/curate",

@@ -195,6 +195,31 @@ class Catalog:
 
         return self._cached(("stops", itinerary_id), build)
 
+    def stories(self, city_id: str, *, include_drafts: bool = False) -> pd.DataFrame:
+        """A city's stories (itinerary.cityaccounts), by id, with their chapter counts."""
+
+        def build() -> pd.DataFrame:
+            where = [storage.stories.c.city_id == city_id]
+            if not include_drafts:
+                where.append(storage.stories.c.status == "published")
+            frame = self.store.frame(storage.stories, *where, order_by=storage.stories.c.id)
+            counts = self.store.frame(storage.story_chapters).groupby("story_id").size()
+            frame["chapter_count"] = frame["id"].map(counts).fillna(0).astype(int)
+            return frame.set_index("id", drop=False)
+
+        return self._cached(("stories", city_id, include_drafts), build)
+
+    def chapters(self, story_id: str) -> pd.DataFrame:
+        """A story's chapters in order (positions 1, 2, ...)."""
+        return self._cached(
+            ("chapters", story_id),
+            lambda: self.store.frame(
+                storage.story_chapters,
+                storage.story_chapters.c.story_id == story_id,
+                order_by=storage.story_chapters.c.position,
+            ).reset_index(drop=True),
+        )
+
 
 def order_itineraries(itineraries: pd.DataFrame) -> pd.DataFrame:
     """A city's itineraries (rows of ``Catalog.itineraries``) in the order visitors see them, on

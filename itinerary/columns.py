@@ -18,7 +18,7 @@ from typing import Any
 
 import opening_hours
 
-from itinerary.models import MODES, STATUSES, WHEELCHAIR
+from itinerary.models import MODES, PARTNERSHIPS, STATUSES, WHEELCHAIR
 from itinerary.validation import CellError
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -27,6 +27,9 @@ ICON_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 PRICE_RE = re.compile(r"^(free|[A-Z]{3} \d+(?:\.\d{1,2})?(?:-\d+(?:\.\d{1,2})?)?)$")
+PARTIAL_DATE_RE = re.compile(r"^\d{4}(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
+# an image the app serves itself (static/...): lowercase path parts, no "..", a picture's suffix
+STATIC_IMAGE_RE = re.compile(r"^(?:[a-z0-9][a-z0-9_-]*/)*[a-z0-9][a-z0-9_.-]*\.(?:png|jpe?g|webp|svg)$")
 URL_RE = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 # A landmark further than this from its city's centre is almost surely a typo, swapped
 # lat/lon or a wrong sign; the largest city areas we promote span well under this.
@@ -79,6 +82,39 @@ def _int_in(lo: int, hi: int) -> Callable[[str], int]:
 def _optional_int_in(lo: int, hi: int) -> Callable[[str], int | None]:
     strict = _int_in(lo, hi)
     return lambda value: strict(value) if value.strip() else None
+
+
+def _optional_float_in(lo: float, hi: float) -> Callable[[str], float | None]:
+    strict = _float_in(lo, hi)
+    return lambda value: strict(value) if value.strip() else None
+
+
+def _text_list(value: str) -> str:
+    """A ';'-separated list of texts (a city's facts), kept as one normalised cell: items
+    stripped, empty ones left out (``cityaccounts.items`` reads it)."""
+    return ";".join(v.strip() for v in value.split(";") if v.strip())
+
+
+def _partial_date(value: str) -> str:
+    """A date as precise as the sources say it: YYYY, YYYY-MM or YYYY-MM-DD; empty if unknown."""
+    value = value.strip()
+    if not value:
+        return ""
+    if not PARTIAL_DATE_RE.match(value):
+        raise CellError("not_a_partial_date", value=value)
+    if len(value) == 10:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise CellError("not_a_partial_date", value=value) from None
+    return value
+
+
+def _static_image(value: str) -> str:
+    value = value.strip()
+    if value and (".." in value or not STATIC_IMAGE_RE.match(value)):
+        raise CellError("not_a_static_image", value=value)
+    return value
 
 
 def _one_of(choices: tuple[str, ...]) -> Callable[[str], str]:
@@ -271,6 +307,16 @@ SPECS: tuple[FileSpec, ...] = (
             _req("lon", LON),
             Column("zoom", _int_in(1, 19), default="12"),
             _req("timezone", _timezone),
+            # the city account (revision 0005): its portrait, facts and link to Shenzhen
+            Column("portrait"),
+            Column("portrait_zh"),
+            Column("facts", _text_list),
+            Column("facts_zh", _text_list),
+            Column("fact_sources", _text_list),
+            Column("partnership", _one_of(PARTNERSHIPS), default="platform"),
+            Column("partner_since", _optional_int_in(1900, 2100)),
+            Column("joined", _partial_date),
+            Column("join_order", _optional_int_in(1, 999)),
         ),
     ),
     FileSpec(
@@ -334,6 +380,39 @@ SPECS: tuple[FileSpec, ...] = (
             Column("dwell_minutes", _optional_int_in(0, 1440)),
             Column("note"),
             Column("note_zh"),
+        ),
+        optional_file=True,
+    ),
+    FileSpec(
+        "stories.csv",
+        (
+            _req("id", _slug),
+            _req("city_id", _slug),
+            _req("title"),
+            Column("title_zh"),
+            Column("summary"),
+            Column("summary_zh"),
+            Column("itinerary_id", lambda v: _slug(v) if v.strip() else ""),
+            Column("status", _one_of(STATUSES), default="published"),
+        ),
+        optional_file=True,
+    ),
+    FileSpec(
+        "story_chapters.csv",
+        (
+            _req("story_id", _slug),
+            _req("position", _int_in(1, 200)),
+            _req("title"),
+            Column("title_zh"),
+            Column("text"),
+            Column("text_zh"),
+            Column("landmark_id", lambda v: _slug(v) if v.strip() else ""),
+            Column("lat", _optional_float_in(-90, 90)),
+            Column("lon", _optional_float_in(-180, 180)),
+            Column("zoom", _optional_int_in(1, 19)),
+            Column("image", _static_image),
+            Column("image_alt"),
+            Column("image_alt_zh"),
         ),
         optional_file=True,
     ),

@@ -47,6 +47,7 @@ __all__ = [
     "bbox_around",
     "gcj02_offset_metres",
     "gcj02_to_wgs84",
+    "great_circle",
     "outside_china",
     "parse_coordinate_pair",
     "parse_coordinates",
@@ -238,3 +239,33 @@ def parse_coordinates(text: str) -> tuple[float, float] | None:
 
 
 parse_coordinate_pair = parse_coordinates  # "(lat, lon) | None" from typed text; one parser only
+
+
+def great_circle(
+    lat1: float, lon1: float, lat2: float, lon2: float, *, steps: int = 64
+) -> list[tuple[float, float]]:
+    """Points along the great circle from point 1 to point 2 (both included, ``steps`` legs).
+
+    Longitudes are unwrapped from the start's (they may pass 180 or -180), so that a line drawn
+    through them crosses the antimeridian instead of running back round the whole world; the
+    end's longitude is the unwrapped one, where a marker should stand beside the line's end.
+    """
+    p1, l1, p2, l2 = map(math.radians, (lat1, lon1, lat2, lon2))
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin((l2 - l1) / 2) ** 2
+    angle = 2 * math.asin(math.sqrt(min(1.0, max(0.0, a))))
+    if angle < 1e-12:
+        return [(lat1, lon1), (lat2, lon2)]
+    x1, y1, z1 = math.cos(p1) * math.cos(l1), math.cos(p1) * math.sin(l1), math.sin(p1)
+    x2, y2, z2 = math.cos(p2) * math.cos(l2), math.cos(p2) * math.sin(l2), math.sin(p2)
+    points: list[tuple[float, float]] = []
+    previous = lon1
+    for i in range(steps + 1):
+        f = i / steps
+        s1, s2 = math.sin((1 - f) * angle) / math.sin(angle), math.sin(f * angle) / math.sin(angle)
+        x, y, z = s1 * x1 + s2 * x2, s1 * y1 + s2 * y2, s1 * z1 + s2 * z2
+        lat = math.degrees(math.atan2(z, math.hypot(x, y)))
+        lon = math.degrees(math.atan2(y, x))
+        lon += 360 * round((previous - lon) / 360)  # the nearest turn to the point before
+        points.append((lat, lon))
+        previous = lon
+    return points

@@ -10,6 +10,9 @@ WHEELCHAIR = ("yes", "limited", "no", "unknown")
 STATUSES = ("published", "draft", "archived")  # archived: kept, shown to no visitor
 MODES = ("walk", "bike", "transit", "drive")
 LANGS = ("en", "zh")
+# How a city account is linked to Shenzhen (itinerary.cityaccounts): Shenzhen itself is "home";
+# "platform" is a partner on the CityPlus platform with no formal twinning found in the sources.
+PARTNERSHIPS = ("home", "sister-city", "friendship-city", "economic-partner", "platform")
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +25,18 @@ class City:
     lon: float
     zoom: int
     timezone: str
+    # --- the city account (revision 0005; itinerary.cityaccounts) ------------------------------
+    portrait: str = ""  # a one-line portrait ("Imperial City by the Sea")
+    portrait_zh: str = ""
+    # key facts as one ';'-separated cell (as in the CSV and the database): the Chinese in the
+    # same order (or none) and one source per fact (cityaccounts.city_facts reads them)
+    facts: str = ""
+    facts_zh: str = ""
+    fact_sources: str = ""
+    partnership: str = "platform"  # one of PARTNERSHIPS
+    partner_since: int | None = None  # the year the partnership with Shenzhen began
+    joined: str = ""  # when the account joined the platform: YYYY, YYYY-MM or YYYY-MM-DD
+    join_order: int | None = None  # its place in the order the accounts joined (Shenzhen 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +121,39 @@ class Stop:
 
 
 @dataclass(frozen=True, slots=True)
+class Story:
+    """A city story: an ordered series of chapters (``Chapter``), optionally followed on foot."""
+
+    id: str
+    city_id: str
+    title: str
+    title_zh: str
+    summary: str
+    summary_zh: str
+    itinerary_id: str  # "" or an itinerary of the same city ("follow this story on foot")
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    """One chapter of a story: its texts and its place (a landmark, or a centre and a zoom)."""
+
+    story_id: str
+    position: int
+    title: str
+    title_zh: str
+    text: str
+    text_zh: str
+    landmark_id: str  # "" when the place is lat/lon
+    lat: float | None
+    lon: float | None
+    zoom: int | None  # None: the chapter's default zoom (cityaccounts.CHAPTER_ZOOM)
+    image: str  # "" or a path under static/ (served by the app, never hot-linked)
+    image_alt: str
+    image_alt_zh: str
+
+
+@dataclass(frozen=True, slots=True)
 class Dataset:
     """A whole, validated set of content: what ``seed.load_dir`` returns and ``store`` saves."""
 
@@ -115,3 +163,5 @@ class Dataset:
     itineraries: tuple[Itinerary, ...]
     stops: tuple[Stop, ...]
     programmes: ProgrammeSet = field(default_factory=ProgrammeSet)  # itinerary/programmes
+    stories: tuple[Story, ...] = ()
+    chapters: tuple[Chapter, ...] = ()

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from itinerary import cityaccounts
 from itinerary.cells import unguard_formula
 from itinerary.columns import (
     MAX_KM_FROM_CITY,
@@ -26,11 +27,13 @@ from itinerary.columns import (
     FileSpec,
 )
 from itinerary.models import (
+    Chapter,
     City,
     Dataset,
     Itinerary,
     Landmark,
     Stop,
+    Story,
     Theme,
 )
 from itinerary.routing import haversine_km
@@ -291,6 +294,18 @@ def validate_rows(files: Mapping[str, _Parsed], problems: list[Problem]) -> None
         _check_itineraries(files["itineraries.csv"].rows, cities, themes, problems)
     if files["itineraries.csv"].readable and files["landmarks.csv"].readable:
         _check_stops(files["itinerary_stops.csv"].rows, itineraries, landmarks, problems)
+    cityaccounts.check_cities(files["cities.csv"].rows, problems)
+    stories = _check_unique("stories.csv", files["stories.csv"].rows, "id", problems)
+    if files["cities.csv"].readable and files["itineraries.csv"].readable and files["landmarks.csv"].readable:
+        cityaccounts.check_stories(
+            files["stories.csv"].rows,
+            files["story_chapters.csv"].rows if files["stories.csv"].readable else [],
+            cities=cities,
+            itineraries=itineraries,
+            landmarks=landmarks,
+            stories=stories,
+            problems=problems,
+        )
 
 
 def _build(files: Mapping[str, _Parsed]) -> Dataset:
@@ -305,6 +320,11 @@ def _build(files: Mapping[str, _Parsed]) -> Dataset:
         stops=tuple(
             Stop(**r)
             for r in sorted(rows("itinerary_stops.csv"), key=lambda r: (r["itinerary_id"], r["position"]))
+        ),
+        stories=tuple(Story(**r) for r in rows("stories.csv")),
+        chapters=tuple(
+            Chapter(**r)
+            for r in sorted(rows("story_chapters.csv"), key=lambda r: (r["story_id"], r["position"]))
         ),
     )
 

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from itinerary import seed, settings
-from itinerary.models import City, Dataset, Itinerary, Landmark, Stop, Theme
+from itinerary.models import Chapter, City, Dataset, Itinerary, Landmark, Stop, Story, Theme
 from itinerary.programmes.tables import define as programme_tables
 
 if TYPE_CHECKING:
@@ -63,6 +63,27 @@ def access_columns() -> list[sa.Column[Any]]:
     return columns
 
 
+def city_account_columns() -> list[sa.Column[Any]]:
+    """The cities' account columns, as revision 0005 adds them (new objects on each call)."""
+
+    def text(name: str, default: str = "") -> sa.Column[Any]:
+        return sa.Column(
+            name, sa.Text, nullable=False, default=default, server_default=sa.text(f"'{default}'")
+        )
+
+    return [
+        text("portrait"),
+        text("portrait_zh"),
+        text("facts"),  # ';'-separated, as in the CSV
+        text("facts_zh"),
+        text("fact_sources"),
+        text("partnership", "platform"),
+        sa.Column("partner_since", sa.Integer, nullable=True),
+        text("joined"),
+        sa.Column("join_order", sa.Integer, nullable=True),
+    ]
+
+
 cities = sa.Table(
     "cities",
     metadata,
@@ -74,6 +95,8 @@ cities = sa.Table(
     sa.Column("lon", sa.Float, nullable=False),
     sa.Column("zoom", sa.Integer, nullable=False),
     sa.Column("timezone", sa.String(64), nullable=False),
+    # the city account (revision 0005; itinerary.cityaccounts)
+    *city_account_columns(),
 )
 
 themes = sa.Table(
@@ -145,6 +168,40 @@ itinerary_stops = sa.Table(
     sa.Column("dwell_minutes", sa.Integer, nullable=True),
     sa.Column("note", sa.Text, nullable=False, default=""),
     sa.Column("note_zh", sa.Text, nullable=False, default=""),
+)
+
+# --- city stories (revision 0005; itinerary.cityaccounts) -----------------------------------------
+
+stories = sa.Table(
+    "stories",
+    metadata,
+    sa.Column("id", sa.String(128), primary_key=True),
+    sa.Column("city_id", sa.String(64), sa.ForeignKey("cities.id"), nullable=False, index=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("title_zh", sa.Text, nullable=False, default=""),
+    sa.Column("summary", sa.Text, nullable=False, default=""),
+    sa.Column("summary_zh", sa.Text, nullable=False, default=""),
+    sa.Column("itinerary_id", sa.String(128), nullable=False, default=""),  # "" or an itinerary
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False, default=1, server_default="1"),
+)
+
+story_chapters = sa.Table(
+    "story_chapters",
+    metadata,
+    sa.Column("story_id", sa.String(128), sa.ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("title_zh", sa.Text, nullable=False, default=""),
+    sa.Column("text", sa.Text, nullable=False, default=""),
+    sa.Column("text_zh", sa.Text, nullable=False, default=""),
+    sa.Column("landmark_id", sa.String(128), nullable=False, default=""),  # "" or a landmark
+    sa.Column("lat", sa.Float, nullable=True),
+    sa.Column("lon", sa.Float, nullable=True),
+    sa.Column("zoom", sa.Integer, nullable=True),
+    sa.Column("image", sa.Text, nullable=False, default=""),
+    sa.Column("image_alt", sa.Text, nullable=False, default=""),
+    sa.Column("image_alt_zh", sa.Text, nullable=False, default=""),
 )
 
 meta = sa.Table(
@@ -295,7 +352,7 @@ usage_counts = sa.Table(
 )
 
 # Deleting in this order and inserting in the reverse keeps foreign keys satisfied.
-CONTENT_TABLES = (itinerary_stops, itineraries, landmarks, themes, cities)
+CONTENT_TABLES = (story_chapters, stories, itinerary_stops, itineraries, landmarks, themes, cities)
 
 
 def default_db_url() -> str:
@@ -473,6 +530,8 @@ class Store:
                 (landmarks, [_landmark_row(lm) for lm in dataset.landmarks]),
                 (itineraries, [asdict(i) for i in dataset.itineraries]),
                 (itinerary_stops, [asdict(s) for s in dataset.stops]),
+                (stories, [asdict(s) for s in dataset.stories]),
+                (story_chapters, [asdict(c) for c in dataset.chapters]),
             ):
                 if rows:
                     conn.execute(table.insert(), rows)
@@ -504,6 +563,11 @@ class Store:
                     for r in rows(itinerary_stops, itinerary_stops.c.itinerary_id, itinerary_stops.c.position)
                 ),
                 programmes=read_set(conn),
+                stories=tuple(Story(**r) for r in rows(stories, stories.c.id)),
+                chapters=tuple(
+                    Chapter(**r)
+                    for r in rows(story_chapters, story_chapters.c.story_id, story_chapters.c.position)
+                ),
             )
 
     def frame(self, table: sa.Table, *where: Any, order_by: Any = None) -> pd.DataFrame:

@@ -19,6 +19,7 @@ from ui.staff_itineraries import itineraries_section
 from ui.staff_landmarks import landmarks_section
 from ui.staff_programmes import programmes_section
 from ui.staff_reach import reach_section
+from ui.staff_stories import stories_section
 from ui.staff_transfer import transfer_section
 from ui.text import md_escape
 
@@ -62,13 +63,14 @@ staff = Staff(
 # Streamlit forgets the state of widgets a run does not draw: keep the forms' (and their unsaved
 # input) while another section is shown
 for key in list(st.session_state):
-    if str(key).startswith(("lm_f_", "it_f_", "it_s_", "city_f_", "pg_f_", "pg_i_", "pg_v_")) or key in (
+    kept = ("lm_f_", "it_f_", "it_s_", "city_f_", "acct_f_", "story_f_", "pg_f_", "pg_i_", "pg_v_")
+    if str(key).startswith(kept) or key in (
         "lm_pick",
         "it_pick",
         "city_pick",
     ):
         st.session_state[key] = st.session_state[key]
-sections = ["landmarks", "itineraries", "programmes", "transfer", "changes", "inbox", "reach"]
+sections = ["landmarks", "itineraries", "stories", "programmes", "transfer", "changes", "inbox", "reach"]
 pending = pending_count(ctx, staff)  # visitors' reports and suggestions waiting (ui/staff_inbox.py)
 st.sidebar.markdown(t("voice.sidebar.pending", lang, count=pending))
 if staff.can(acc.MANAGE_CITIES):
@@ -92,6 +94,7 @@ st.segmented_control(
 {
     "landmarks": landmarks_section,
     "itineraries": itineraries_section,
+    "stories": stories_section,
     "programmes": programmes_section,
     "transfer": transfer_section,
     "changes": changes_section,

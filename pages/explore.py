@@ -6,6 +6,7 @@ from itinerary import counts, maps
 from itinerary.catalog import LandmarkFilter, filter_landmarks, localized, localized_value, nearest_landmark
 from itinerary.i18n import join_list, t
 from ui.cards import landmark_card
+from ui.cityaccounts import city_page_link
 from ui.counting import count_once
 from ui.filters import clear_filter_params, more_filters, read_filters
 from ui.mapview import city_base_map, clicked_point, landmark_layer, show_map
@@ -77,6 +78,7 @@ def _close_card() -> None:
 
 
 st.title(md_escape(t("explore.title", lang, city=localized_value(ctx.city, "name", lang))), anchor=False)
+city_page_link(ctx)  # the city account's own page (issue 11)
 show_notices(ctx)
 
 # --- filters -----------------------------------------------------------------------------------

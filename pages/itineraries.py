@@ -18,6 +18,7 @@ from itinerary.plans import (
 )
 from itinerary.routing import profiles_for
 from itinerary.stepfree import inclusive_label
+from ui.cityaccounts import city_page_link
 from ui.counting import count_once
 from ui.mapview import city_base_map, show_map
 from ui.programme import upcoming_events
@@ -37,6 +38,7 @@ themes = catalog.themes()
 today = now_in(ctx.timezone).date()
 
 st.title(md_escape(t("itin.title", lang, city=localized_value(ctx.city, "name", lang))), anchor=False)
+city_page_link(ctx)  # the city account's own page (issue 11)
 
 chosen = st.query_params.get("itinerary")
 if chosen and chosen not in itineraries.index:

@@ -2,6 +2,7 @@
 
 import time
 from datetime import time as time_of_day
+from typing import Any
 
 import folium
 import streamlit as st
@@ -19,6 +20,7 @@ from itinerary.plans import (
     share_url,
     stop_notes,
 )
+from ui.cityaccounts import StoryStep, story_step_card, story_step_layer, story_steps
 from ui.counting import count_event
 from ui.kiosk import (
     MAP_HEIGHT,
@@ -53,8 +55,10 @@ landmarks = catalog.landmarks(ctx.city_id, include_drafts=True)
 itineraries = catalog.itineraries(ctx.city_id)
 themes = catalog.themes()
 names = localized(landmarks, "name", lang)
-sequence = attract_sequence(catalog, ctx.city_id)
-loop_places = landmarks.loc[list(dict.fromkeys(lid for _, lid, _, _ in sequence))]
+stops_loop = attract_sequence(catalog, ctx.city_id)
+loop_places = landmarks.loc[list(dict.fromkeys(lid for _, lid, _, _ in stops_loop))]
+# the itineraries' stops, then the chapters of the city's stories (issue 11)
+sequence: list[tuple[str, str, int, int] | StoryStep] = [*stops_loop, *story_steps(catalog, ctx.city, lang)]
 event = event_for(ctx, st.query_params.get("programme"))  # a public programme: one more loop step
 
 
@@ -100,6 +104,63 @@ st.markdown(
 styles = maps.theme_styles(themes, localized(themes, "label", lang))
 
 
+def _touch_hint() -> None:
+    st.markdown(f"<p class='cp-kiosk-hint'>{maps.escape(t('kiosk.touch', lang))}</p>", unsafe_allow_html=True)
+
+
+def _show_story_step(story_step: StoryStep, step: int, base: folium.Map, map_col: Any, panel: Any) -> None:
+    """One chapter of a city story: the map at its place, its card beside it."""
+    place = story_step.chapter.place
+    with map_col:
+        show_map(
+            base,
+            [story_step_layer(story_step)],
+            key="kiosk_map",
+            height=MAP_HEIGHT,
+            center=(place.lat, place.lon),
+            zoom=place.zoom,
+            returned_objects=(),
+        )
+        _attribution()
+    with panel:
+        st.markdown(story_step_card(story_step, step, lang), unsafe_allow_html=True)
+        _touch_hint()
+
+
+def _show_stop_step(
+    stop: tuple[str, str, int, int], step: int, base: folium.Map, map_col: Any, panel: Any
+) -> None:
+    """One stop of an itinerary: the loop's places with this one highlighted, its card beside it."""
+    itinerary_id, lid, n, total = stop
+    row = landmarks.loc[lid]
+    layer = folium.FeatureGroup(name="loop")
+    maps.LandmarkLayer(loop_places, styles=styles, names=names.loc[loop_places.index]).add_to(layer)
+    maps.highlight_marker(float(row["lat"]), float(row["lon"]), names[lid]).add_to(layer)
+    with map_col:
+        show_map(
+            base,
+            [layer],
+            key="kiosk_map",
+            height=MAP_HEIGHT,
+            center=(float(row["lat"]), float(row["lon"])),
+            zoom=15,
+            returned_objects=(),
+        )
+        _attribution()
+    with panel:
+        route = localized_value(itineraries.loc[itinerary_id], "title", lang)
+        st.markdown(
+            f"<div class='cp-kiosk-card' data-kiosk-step='{step}' data-landmark-id='{maps.escape(lid)}'>"
+            f"<p class='cp-kiosk-meta'>{maps.escape(t('kiosk.stop_of', lang, n=n, total=total, route=route))}</p>"
+            f"<h2>{maps.escape(localized_value(row, 'name', lang))}</h2>"
+            f"<p class='cp-kiosk-other'>{maps.escape(localized_value(row, 'name', 'en' if lang == 'zh' else 'zh'))}</p>"
+            f"<p class='cp-kiosk-summary'>{maps.escape(localized_value(row, 'summary', lang))}</p>"
+            f"<p class='cp-kiosk-hours'>{maps.escape(' '.join(hours_lines(row['opening_hours'], lang)))}</p></div>",
+            unsafe_allow_html=True,
+        )
+        _touch_hint()
+
+
 @st.fragment(run_every=INTERVAL_S)
 def kiosk_view() -> None:
     """Everything that changes: the loop advancing, or a visitor's route; reset when idle."""
@@ -124,37 +185,11 @@ def kiosk_view() -> None:
         if reload_due(state, lang, step, time.monotonic(), IDLE_S, RELOAD_EVERY):
             state["advances"] = 0  # this page is going; the new one counts afresh
             st.html(RELOAD_HTML, unsafe_allow_javascript=True)
-        itinerary_id, lid, n, total = sequence[step]
-        row = landmarks.loc[lid]
-        layer = folium.FeatureGroup(name="loop")
-        maps.LandmarkLayer(loop_places, styles=styles, names=names.loc[loop_places.index]).add_to(layer)
-        maps.highlight_marker(float(row["lat"]), float(row["lon"]), names[lid]).add_to(layer)
-        with map_col:
-            show_map(
-                base,
-                [layer],
-                key="kiosk_map",
-                height=MAP_HEIGHT,
-                center=(float(row["lat"]), float(row["lon"])),
-                zoom=15,
-                returned_objects=(),
-            )
-            _attribution()
-        with panel:
-            route = localized_value(itineraries.loc[itinerary_id], "title", lang)
-            st.markdown(
-                f"<div class='cp-kiosk-card' data-kiosk-step='{step}' data-landmark-id='{maps.escape(lid)}'>"
-                f"<p class='cp-kiosk-meta'>{maps.escape(t('kiosk.stop_of', lang, n=n, total=total, route=route))}</p>"
-                f"<h2>{maps.escape(localized_value(row, 'name', lang))}</h2>"
-                f"<p class='cp-kiosk-other'>{maps.escape(localized_value(row, 'name', 'en' if lang == 'zh' else 'zh'))}</p>"
-                f"<p class='cp-kiosk-summary'>{maps.escape(localized_value(row, 'summary', lang))}</p>"
-                f"<p class='cp-kiosk-hours'>{maps.escape(' '.join(hours_lines(row['opening_hours'], lang)))}</p></div>",
-                unsafe_allow_html=True,
-            )
-            st.markdown(
-                f"<p class='cp-kiosk-hint'>{maps.escape(t('kiosk.touch', lang))}</p>", unsafe_allow_html=True
-            )
-        state["step"] = step + 1  # after drawing: a run cut short shows the same stop again
+        if isinstance(sequence[step], StoryStep):
+            _show_story_step(sequence[step], step, base, map_col, panel)  # type: ignore[arg-type]
+        else:
+            _show_stop_step(sequence[step], step, base, map_col, panel)  # type: ignore[arg-type]
+        state["step"] = step + 1  # after drawing: a run cut short shows the same step again
         state["advances"] += 1
         state["since_event"] = state.get("since_event", 0) + 1
     elif chosen is not None:

@@ -27,6 +27,7 @@ from itinerary.plans import (
     unknown_notice,
 )
 from itinerary.routing import Place
+from ui.cityaccounts import city_page_link
 from ui.counting import count_event
 from ui.mapview import city_base_map, clicked_point, show_map
 from ui.nav import remember_plan
@@ -198,6 +199,7 @@ def geocoder() -> Geocoder:
 
 
 st.title(md_escape(t("plan.title", lang, city=localized_value(ctx.city, "name", lang))), anchor=False)
+city_page_link(ctx)  # the city account's own page (issue 11)
 show_notices(ctx)
 
 trip_controls("plan", lang, on_change=_on_controls)

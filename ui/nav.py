@@ -22,6 +22,8 @@ PAGES: tuple[PageEntry, ...] = (
     PageEntry("pages/explore.py", "nav.explore", "", ":material/map:"),
     PageEntry("pages/itineraries.py", "nav.itineraries", "itineraries", ":material/route:"),
     PageEntry("pages/plan.py", "nav.plan", "plan", ":material/edit_road:"),
+    PageEntry("pages/city.py", "nav.city", "city", ":material/location_city:"),
+    PageEntry("pages/network.py", "nav.network", "network", ":material/hub:"),
 )
 
 

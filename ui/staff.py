@@ -27,7 +27,7 @@ from ui.setup import PageContext
 from ui.text import md_escape
 
 TOKEN_KEY = "staff_token"
-STATE_PREFIXES = ("lm_", "it_", "imp_", "acc_", "city_", "cur_section")
+STATE_PREFIXES = ("lm_", "it_", "imp_", "acc_", "city_", "acct_", "story_", "cur_section")
 P = ParamSpec("P")
 T = TypeVar("T")
 

@@ -16,7 +16,7 @@ from ui.setup import PageContext
 from ui.staff import Staff, message_text, show_value, staff_geocoder
 from ui.text import md_escape
 
-ENTITIES = ("city", "theme", "landmark", "itinerary")
+ENTITIES = ("city", "theme", "landmark", "itinerary", "story")
 
 
 def _bar(bar: st.delta_generator.DeltaGenerator, lang: str, done: int, total: int, label: str) -> None:

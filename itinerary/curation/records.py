@@ -20,7 +20,8 @@ from itinerary.permissions import content_text
 LANDMARK: Final = "landmark"
 ITINERARY: Final = "itinerary"
 CITY: Final = "city"
-ENTITIES: Final = (LANDMARK, ITINERARY, CITY)
+STORY: Final = "story"  # a city story (itinerary.curation.stories)
+ENTITIES: Final = (LANDMARK, ITINERARY, CITY, STORY)
 
 CREATE: Final = "create"
 EDIT: Final = "edit"

@@ -14,6 +14,7 @@ from itinerary.i18n import (
     access,
     accounts,
     chinese,
+    cityaccounts,
     content,
     errors,
     kiosk,
@@ -58,6 +59,7 @@ AREAS = (
     kiosk,
     programmes,
     voice,
+    cityaccounts,
 )  # one module per area of the app
 STRINGS: dict[str, dict[str, str]] = _merge(*(area.STRINGS for area in AREAS))
 

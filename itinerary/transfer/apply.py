@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from itinerary import curation, settings
 from itinerary import store as storage
 from itinerary.accounts import IMPORT, MANAGE_CITIES, Account, can
+from itinerary.curation.stories import story_from_snapshot, write_story
 from itinerary.i18n import t
 from itinerary.models import City, Theme
 from itinerary.permissions import Refused, content_text
@@ -24,6 +25,7 @@ from itinerary.transfer.plan import (
     CITY,
     ITINERARY,
     LANDMARK,
+    STORY,
     THEME,
     ImportPlan,
     ImportSummary,
@@ -103,6 +105,17 @@ def apply(
         for done, row in enumerate(rows, start=1):
             if row.entity in (CITY, THEME):
                 _upsert_plain(conn, row)
+            elif row.entity == STORY:
+                story, chapters = story_from_snapshot(row.after)
+                write_story(
+                    conn,
+                    story,
+                    chapters,
+                    base_version=row.base_version,
+                    username=account.username,
+                    action=curation.IMPORT,
+                    at=at,
+                )
             elif row.entity == LANDMARK:
                 curation.write_landmark(
                     conn,

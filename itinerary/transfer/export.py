@@ -19,7 +19,7 @@ from typing import Any, Final
 from itinerary import seed
 from itinerary import store as storage
 from itinerary.cells import cell_text, guard_formula
-from itinerary.models import City, Itinerary, Landmark, Stop, Theme
+from itinerary.models import Chapter, City, Itinerary, Landmark, Stop, Story, Theme
 from itinerary.transfer.geojson import LANDMARK_COLUMNS
 
 # Fixed zip entry time: the same content gives byte-identical exports.
@@ -48,6 +48,8 @@ class CityContent:
     landmarks: tuple[Landmark, ...]
     itineraries: tuple[Itinerary, ...]
     stops: tuple[Stop, ...]
+    stories: tuple[Story, ...] = ()
+    chapters: tuple[Chapter, ...] = ()
 
 
 def city_content(store: storage.Store, city_id: str) -> CityContent:
@@ -59,12 +61,16 @@ def city_content(store: storage.Store, city_id: str) -> CityContent:
         raise UnknownCity(f"unknown city {city_id!r} (known: {known})")
     itineraries = tuple(i for i in data.itineraries if i.city_id == city_id)
     ids = {i.id for i in itineraries}
+    stories = tuple(s for s in data.stories if s.city_id == city_id)
+    story_ids = {s.id for s in stories}
     return CityContent(
         city=city,
         themes=data.themes,
         landmarks=tuple(lm for lm in data.landmarks if lm.city_id == city_id),
         itineraries=itineraries,
         stops=tuple(s for s in data.stops if s.itinerary_id in ids),
+        stories=stories,
+        chapters=tuple(c for c in data.chapters if c.story_id in story_ids),
     )
 
 
@@ -77,6 +83,8 @@ def export_files(store: storage.Store, city_id: str) -> dict[str, bytes]:
         "landmarks.csv": _csv_bytes("landmarks.csv", content.landmarks),
         "itineraries.csv": _csv_bytes("itineraries.csv", content.itineraries),
         "itinerary_stops.csv": _csv_bytes("itinerary_stops.csv", content.stops),
+        "stories.csv": _csv_bytes("stories.csv", content.stories),
+        "story_chapters.csv": _csv_bytes("story_chapters.csv", content.chapters),
     }
 
 

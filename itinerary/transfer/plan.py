@@ -25,7 +25,8 @@ CITY: Final = "city"
 THEME: Final = "theme"
 LANDMARK: Final = curation.LANDMARK
 ITINERARY: Final = curation.ITINERARY
-ENTITIES: Final = (CITY, THEME, LANDMARK, ITINERARY)
+STORY: Final = "story"  # itinerary.curation.stories.STORY
+ENTITIES: Final = (CITY, THEME, LANDMARK, ITINERARY, STORY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,7 @@ class ImportPlan:
     themes: EntityPlan = field(default_factory=EntityPlan)
     landmarks: EntityPlan = field(default_factory=EntityPlan)
     itineraries: EntityPlan = field(default_factory=EntityPlan)
+    stories: EntityPlan = field(default_factory=EntityPlan)
     geocoded: list[Geocoded] = field(default_factory=list)
     data_version: int = 0  # the database's data version at the preview
     sources: list[str] = field(default_factory=list)  # the files read, by their upload names
@@ -92,9 +94,13 @@ class ImportPlan:
         return not self.problems
 
     def entity(self, name: str) -> EntityPlan:
-        return {CITY: self.cities, THEME: self.themes, LANDMARK: self.landmarks, ITINERARY: self.itineraries}[
-            name
-        ]
+        return {
+            CITY: self.cities,
+            THEME: self.themes,
+            LANDMARK: self.landmarks,
+            ITINERARY: self.itineraries,
+            STORY: self.stories,
+        }[name]
 
     @property
     def rows(self) -> list[RowChange]:
@@ -102,9 +108,12 @@ class ImportPlan:
         return [row for name in ENTITIES for row in self.entity(name).rows]
 
     def counts(self) -> dict[str, tuple[int, int, int]]:
-        """Per entity: (added, changed, unchanged)."""
+        """Per entity: (added, changed, unchanged); stories only when the import has any."""
         plans = {name: self.entity(name) for name in ENTITIES}
-        return {name: (len(p.added), len(p.changed), p.unchanged) for name, p in plans.items()}
+        counts = {name: (len(p.added), len(p.changed), p.unchanged) for name, p in plans.items()}
+        if counts[STORY] == (0, 0, 0):
+            del counts[STORY]
+        return counts
 
     def report(self) -> str:
         """Every problem as ``file:line: column: message``, one a line."""
@@ -160,6 +169,7 @@ class Current:
     landmarks: dict[str, tuple[Snapshot, int]]
     itineraries: dict[str, tuple[Snapshot, int]]  # snapshots include "stops"
     data_version: int
+    stories: dict[str, tuple[Snapshot, int]] = field(default_factory=dict)  # include "chapters"
 
 
 def content_row(table: sa.Table, row: Mapping[Any, Any]) -> Snapshot:
@@ -196,4 +206,23 @@ def read_current(store: storage.Store) -> Current:
         value = conn.execute(
             sa.select(storage.meta.c.value).where(storage.meta.c.key == "data_version")
         ).scalar()
-    return Current(cities, themes, landmarks, itineraries, int(value or 0))
+        stories = read_stories(conn)
+    return Current(cities, themes, landmarks, itineraries, int(value or 0), stories)
+
+
+def read_stories(conn: sa.Connection) -> dict[str, tuple[Snapshot, int]]:
+    """Every stored story as its snapshot (with its chapters) and its version."""
+    from itinerary.curation.stories import CHAPTER_FIELDS
+
+    chapters: dict[str, list[Snapshot]] = {}
+    query = sa.select(storage.story_chapters).order_by(
+        storage.story_chapters.c.story_id, storage.story_chapters.c.position
+    )
+    for r in conn.execute(query).mappings():
+        chapters.setdefault(r["story_id"], []).append({k: r[k] for k in CHAPTER_FIELDS})
+    stories: dict[str, tuple[Snapshot, int]] = {}
+    for r in conn.execute(sa.select(storage.stories)).mappings():
+        snap = content_row(storage.stories, r)
+        snap["chapters"] = chapters.get(r["id"], [])
+        stories[r["id"]] = (snap, int(r["version"]))
+    return stories

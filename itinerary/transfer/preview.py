@@ -77,7 +77,7 @@ def preview(
 
 def _db_row(spec: str, snap: Mapping[str, Any]) -> seed.Row:
     """A database record in the shape seed's parsers give (for the cross-file checks)."""
-    row = {k: v for k, v in snap.items() if k != "stops"}
+    row = {k: v for k, v in snap.items() if k not in ("stops", "chapters")}
     if spec == "landmarks.csv":
         row["themes"] = tuple(row["themes"])
     return row
@@ -98,6 +98,13 @@ def _union(parsed: Mapping[str, seed._Parsed], current: Current) -> dict[str, se
         stored = [(0, _db_row(spec, snap)) for key, snap in table_rows.items() if key not in ids]
         union[spec] = seed._Parsed(rows=mine.rows + stored, readable=mine.readable)
     union["itinerary_stops.csv"] = parsed.get("itinerary_stops.csv", seed._Parsed())
+    mine = parsed.get("stories.csv", seed._Parsed())
+    ids = {row.get("id") for _, row in mine.rows}
+    stored = [
+        (0, _db_row("stories.csv", snap)) for key, (snap, _) in current.stories.items() if key not in ids
+    ]
+    union["stories.csv"] = seed._Parsed(rows=mine.rows + stored, readable=mine.readable)
+    union["story_chapters.csv"] = parsed.get("story_chapters.csv", seed._Parsed())
     return union
 
 

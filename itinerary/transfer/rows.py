@@ -117,6 +117,9 @@ def plan_rows(
     _plan_landmarks(step)
     _plan_itineraries(step)
     _check_unpublished(step)
+    from itinerary.transfer.stories import plan_stories
+
+    plan_stories(step)
 
 
 def _plan_plain(step: _Planning) -> None:

@@ -25,7 +25,18 @@ from tests.conftest import DATA
 from ui.setup import HTML_LANG
 
 PASSWORD = "correct horse battery"
-CURATE_SECTIONS = ["landmarks", "itineraries", "transfer", "changes", "cities", "accounts", "inbox", "reach"]
+CURATE_SECTIONS = [
+    "landmarks",
+    "itineraries",
+    "stories",
+    "programmes",
+    "transfer",
+    "changes",
+    "cities",
+    "accounts",
+    "inbox",
+    "reach",
+]  # an admin's
 VOICE_SECTIONS = {
     "inbox",
     "reach",
@@ -56,6 +67,8 @@ MAP_VIEWS = {
     "plan-stepfree",
     "explore-needs",
     "suggest",
+    "story",
+    "network",
 }  # views whose map frame must have been audited
 
 

@@ -426,7 +426,7 @@ def test_revision_0004_adds_the_access_facts_as_not_surveyed_and_drops_them_agai
 ) -> None:
     migrate(new_db_url, "upgrade", "0003")
     data = fill_legacy(new_db_url, mini_dir)
-    migrate(new_db_url, "upgrade", "head")  # through 0004, to the schema the model reads
+    migrate(new_db_url, "upgrade", "head")  # 0004 and the later revisions: the code reads the newest
 
     db = store.Store(new_db_url)
     assert diff_before_new_tables(new_db_url, store.metadata) == []

@@ -510,7 +510,7 @@ def test_export_zip_holds_the_city_in_the_data_contract(db: store.Store) -> None
     for spec in seed.SPECS:
         assert text[spec.name].splitlines()[0] == ",".join(spec.column_names)
     assert text["cities.csv"].splitlines()[1:] == [
-        "shenzhen,Shenzhen,深圳,China,22.5431,114.0579,12,Asia/Shanghai"
+        "shenzhen,Shenzhen,深圳,China,22.5431,114.0579,12,Asia/Shanghai,,,,,,platform,,,"
     ]
     assert len(text["themes.csv"].splitlines()) == 9  # every theme
     landmark_rows = text["landmarks.csv"].splitlines()[1:]
