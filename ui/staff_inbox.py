@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from itinerary.catalog import localized_value
-from itinerary.i18n import t
+from itinerary.i18n import LANG_NAMES, STRINGS, t
 from itinerary.voice import REJECT_REASONS, Inbox, Item, VoiceRefused
 from ui.setup import PageContext
 from ui.staff import Staff, guarded, message_text
@@ -122,7 +122,9 @@ def _item_lines(ctx: PageContext, item: Item, names: pd.Series) -> list[str]:
     else:
         name = names.get(item.landmark_id, item.landmark_id)
         head = t("voice.inbox.report", lang, topic=t(f"voice.topic.{item.topic}", lang), name=md_escape(name))
-    lines = [f"**{head}**", md_escape(t("voice.inbox.sent", lang, when=when, page=item.page, lang=item.lang))]
+    page = t(f"nav.{item.page}", lang) if f"nav.{item.page}" in STRINGS else item.page
+    language = LANG_NAMES.get(item.lang, item.lang)
+    lines = [f"**{head}**", md_escape(t("voice.inbox.sent", lang, when=when, page=page, lang=language))]
     if item.text:
         lines.append(t("voice.inbox.text", lang, text=md_escape(item.text)))
     if item.kind == "correction" and item.proposed:

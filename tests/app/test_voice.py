@@ -4,7 +4,7 @@ figures."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -105,13 +105,36 @@ def test_an_empty_search_is_counted_once_per_session(make_app: AppFactory, db: s
     at = make_app("pages/explore.py", q="Ferry Terminal!")
     at.run()
     counts.flush()  # pages count through the process's count writer
-    from datetime import date
 
     frame = counts.figures.read(db, ["shenzhen"], date(2000, 1, 1), date(2100, 1, 1))
     searches = frame[frame["event"] == counts.SEARCH_EMPTY]
     assert searches[["key", "n"]].values.tolist() == [["ferry terminal", 1]]
     views = frame[frame["event"] == counts.PAGE_VIEW]
     assert views[["key", "n"]].values.tolist() == [["explore", 1]]  # the rerun counted nothing more
+
+
+def test_a_kiosk_qr_link_counts_a_hand_off_and_the_marker_leaves_the_url(
+    make_app: AppFactory, db: store.Store
+) -> None:
+    at = make_app("pages/itineraries.py", city="shenzhen", itinerary="shenzhen-mini", src="kiosk")
+    assert not at.exception
+    assert "src" not in at.query_params and at.query_params["itinerary"] == "shenzhen-mini"
+    counts.flush()
+    frame = counts.figures.read(db, ["shenzhen"], date(2000, 1, 1), date(2100, 1, 1))
+    assert frame[frame["event"] == counts.QR_HANDOFF][["key", "n"]].values.tolist() == [["itineraries", 1]]
+    assert frame[frame["event"] == counts.ITINERARY_OPEN][["key", "n"]].values.tolist() == [
+        ["shenzhen-mini", 1]
+    ]
+
+
+def test_nothing_is_counted_when_counts_are_off(
+    make_app: AppFactory, db: store.Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CITYPLUS_COUNTS", "off")
+    at = make_app("pages/itineraries.py", itinerary="shenzhen-mini", src="kiosk")
+    assert "src" not in at.query_params  # dropped all the same
+    counts.flush()
+    assert counts.figures.read(db, None, date(2000, 1, 1), date(2100, 1, 1)).empty
 
 
 # --- the Inbox ---------------------------------------------------------------------------------------
