@@ -276,6 +276,7 @@ def test_reach_shows_the_seeded_figures_per_city_and_all_for_admins(
     shown = text_of(at)
     for title in (
         "Trends",
+        "Page views by page and language",
         "Top itineraries",
         "Exports by format",
         "Kiosk sessions per hour",
@@ -283,12 +284,13 @@ def test_reach_shows_the_seeded_figures_per_city_and_all_for_admins(
     ):
         assert f"**{title}**" in shown
     assert "Never counted" in shown
-    assert len(charts(at)) == 5
+    assert len(charts(at)) == 6
     rows = chart_rows(at)
     assert ["Page views", 4] in rows and ["Page views", 2] in rows  # the trend, per day
     assert ["Mini tour", 3] in rows  # the top itinerary, by its title
     assert ["GPX", 2] in rows and ["Kiosk touches", 7] in rows and ["ferry", 2] in rows
     assert sum(n for label, n in rows if label == "Page views") == 6  # not Seattle's 9
+    assert ["Explore", 6] in rows  # page views by page (and language)
     [download] = at.get("download_button")
     assert download.proto.label == "Download these figures (CSV)"
     assert len(at.toggle) == 0  # editors: their city only
@@ -297,5 +299,5 @@ def test_reach_shows_the_seeded_figures_per_city_and_all_for_admins(
     at = at.button_group[0].set_value("reach").run()
     assert sum(n for label, n in chart_rows(at) if label == "Page views") == 6  # the sidebar's city
     at = at.toggle(key="reach_all").set_value(True).run()
-    assert not at.exception and len(charts(at)) == 5
+    assert not at.exception and len(charts(at)) == 6
     assert sum(n for label, n in chart_rows(at) if label == "Page views") == 15  # and Seattle's
