@@ -16,11 +16,12 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
+from itinerary import curation as cu
 from itinerary.catalog import localized_value
-from itinerary.i18n import t
+from itinerary.i18n import LANG_NAMES, STRINGS, t
 from itinerary.voice import REJECT_REASONS, Inbox, Item, VoiceRefused
 from ui.setup import PageContext
-from ui.staff import Staff, guarded, message_text
+from ui.staff import Staff, guarded, refusal
 from ui.staff_access import form_value
 from ui.text import md_escape
 
@@ -76,7 +77,7 @@ def _accept(staff: Staff, ctx: PageContext, item: Item) -> None:
             inbox.decide(staff.account, item.id, "accept")
             st.session_state[PROPOSAL_KEY] = _proposal(item)
             landmark_id = item.landmark_id
-    except (VoiceRefused, PermissionError, ValueError) as error:
+    except (VoiceRefused, PermissionError, ValueError, cu.Conflict, cu.FieldErrors) as error:
         _said(error)
         return
     # open the landmark editor on it: loaded afresh, then the proposal filled in (show_proposal)
@@ -111,7 +112,7 @@ def _message(lang: str) -> None:
     if isinstance(said, str):
         st.success(t(said, lang))
     else:
-        st.error(md_escape(message_text(said, lang)))
+        st.error(md_escape(refusal(said, lang)))
 
 
 def _item_lines(ctx: PageContext, item: Item, names: pd.Series) -> list[str]:
@@ -122,13 +123,21 @@ def _item_lines(ctx: PageContext, item: Item, names: pd.Series) -> list[str]:
     else:
         name = names.get(item.landmark_id, item.landmark_id)
         head = t("voice.inbox.report", lang, topic=t(f"voice.topic.{item.topic}", lang), name=md_escape(name))
-    lines = [f"**{head}**", md_escape(t("voice.inbox.sent", lang, when=when, page=item.page, lang=item.lang))]
+    page = t(f"nav.{item.page}", lang) if f"nav.{item.page}" in STRINGS else item.page
+    language = LANG_NAMES.get(item.lang, item.lang)
+    lines = [f"**{head}**", md_escape(t("voice.inbox.sent", lang, when=when, page=page, lang=language))]
     if item.text:
         lines.append(t("voice.inbox.text", lang, text=md_escape(item.text)))
     if item.kind == "correction" and item.proposed:
         lines.append(t("voice.inbox.proposed", lang, value=md_escape(item.proposed)))
     if item.theme:
-        lines.append(t("voice.inbox.theme", lang, theme=md_escape(item.theme)))
+        themes = ctx.catalog.themes()
+        label = (
+            localized_value(themes.loc[item.theme], "label", lang)
+            if item.theme in themes.index
+            else item.theme
+        )
+        lines.append(t("voice.inbox.theme", lang, theme=md_escape(label)))
     if item.point is not None:
         lines.append(
             md_escape(t("voice.inbox.point", lang, lat=f"{item.point[0]:.5f}", lon=f"{item.point[1]:.5f}"))

@@ -14,7 +14,7 @@ import streamlit as st
 from itinerary import counts
 from itinerary.catalog import localized
 from itinerary.counts import figures
-from itinerary.i18n import t
+from itinerary.i18n import LANG_NAMES, STRINGS, t
 from ui.setup import PageContext, now_in
 from ui.staff import Staff
 from ui.text import md_escape
@@ -96,6 +96,30 @@ def reach_section(staff: Staff, ctx: PageContext) -> None:
         t("reach.trend", lang),
         t("reach.trend_help", lang),
         line if not trend.empty else None,
+        empty=t("reach.empty", lang),
+    )
+
+    pages = figures.views_by_page(frame)
+    pages["label"] = pages["key"].map(lambda k: t(f"nav.{k}", lang) if f"nav.{k}" in STRINGS else k)
+    pages["language"] = pages["lang"].map(lambda code: LANG_NAMES.get(code, code))
+    by_page = (
+        alt.Chart(pages)
+        .mark_bar()
+        .encode(
+            x=alt.X("n:Q", title=value, axis=COUNT_AXIS, stack="zero"),
+            y=alt.Y("label:N", title=t("reach.page", lang), sort="-x", axis=alt.Axis(labelLimit=260)),
+            color=alt.Color("language:N", title=t("reach.language", lang)),
+            tooltip=[
+                alt.Tooltip("label:N", title=t("reach.page", lang)),
+                "language:N",
+                alt.Tooltip("n:Q", title=value),
+            ],
+        )
+    )
+    _figure(
+        t("reach.pages", lang),
+        t("reach.pages_help", lang),
+        by_page if not pages.empty else None,
         empty=t("reach.empty", lang),
     )
 

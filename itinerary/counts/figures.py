@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from itinerary import store as storage
 from itinerary.cells import guard_formula
-from itinerary.counts.events import EXPORT, HOURLY, ITINERARY_OPEN, PROGRAMME_OPEN, SEARCH_EMPTY
+from itinerary.counts.events import EXPORT, HOURLY, ITINERARY_OPEN, PAGE_VIEW, PROGRAMME_OPEN, SEARCH_EMPTY
 
 MIN_SEARCHES = 2  # a search text shows once at least this many searches found nothing for it
 COLUMNS = ["day", "city_id", "event", "key", "lang", "n"]
@@ -51,6 +51,15 @@ def top(frame: pd.DataFrame, event: str, *, limit: int = 10, minimum: int = 1) -
     sums = sums[sums["n"] >= minimum]
     return pd.DataFrame(
         sums.sort_values(["n", "key"], ascending=[False, True]).head(limit).reset_index(drop=True)
+    )
+
+
+def views_by_page(frame: pd.DataFrame) -> pd.DataFrame:
+    """Page views per page and language (key, lang, n), the most viewed first."""
+    wanted = frame[frame["event"] == PAGE_VIEW]
+    sums = pd.DataFrame(wanted.groupby(["key", "lang"], as_index=False)["n"].sum())
+    return pd.DataFrame(
+        sums.sort_values(["n", "key", "lang"], ascending=[False, True, True]).reset_index(drop=True)
     )
 
 

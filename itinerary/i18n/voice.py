@@ -195,6 +195,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "按日（城市时区）：页面浏览（每个浏览器会话每页一次）、路线和活动打开次数、导出以及自助机二维码带走次数。"
         "不计：同一会话中的刷新、工作人员页面。",
     },
+    "reach.pages": {"en": "Page views by page and language", "zh": "按页面和语言统计的浏览"},
+    "reach.pages_help": {
+        "en": "Each page once per browser session, in the language it was read in. Not counted: staff pages, "
+        "who read them.",
+        "zh": "每个浏览器会话每页计一次，按阅读时的语言。不计：工作人员页面、读者身份。",
+    },
+    "reach.page": {"en": "Page", "zh": "页面"},
+    "reach.language": {"en": "Language", "zh": "语言"},
     "reach.top": {"en": "Top itineraries", "zh": "热门路线"},
     "reach.top_help": {
         "en": "Itinerary pages opened, once per browser session. Not counted: how long they were looked at.",

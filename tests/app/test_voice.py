@@ -4,7 +4,7 @@ figures."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -105,13 +105,36 @@ def test_an_empty_search_is_counted_once_per_session(make_app: AppFactory, db: s
     at = make_app("pages/explore.py", q="Ferry Terminal!")
     at.run()
     counts.flush()  # pages count through the process's count writer
-    from datetime import date
 
     frame = counts.figures.read(db, ["shenzhen"], date(2000, 1, 1), date(2100, 1, 1))
     searches = frame[frame["event"] == counts.SEARCH_EMPTY]
     assert searches[["key", "n"]].values.tolist() == [["ferry terminal", 1]]
     views = frame[frame["event"] == counts.PAGE_VIEW]
     assert views[["key", "n"]].values.tolist() == [["explore", 1]]  # the rerun counted nothing more
+
+
+def test_a_kiosk_qr_link_counts_a_hand_off_and_the_marker_leaves_the_url(
+    make_app: AppFactory, db: store.Store
+) -> None:
+    at = make_app("pages/itineraries.py", city="shenzhen", itinerary="shenzhen-mini", src="kiosk")
+    assert not at.exception
+    assert "src" not in at.query_params and at.query_params["itinerary"] == "shenzhen-mini"
+    counts.flush()
+    frame = counts.figures.read(db, ["shenzhen"], date(2000, 1, 1), date(2100, 1, 1))
+    assert frame[frame["event"] == counts.QR_HANDOFF][["key", "n"]].values.tolist() == [["itineraries", 1]]
+    assert frame[frame["event"] == counts.ITINERARY_OPEN][["key", "n"]].values.tolist() == [
+        ["shenzhen-mini", 1]
+    ]
+
+
+def test_nothing_is_counted_when_counts_are_off(
+    make_app: AppFactory, db: store.Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CITYPLUS_COUNTS", "off")
+    at = make_app("pages/itineraries.py", itinerary="shenzhen-mini", src="kiosk")
+    assert "src" not in at.query_params  # dropped all the same
+    counts.flush()
+    assert counts.figures.read(db, None, date(2000, 1, 1), date(2100, 1, 1)).empty
 
 
 # --- the Inbox ---------------------------------------------------------------------------------------
@@ -253,6 +276,7 @@ def test_reach_shows_the_seeded_figures_per_city_and_all_for_admins(
     shown = text_of(at)
     for title in (
         "Trends",
+        "Page views by page and language",
         "Top itineraries",
         "Exports by format",
         "Kiosk sessions per hour",
@@ -260,12 +284,13 @@ def test_reach_shows_the_seeded_figures_per_city_and_all_for_admins(
     ):
         assert f"**{title}**" in shown
     assert "Never counted" in shown
-    assert len(charts(at)) == 5
+    assert len(charts(at)) == 6
     rows = chart_rows(at)
     assert ["Page views", 4] in rows and ["Page views", 2] in rows  # the trend, per day
     assert ["Mini tour", 3] in rows  # the top itinerary, by its title
     assert ["GPX", 2] in rows and ["Kiosk touches", 7] in rows and ["ferry", 2] in rows
     assert sum(n for label, n in rows if label == "Page views") == 6  # not Seattle's 9
+    assert ["Explore", 6] in rows  # page views by page (and language)
     [download] = at.get("download_button")
     assert download.proto.label == "Download these figures (CSV)"
     assert len(at.toggle) == 0  # editors: their city only
@@ -274,5 +299,5 @@ def test_reach_shows_the_seeded_figures_per_city_and_all_for_admins(
     at = at.button_group[0].set_value("reach").run()
     assert sum(n for label, n in chart_rows(at) if label == "Page views") == 6  # the sidebar's city
     at = at.toggle(key="reach_all").set_value(True).run()
-    assert not at.exception and len(charts(at)) == 5
+    assert not at.exception and len(charts(at)) == 6
     assert sum(n for label, n in chart_rows(at) if label == "Page views") == 15  # and Seattle's

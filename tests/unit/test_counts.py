@@ -115,6 +115,7 @@ def test_the_figures(db: store.Store) -> None:
         ["2026-11-01", "page_view", 3],
         ["2026-11-02", "page_view", 1],
     ]
+    assert figures.views_by_page(frame).values.tolist() == [["explore", "", 4]]
     assert figures.top_itineraries(frame).values.tolist() == [["sz-classic", 3], ["sz-nature", 1]]
     assert figures.exports_by_format(frame).values.tolist() == [["ics", 2]]
     assert figures.empty_searches(frame).values.tolist() == [["ferry", 2], ["hyperlink 1", 2]]

@@ -68,7 +68,8 @@ DYNAMIC: dict[str, Iterable[str] | str] = {
     "voice.refused.": LITERALS,
     "voice.topic.": (*voice.TOPICS, voice.SUGGESTION),
     "voice.value_help.": voice.TOPICS,
-    "voice.section.": LITERALS,  # the Curate sections of ui/staff_inbox.py and ui/staff_reach.py
+    "voice.section.": LITERALS,
+    "nav.": LITERALS,  # a visitor's page named in the Inbox (ui/staff_inbox.py): the pages' own keys  # the Curate sections of ui/staff_inbox.py and ui/staff_reach.py
     "voice.reason.": (*voice.REJECT_REASONS, "own"),
     "voice.action.": ("accept", "reject", "spam"),
     "voice.field.": ("opening_hours", "status", "access_note", "lat", "lon"),
