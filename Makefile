@@ -6,7 +6,7 @@ PORT ?= 8501
 CHROMIUM ?= /usr/bin/chromium
 SOFFICE ?= /usr/bin/soffice
 
-.PHONY: install run test test-fast lint bench browser spreadsheet axe a11y postgres constraints clean
+.PHONY: install run test test-fast lint bench browser spreadsheet axe a11y postgres nginx cluster load constraints clean
 
 install: $(VENV)/.installed
 
@@ -36,6 +36,26 @@ spreadsheet:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null || \
 	  echo "Could not install LibreOffice: run 'apt-get install --no-install-recommends libreoffice-calc-nogui' as root."; \
 	else echo "No apt-get: install LibreOffice (soffice at $(SOFFICE)) for the spreadsheet tests."; fi
+
+# Debian's nginx, the reverse proxy in front of several app processes (make cluster,
+# tests/browser/test_cluster.py); needs root or sudo. Its own service is left stopped.
+NGINX ?= /usr/sbin/nginx
+nginx:
+	@if [ -x "$(NGINX)" ]; then exit 0; fi; \
+	if command -v apt-get >/dev/null 2>&1; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx >/dev/null || \
+	  echo "Could not install nginx: run 'apt-get install nginx' as root."; \
+	else echo "No apt-get: install nginx at $(NGINX) for make cluster and its test."; fi
+
+# PROCESSES app processes on ports APP_PORT, APP_PORT+1, ... behind nginx on CLUSTER_PORT, on one
+# database (CITYPLUS_DB_URL, PostgreSQL for real use), until Ctrl-C: itinerary/cluster.py.
+PROCESSES ?= 2
+CLUSTER_PORT ?= 8080
+APP_PORT ?= 8081
+cluster: install nginx
+	$(PY) -m itinerary cluster --processes $(PROCESSES) --port $(CLUSTER_PORT) --app-port $(APP_PORT)
 
 # axe-core from the npm registry (pinned in tools/axe/package.json and its lock file), for the
 # accessibility audit; never from a CDN.
@@ -77,7 +97,7 @@ run: install
 # Chromium).
 TEST_WORKERS ?= 2
 # axe: tests/browser/test_accessibility.py runs axe-core in every page (it fails without it under CI=true).
-test: install browser spreadsheet postgres axe
+test: install browser spreadsheet postgres axe nginx
 	$(PY) -m pytest -n $(TEST_WORKERS) -m "not realtime" tests/unit tests/app
 	$(PY) -m pytest -m realtime tests/unit tests/app
 	$(PY) -m pytest -n $(TEST_WORKERS) tests/browser
