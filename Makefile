@@ -57,6 +57,11 @@ APP_PORT ?= 8081
 cluster: install nginx
 	$(PY) -m itinerary cluster --processes $(PROCESSES) --port $(CLUSTER_PORT) --app-port $(APP_PORT)
 
+# Many visitors at once at Streamlit's protocol level, one process and the nginx pair on
+# PostgreSQL (bench/load.py, about 15 minutes; ARGS="--quick" for a short run).
+load: install nginx postgres
+	$(PY) -m bench.load $(ARGS)
+
 # axe-core from the npm registry (pinned in tools/axe/package.json and its lock file), for the
 # accessibility audit; never from a CDN.
 AXE_JS := tools/axe/node_modules/axe-core/axe.min.js

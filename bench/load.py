@@ -320,6 +320,8 @@ def profile_server(port: int, db_url: str, args: argparse.Namespace, visitors: i
     """Run the one process under bench/load_profile.py with a few busy visitors; its stats file."""
     out = Path(args.run_dir) / "profile" / "runs.prof"
     out.parent.mkdir(parents=True, exist_ok=True)
+    for old in out.parent.glob("runs.*"):
+        old.unlink()
     env = {**os.environ, "CITYPLUS_DB_URL": db_url, "CITYPLUS_GEOCODER": "off"}
     command = [sys.executable, "-m", "bench.load_profile", str(out), "--", "streamlit", "run", "app.py",
                "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"]  # fmt: skip
@@ -334,7 +336,7 @@ def profile_server(port: int, db_url: str, args: argparse.Namespace, visitors: i
     finally:
         process.send_signal(signal.SIGINT)
         try:
-            process.wait(60)
+            process.wait(300)  # writing the statistics takes a while
         except subprocess.TimeoutExpired:
             process.kill()
     return out
@@ -363,10 +365,10 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--hold", type=float, default=40.0, help="seconds measured at each level (default 40)")
     p.add_argument(
-        "--one", type=levels, default=levels("10,25,50,75,100,130"), help="visitor levels, one process"
+        "--one", type=levels, default=levels("10,15,20,30,40,50,75,100,130"), help="visitor levels, one process"
     )
     p.add_argument(
-        "--pair", type=levels, default=levels("25,50,100,150,200"), help="visitor levels, the pair"
+        "--pair", type=levels, default=levels("10,20,30,40,50,75,100,150,200"), help="visitor levels, the pair"
     )
     p.add_argument("--idle", type=int, default=40, help="idle sessions for the memory figure")
     p.add_argument("--ttl", type=float, default=20.0, help="Streamlit's disconnectedSessionTTL for the run")

@@ -43,22 +43,18 @@ def main(argv: list[str]) -> None:
 
     def write() -> None:
         with lock:
-            everything: pstats.Stats | None = None
+            merged = [p for profiles in runs.values() for p in profiles]
+            if merged:  # all runs first: what bench.load reads
+                stats = pstats.Stats(merged[0])
+                for p in merged[1:]:
+                    stats.add(p)
+                stats.dump_stats(str(out))
+            out.with_suffix(".runs").write_text("\n".join(f"{page} {len(p)}" for page, p in runs.items()))
             for page, profiles in runs.items():
                 stats = pstats.Stats(profiles[0])
                 for p in profiles[1:]:
                     stats.add(p)
                 stats.dump_stats(str(out.with_suffix(f".{page}.prof")))
-                if everything is None:
-                    everything = pstats.Stats(profiles[0])
-                    for p in profiles[1:]:
-                        everything.add(p)
-                else:
-                    for p in profiles:
-                        everything.add(p)
-            if everything is not None:
-                everything.dump_stats(str(out))
-            (out.with_suffix(".runs")).write_text("\n".join(f"{page} {len(p)}" for page, p in runs.items()))
 
     atexit.register(write)
     from streamlit.web import cli

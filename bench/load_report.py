@@ -16,6 +16,20 @@ def _f(x: Any, digits: int = 2) -> str:
     return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
 
 
+def crossing(levels: list[dict[str, Any]], target: float) -> float | None:
+    """Visitors at which p95 first reaches ``target``, interpolated between the two levels around
+    it; None when no level reached it (then at least the last level's visitors are served)."""
+    previous = None
+    for lv in levels:
+        if lv["p95"] > target or lv["errors"]:
+            if previous is None:
+                return 0.0
+            (v0, p0), v1 = previous, lv["visitors"]
+            return v0 + (v1 - v0) * (target - p0) / (lv["p95"] - p0) if lv["p95"] > p0 else float(v0)
+        previous = (lv["visitors"], lv["p95"])
+    return None
+
+
 def markdown(r: dict[str, Any]) -> str:
     m, a = r["memory"], r["args"]
     lines = [
@@ -28,6 +42,8 @@ def markdown(r: dict[str, Any]) -> str:
         f"**Served at p95 ≤ {a['target']} s, no errors:** one process {r['capacity_one']} visitors; "
         f"two processes behind nginx {r['capacity_pair']} visitors"
         + (f" ({r['capacity_pair'] / r['capacity_one']:.2f}×)." if r["capacity_one"] else "."),
+        "",
+        _crossings(r),
         "",
         f"**Memory:** {m['sessions']} idle sessions took the process from {m['rss_before_mb']:.0f} to "
         f"{m['rss_idle_mb']:.0f} MB: {m['idle_mb_per_session']:.2f} MB each. Abandoned (connections dropped) and"
@@ -78,12 +94,22 @@ def markdown(r: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _crossings(r: dict[str, Any]) -> str:
+    target = r["args"]["target"]
+    one, pair = (crossing(r[n]["levels"], target) for n in ("one", "pair"))
+    text = "p95 reaches {t} s at about {a} visitors on one process and {b} on the pair (interpolated between levels)".format(
+        t=target, a="–" if one is None else f"{one:.0f}", b="–" if pair is None else f"{pair:.0f}"
+    )
+    return text + (f": {pair / one:.2f}×." if one and pair else ".")
+
+
 def svg(r: dict[str, Any], width: int = 720, height: int = 420) -> str:
     left, right, top, bottom = 60, 20, 30, 50
     series = {n: [(lv["visitors"], lv["p50"], lv["p95"]) for lv in r[n]["levels"]] for n in ("one", "pair")}
     xs = [v for s in series.values() for v, _, _ in s] or [1]
     ys = [y for s in series.values() for _, a, b in s for y in (a, b) if not math.isnan(y)] or [1]
-    xmax, ymax = max(xs) * 1.05, max(max(ys) * 1.1, r["args"]["target"] * 1.2)
+    xmax = math.ceil(max(xs) * 1.05 / 10) * 10  # ticks at fifths: whole numbers of visitors
+    ymax = math.ceil(max(max(ys) * 1.1, r["args"]["target"] * 1.2) * 2) / 2
 
     def x(v: float) -> float:
         return left + (width - left - right) * v / xmax
@@ -143,3 +169,14 @@ def write_report(r: dict[str, Any], out: Path) -> str:
     (out / "load.svg").write_text(svg(r))
     (out / "load.vl.json").write_text(json.dumps(vega_lite(r), indent=1))
     return text + f"\nWritten: {out / 'load.md'}, load.json, load.svg, load.vl.json\n"
+
+
+if __name__ == "__main__":  # python -m bench.load_report: the report again from bench/out/load*.json
+    import sys
+
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent / "out"
+    data = json.loads((folder / "load.json").read_text())
+    samples = json.loads((folder / "load-samples.json").read_text())
+    for name in ("one", "pair"):
+        data[name]["samples"] = samples[name]
+    print(write_report(data, folder))
