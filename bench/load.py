@@ -365,10 +365,16 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--hold", type=float, default=40.0, help="seconds measured at each level (default 40)")
     p.add_argument(
-        "--one", type=levels, default=levels("10,15,20,30,40,50,75,100,130"), help="visitor levels, one process"
+        "--one",
+        type=levels,
+        default=levels("10,15,20,30,40,50,75,100,130"),
+        help="visitor levels, one process",
     )
     p.add_argument(
-        "--pair", type=levels, default=levels("10,20,30,40,50,75,100,150,200"), help="visitor levels, the pair"
+        "--pair",
+        type=levels,
+        default=levels("10,20,30,40,50,75,100,150,200"),
+        help="visitor levels, the pair",
     )
     p.add_argument("--idle", type=int, default=40, help="idle sessions for the memory figure")
     p.add_argument("--ttl", type=float, default=20.0, help="Streamlit's disconnectedSessionTTL for the run")
