@@ -7,7 +7,7 @@ CHROMIUM ?= /usr/bin/chromium
 SOFFICE ?= /usr/bin/soffice
 KHAL ?= /usr/bin/khal
 
-.PHONY: install run test test-fast lint bench browser spreadsheet calendar axe a11y postgres constraints clean
+.PHONY: install run test test-fast lint bench browser spreadsheet calendar axe a11y postgres nginx cluster load constraints clean
 
 install: $(VENV)/.installed
 
@@ -49,6 +49,31 @@ calendar:
 	  echo "Could not install khal: run 'apt-get install --no-install-recommends khal' as root."; \
 	else echo "No apt-get: install khal ($(KHAL)) for the calendar tests."; fi
 
+# Debian's nginx, the reverse proxy in front of several app processes (make cluster,
+# tests/browser/test_cluster.py); needs root or sudo. Its own service is left stopped.
+NGINX ?= /usr/sbin/nginx
+nginx:
+	@if [ -x "$(NGINX)" ]; then exit 0; fi; \
+	if command -v apt-get >/dev/null 2>&1; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx >/dev/null || \
+	  echo "Could not install nginx: run 'apt-get install nginx' as root."; \
+	else echo "No apt-get: install nginx at $(NGINX) for make cluster and its test."; fi
+
+# PROCESSES app processes on ports APP_PORT, APP_PORT+1, ... behind nginx on CLUSTER_PORT, on one
+# database (CITYPLUS_DB_URL, PostgreSQL for real use), until Ctrl-C: itinerary/cluster.py.
+PROCESSES ?= 2
+CLUSTER_PORT ?= 8080
+APP_PORT ?= 8081
+cluster: install nginx
+	$(PY) -m itinerary cluster --processes $(PROCESSES) --port $(CLUSTER_PORT) --app-port $(APP_PORT)
+
+# Many visitors at once at Streamlit's protocol level, one process and the nginx pair on
+# PostgreSQL (bench/load.py, about 15 minutes; ARGS="--quick" for a short run).
+load: install nginx postgres
+	$(PY) -m bench.load $(ARGS)
+
 # axe-core from the npm registry (pinned in tools/axe/package.json and its lock file), for the
 # accessibility audit; never from a CDN.
 AXE_JS := tools/axe/node_modules/axe-core/axe.min.js
@@ -89,7 +114,7 @@ run: install
 # Chromium).
 TEST_WORKERS ?= 2
 # axe: tests/browser/test_accessibility.py runs axe-core in every page (it fails without it under CI=true).
-test: install browser spreadsheet calendar postgres axe
+test: install browser spreadsheet calendar postgres axe nginx
 	$(PY) -m pytest -n $(TEST_WORKERS) -m "not realtime" tests/unit tests/app
 	$(PY) -m pytest -m realtime tests/unit tests/app
 	$(PY) -m pytest -n $(TEST_WORKERS) tests/browser

@@ -1,4 +1,4 @@
-"""Command line: ``python -m itinerary validate DIR``, ``seed``, ``import``, ``export``, ``tiles``, ``user``.
+"""Command line: ``python -m itinerary validate DIR``, ``seed``, ``import``, ``export``, ``tiles``, ``user``, ``cluster``.
 
 Every command lives in ``itinerary/cli/``; this module only dispatches.
 """

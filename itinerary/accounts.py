@@ -103,6 +103,9 @@ __all__ = [
 
 SESSION_LIFETIME: Final = timedelta(hours=8)  # absolute, however active the session
 SESSION_IDLE_TIMEOUT: Final = timedelta(minutes=30)
+# A session's last use is written at most this often: Curate checks the session on every rerun
+# (every keystroke that commits a field), and a write per check cost a transaction each time.
+SEEN_EVERY: Final = timedelta(minutes=1)
 
 OK: Final = "ok"
 # A wrong name, a wrong password and a throttled attempt: one answer that never says which.
@@ -449,7 +452,9 @@ class AccountStore:
         """The account signed in with ``token``, or ``None`` once the session ended or expired.
 
         A session lasts ``SESSION_LIFETIME`` at most and ends after ``SESSION_IDLE_TIMEOUT``
-        without use; each use (this call) counts as activity.
+        without use; each use (this call) counts as activity, written when the last one written
+        is ``SEEN_EVERY`` old or more: most calls only read (one SELECT, no transaction to
+        commit), and a session may end up to ``SEEN_EVERY`` before its idle time is quite over.
         """
         if not token:
             return None
@@ -460,19 +465,20 @@ class AccountStore:
             .join_from(_sessions, _accounts)
             .where(_sessions.c.token_sha256 == digest)
         )
-        this_session = _sessions.c.token_sha256 == digest
-        with self._engine.begin() as conn:
+        with self._engine.connect() as conn:
             row = conn.execute(query).mappings().first()
-            if row is None:
-                return None
-            account = _account(row)
-            expired = now >= _as_utc(row["expires_at"]) or (
-                now - _as_utc(row["last_seen_at"]) >= SESSION_IDLE_TIMEOUT
-            )
-            if expired or account.disabled:
+        if row is None:
+            return None
+        account = _account(row)
+        seen = _as_utc(row["last_seen_at"])
+        this_session = _sessions.c.token_sha256 == digest
+        if now >= _as_utc(row["expires_at"]) or now - seen >= SESSION_IDLE_TIMEOUT or account.disabled:
+            with self._engine.begin() as conn:
                 conn.execute(_sessions.delete().where(this_session))
-                return None
-            conn.execute(_sessions.update().where(this_session).values(last_seen_at=now))
+            return None
+        if now - seen >= SEEN_EVERY:
+            with self._engine.begin() as conn:  # another process may have written it meanwhile: fine
+                conn.execute(_sessions.update().where(this_session).values(last_seen_at=now))
         return account
 
     def end_session(self, token: str) -> None:

@@ -6,10 +6,12 @@ after any write (its own or another process's) and otherwise never queries twice
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
 
@@ -84,6 +86,10 @@ def filter_landmarks(frame: pd.DataFrame, criteria: LandmarkFilter, *, timezone:
     return frame.loc[mask]
 
 
+# Seconds a look at the data version stays good within a page run (Catalog.refresh).
+CHECK_EVERY: Final = 1.0
+
+
 class Catalog:
     """Frames of the content database, cached per data version."""
 
@@ -91,18 +97,30 @@ class Catalog:
         self.store = store
         self._version = -1
         self._cache: dict[tuple[Any, ...], pd.DataFrame] = {}
+        self._checked_at = -math.inf  # time.monotonic() of the last look at the data version
+        self._writes_seen = -1  # the store's count of this process's writes at that look
 
     @property
     def version(self) -> int:
         return self._version
 
-    def refresh(self) -> int:
-        """Drop cached frames if the database changed; return the current data version."""
-        version = self.store.data_version()
-        if version != self._version:
-            self._cache.clear()
-            self._version = version
-        return version
+    def refresh(self, *, force: bool = False) -> int:
+        """Drop cached frames if the database changed; return the current data version.
+
+        The database is asked when ``force`` is given (``ui.setup`` does, once at the start of
+        every page run: another process's edit shows on the next run), when this process wrote
+        since the last look, or when that look is ``CHECK_EVERY`` old. A page run read the
+        catalog about seven times, each one a query of the data version (bench.load's profile).
+        """
+        now = time.monotonic()
+        writes = self.store.writes
+        if force or writes != self._writes_seen or now - self._checked_at >= CHECK_EVERY:
+            version = self.store.data_version()
+            self._checked_at, self._writes_seen = now, writes
+            if version != self._version:
+                self._cache.clear()
+                self._version = version
+        return self._version
 
     def _cached(self, key: tuple[Any, ...], build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
         self.refresh()

@@ -447,6 +447,7 @@ class Store:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine: Engine = sa.create_engine(url)
+        self.writes = 0  # write transactions this process ended: Catalog.refresh looks again
         if self.engine.dialect.name == "sqlite":
             database = self.engine.url.database
             if database and database != ":memory:":
@@ -477,9 +478,12 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """One write transaction that bumps the data version when it commits."""
-        with self.engine.begin() as conn:
-            yield conn
-            self._bump_version(conn)
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+                self._bump_version(conn)
+        finally:  # committed or not: this process's catalogs look at the data version again
+            self.writes += 1
 
     # --- meta --------------------------------------------------------------------------------
 
@@ -538,6 +542,7 @@ class Store:
             programme_rows.insert(conn, dataset.programmes, tokens)
             self._set_meta(conn, "seed_fingerprint", fingerprint)
             self._set_meta(conn, "seeded_version", str(self._bump_version(conn)))
+        self.writes += 1
 
     def dataset(self) -> Dataset:
         """Everything in the database as model objects (the inverse of ``replace_all``)."""

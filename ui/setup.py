@@ -299,6 +299,7 @@ def setup_page(
     except seed.ValidationError as error:
         _data_error_page(error, lang)
         raise  # unreachable: st.stop() ends the run
+    catalog.refresh(force=True)  # one look at the data version per run: others' edits show now
     cities = catalog.cities()
     if cities.empty:
         st.error(t("error.no_cities", lang))

@@ -1,4 +1,4 @@
-"""Command line: ``python -m itinerary validate DIR``, ``seed``, ``import``, ``export``, ``tiles``, ``user``.
+"""Command line: ``python -m itinerary validate DIR``, ``seed``, ``import``, ``export``, ``tiles``, ``user``, ``cluster``.
 
 One module per command, each with ``HELP``, ``configure(parser)`` and ``run(args) -> exit code``;
 ``itinerary/__main__.py`` only calls ``main``. A command loads what only it needs inside
@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from itinerary.cli import export, imports, seed, tiles, user, validate
+from itinerary.cli import cluster, export, imports, seed, tiles, user, validate
 
 # In the order ``--help`` lists them.
 COMMANDS = {
@@ -20,8 +20,9 @@ COMMANDS = {
     "export": export,
     "tiles": tiles,
     "user": user,
+    "cluster": cluster,
 }
-DESCRIPTION = "Command line: ``python -m itinerary validate DIR``, ``seed``, ``import``, ``export``, ``tiles``, ``user``."
+DESCRIPTION = "Command line: ``python -m itinerary validate DIR``, ``seed``, ``import``, ``export``, ``tiles``, ``user``, ``cluster``."
 
 
 def parser() -> argparse.ArgumentParser:

@@ -6,6 +6,7 @@ padded on purpose) raises ``LinkTooLong``, and ``qr_fits`` tells beforehand.
 
 from __future__ import annotations
 
+import functools
 import io
 from typing import Any
 
@@ -22,7 +23,10 @@ class LinkTooLong(ValueError):
     """The link does not fit in a QR code (at error correction level M)."""
 
 
+@functools.lru_cache(maxsize=256)
 def _qr(url: str) -> Any:
+    """The QR code of ``url``, encoded once per link: Plan shows the same link's code (PNG, SVG,
+    the check that it fits) on every rerun, and encoding was a fifth of Plan's time (bench.load)."""
     link = share_link(url)
     if not link:
         raise ValueError(f"a QR code is made only for an http(s) link, not {url[:80]!r}")

@@ -618,6 +618,26 @@ def test_sessions_end_after_thirty_idle_minutes(
     assert stored(db, store.sessions) == []
 
 
+def test_a_session_check_writes_its_use_at_most_once_a_minute(
+    accounts: AccountStore, db: store.Store, clock: FakeClock, eddie: Account
+) -> None:
+    token = accounts.start_session(eddie)
+    (started,) = [r["last_seen_at"] for r in stored(db, store.sessions)]
+    for _ in range(5):  # reruns of Curate a few seconds apart: reads only
+        clock.advance(seconds=10)
+        assert accounts.session_account(token) == eddie
+    assert [r["last_seen_at"] for r in stored(db, store.sessions)] == [started]
+    clock.advance(seconds=10)  # a minute since the use last written
+    assert accounts.session_account(token) == eddie
+    (seen,) = [r["last_seen_at"] for r in stored(db, store.sessions)]
+    assert seen != started
+    # idle time counts from the use written: 29 min 59 s after it the session still lives
+    clock.advance(seconds=30)
+    assert accounts.session_account(token) == eddie
+    clock.advance(minutes=29, seconds=29)
+    assert accounts.session_account(token) == eddie
+
+
 def test_sessions_end_after_eight_hours_however_active(
     accounts: AccountStore, clock: FakeClock, eddie: Account
 ) -> None:
@@ -882,7 +902,7 @@ def test_every_command_lives_in_the_cli_package() -> None:
     """``python -m itinerary`` only dispatches (issue 16): each command is a module of itinerary.cli."""
     from itinerary import cli as commands
 
-    assert list(commands.COMMANDS) == ["validate", "seed", "import", "export", "tiles", "user"]
+    assert list(commands.COMMANDS) == ["validate", "seed", "import", "export", "tiles", "user", "cluster"]
     for module in commands.COMMANDS.values():
         assert module.__name__.startswith("itinerary.cli.")
         assert callable(module.configure) and callable(module.run) and module.HELP
