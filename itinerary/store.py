@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection, Engine
 from itinerary import seed, settings
 from itinerary.models import Chapter, City, Dataset, Itinerary, Landmark, Stop, Story, Theme
 from itinerary.programmes.tables import define as programme_tables
+from itinerary.visitor_tables import define as visitor_tables
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -291,65 +292,8 @@ signin_throttle = sa.Table(
 
 # --- programmes (revision 0006; itinerary/programmes): dated schedules, venues, token hashes ---
 programmes, programme_venues, programme_items, programme_tokens = programme_tables(metadata)
-# --- visitors' reports and suggestions, and usage counts (itinerary/voice, itinerary/counts) -----
-# Revision 0007. Nothing here names a person: no address, no user agent, no cookie, no visitor
-# id (tests/unit/test_voice_schema.py asserts it). What a visitor sent is kept as text with the
-# time and the page; the throttle's buckets are "app" and a hash of a session's random token,
-# dropped after their window.
-
-voice_items = sa.Table(
-    "voice_items",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("city_id", sa.String(64), nullable=False, index=True),
-    sa.Column("kind", sa.String(16), nullable=False),  # suggestion | correction
-    sa.Column("topic", sa.String(16), nullable=False),  # hours | closed | access | place | other | new
-    sa.Column("landmark_id", sa.String(128), nullable=False, default=""),  # "" for a suggestion
-    sa.Column("text", sa.Text, nullable=False, default=""),  # what the visitor wrote (why, for a suggestion)
-    sa.Column("proposed", sa.Text, nullable=False, default=""),  # a corrected value, or a suggestion's name
-    sa.Column("theme", sa.String(64), nullable=False, default=""),
-    sa.Column("lat", sa.Float, nullable=True),  # a map click: a moved place, a suggested one
-    sa.Column("lon", sa.Float, nullable=True),
-    sa.Column("page", sa.String(32), nullable=False, default=""),
-    sa.Column("lang", sa.String(8), nullable=False, default=""),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("status", sa.String(16), nullable=False, default="new"),  # new | accepted | rejected | spam
-    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
-)
-
-# Every moderation decision: who, when, what (kept when a rejected item is purged).
-voice_decisions = sa.Table(
-    "voice_decisions",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("item_id", sa.Integer, nullable=False, index=True),
-    sa.Column("city_id", sa.String(64), nullable=False),
-    sa.Column("action", sa.String(16), nullable=False),  # accept | reject | spam
-    sa.Column("reason", sa.Text, nullable=False, default=""),  # a reason code or the staff's text
-    sa.Column("result", sa.String(128), nullable=False, default=""),  # the draft landmark made
-    sa.Column("username", sa.String(64), nullable=False),
-    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-)
-
-voice_throttle = sa.Table(
-    "voice_throttle",
-    metadata,
-    sa.Column("bucket", sa.String(80), primary_key=True),
-    sa.Column("window_start", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("used", sa.Integer, nullable=False),
-)
-
-# Daily aggregates: one row per day (in the city's time zone), city, event, key and language.
-usage_counts = sa.Table(
-    "usage_counts",
-    metadata,
-    sa.Column("day", sa.String(10), primary_key=True),  # YYYY-MM-DD
-    sa.Column("city_id", sa.String(64), primary_key=True),
-    sa.Column("event", sa.String(32), primary_key=True),
-    sa.Column("key", sa.String(128), primary_key=True),  # page, itinerary, format, hour, search text
-    sa.Column("lang", sa.String(8), primary_key=True),
-    sa.Column("n", sa.Integer, nullable=False),
-)
+# --- visitors' reports and suggestions, and usage counts (revision 0007; itinerary/visitor_tables.py)
+voice_items, voice_decisions, voice_throttle, usage_counts = visitor_tables(metadata)
 
 # Deleting in this order and inserting in the reverse keeps foreign keys satisfied.
 CONTENT_TABLES = (story_chapters, stories, itinerary_stops, itineraries, landmarks, themes, cities)
