@@ -157,7 +157,7 @@ async def visit(v: Visitor, think: float, rng: random.Random, run: Run) -> None:
     await pause()
     await v.set("optimise", "plan_optimise", trigger_value=True)
     await pause()
-    await v.fetch("gpx", v.widget("dl_gpx").proto.url)
+    await v.download("gpx", "dl_gpx")
     await pause()
 
 

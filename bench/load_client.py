@@ -107,6 +107,8 @@ class Visitor:
     steps: list[Step] = field(default_factory=list)
     record: Any = None  # called with each Step as it ends
     ws: Any = None
+    _requests: int = 0  # backend operation requests sent (deferred downloads)
+    session_id: str = ""  # the server's id of this session, which such a request names
 
     async def open(self, query: str) -> Step:
         """Load the page as a browser does (``/``, then its health and host-config probes) and
@@ -187,6 +189,41 @@ class Visitor:
         )
         return self._done(step)
 
+    async def download(self, name: str, key: str) -> Step:
+        """Click download button ``key`` as the browser does: a file made when it is asked for
+        (a deferred ``data``, as Plan's exports are) is first requested over the websocket, which
+        answers with its URL; then the file is fetched. The step covers both."""
+        proto = self.widget(key).proto
+        if not proto.HasField("deferred_file_id"):
+            return await self.fetch(name, proto.url)
+        started = time.perf_counter()
+        self._requests += 1
+        msg = BackMsg()
+        msg.backend_operation_request.request_id = f"{name}-{self._requests}"
+        msg.backend_operation_request.session_id = self.session_id
+        msg.backend_operation_request.deferred_file.file_id = proto.deferred_file_id
+        await self.ws.send(msg.SerializeToString())
+        try:
+            async with asyncio.timeout(STEP_TIMEOUT_S):
+                while True:
+                    answer = ForwardMsg()
+                    answer.ParseFromString(await self.ws.recv())
+                    response = answer.backend_operation_response
+                    if answer.WhichOneof("type") == "backend_operation_response" and (
+                        response.request_id == msg.backend_operation_request.request_id
+                    ):
+                        break
+        except TimeoutError as exc:
+            raise StepError(f"{name}: no file URL in {STEP_TIMEOUT_S:.0f} s") from exc
+        if response.error_msg:
+            return self._done(Step(name, time.perf_counter() - started, 1, 0, False, response.error_msg))
+        url = response.deferred_file.url
+        status, body = await http_get(self.base, url if url.startswith("/") else "/" + url, self.cookies)
+        ok = status == 200
+        return self._done(
+            Step(name, time.perf_counter() - started, 2, len(body), ok, "" if ok else str(status))
+        )
+
     def _done(self, step: Step) -> Step:
         self.steps.append(step)
         if self.record is not None:
@@ -240,6 +277,7 @@ class Visitor:
         """Take one message in; True once the run is over."""
         kind = msg.WhichOneof("type")
         if kind == "new_session":
+            self.session_id = msg.new_session.initialize.session_id or self.session_id
             for page in msg.new_session.app_pages:
                 self.pages[page.page_name] = page.page_script_hash
         elif kind == "navigation":

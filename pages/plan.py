@@ -28,7 +28,7 @@ from itinerary.plans import (
 )
 from itinerary.routing import Place
 from ui.cityaccounts import city_page_link
-from ui.counting import count_event
+from ui.counting import counted_download
 from ui.mapview import city_base_map, clicked_point, show_map
 from ui.nav import remember_plan
 from ui.setup import now_in, set_query, setup_page, show_notices
@@ -376,10 +376,9 @@ if ids:
         for ext, mime, content in export_files(plan):
             st.download_button(
                 t(f"plan.dl.{ext}", lang),
-                content,
+                counted_download(ctx, counts.EXPORT, ext, content),  # exports by format (Reach)
                 f"{base_name}.{ext}",
                 mime,
                 key=f"dl_{ext}",
-                on_click=count_event,  # exports by format (Curate's Reach); reruns the page once
-                args=(ctx, counts.EXPORT, ext),
+                on_click="ignore",  # no rerun: the file is served, and counted, when it is fetched
             )

@@ -8,6 +8,7 @@ language: the most detailed figure there is. Reruns cost a set lookup.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -27,6 +28,19 @@ def count_event(ctx: PageContext, event: str, key: str = "") -> None:
     counts.count_soon(
         ctx.catalog.store, event, city_id=ctx.city_id, key=key, lang=ctx.lang, timezone=ctx.timezone
     )
+
+
+def counted_download(
+    ctx: PageContext, event: str, key: str, content: str | bytes
+) -> Callable[[], str | bytes]:
+    """A download button's deferred ``data``: counts ``event`` when the browser fetches the file
+    (on the download's own thread, so the click starts no rerun) and returns ``content``."""
+
+    def fetch() -> str | bytes:
+        count_event(ctx, event, key)
+        return content
+
+    return fetch
 
 
 def count_once(ctx: PageContext, event: str, key: str = "") -> None:

@@ -6,13 +6,17 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
+from collections import Counter
+from datetime import date
 
 import gpxpy
 import icalendar
 from playwright.sync_api import Page, expect
 
-from itinerary import seed
+from itinerary import counts, seed, store
+from itinerary.counts import figures
 from tests.browser.conftest import AppServer, Traffic, map_frame, pins, screenshot, wait_ready
+from tests.browser.test_voice import figures_when
 from tests.conftest import DATA
 
 SHIPPED = seed.load_dir(DATA)
@@ -103,6 +107,8 @@ def test_downloads_are_valid_files(page: Page, app_server: AppServer) -> None:
         app_server.url + "/plan?stops=oct-loft,huaqiang-north,ping-an-finance-center&date=2026-12-01&lang=zh"
     )
     wait_ready(page)
+    database = store.Store(f"sqlite:///{app_server.data_dir.parent / 'browser.db'}")
+    before = exports_counted(database)
     files: dict[str, bytes] = {}
     for label in (
         "GPX（地图应用）",
@@ -130,7 +136,19 @@ def test_downloads_are_valid_files(page: Page, app_server: AppServer) -> None:
     ET.fromstring(files["kml"])
     assert b"<script" not in files["html"] and "华强北".encode() in files["html"]
     assert files["png"].startswith(b"\x89PNG")
+    # each file fetched counts one export of its format (Curate's Reach), with no rerun of the page
+    formats = ("gpx", "ics", "geojson", "csv", "kml", "html")
+    after = figures_when(database, lambda _: all(exports_counted(database)[f] > before[f] for f in formats))
+    assert {f: exports_counted(database)[f] - before[f] for f in formats} == dict.fromkeys(formats, 1), after
+    database.engine.dispose()
     screenshot(page, "plan-zh-desktop")
+
+
+def exports_counted(database: store.Store) -> Counter[str]:
+    """Plan exports counted so far, per format (the figures Curate's Reach reads)."""
+    frame = figures.read(database, ["shenzhen"], date(2000, 1, 1), date(2100, 1, 1))
+    exported = frame[frame["event"] == counts.EXPORT]
+    return Counter({str(k): int(n) for k, n in exported.groupby("key")["n"].sum().items()})
 
 
 def test_deep_link_to_plan_in_a_new_session(page: Page, app_server: AppServer, traffic: Traffic) -> None:
