@@ -111,6 +111,9 @@ class Load:
     outside: list[str] = field(default_factory=list)  # refused requests to other hosts
     failed: list[str] = field(default_factory=list)  # HTTP responses >= 400
     console_errors: list[str] = field(default_factory=list)
+    index_timing: dict[str, float] = field(
+        default_factory=dict
+    )  # a layer drawn by view: window.cpIndexTiming
 
 
 class Chromium:
@@ -183,6 +186,9 @@ class Chromium:
             created = _evaluate_in_map(page, "() => window.__cpMapCreated")
             if isinstance(created, int | float):
                 result.map_created_ms = created - start_epoch_ms
+            timing = _evaluate_in_map(page, "() => window.cpIndexTiming || null")
+            if isinstance(timing, dict):
+                result.index_timing = {str(k): float(v) for k, v in timing.items()}
             done = page.evaluate("() => window.__cpScriptDone")
             result.script_done_ms = float(done) if done is not None else None
         finally:
