@@ -359,6 +359,7 @@ def _page_notes(label: str, run: PageRun) -> list[str]:
         parts = ", ".join(
             f"{name.removesuffix('_ms')} {ms(statistics.median(t[name] for t in timings))}"
             for name in timings[0]
+            if all(name in t for t in timings)
         )
         notes.append(f"{label}, the layer drawn by view in the frame (medians): {parts}.")
     every = [run.warmup, *run.loads]

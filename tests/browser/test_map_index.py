@@ -142,6 +142,12 @@ def test_a_pin_has_its_name_escaped_and_a_click_opens_its_card(
     expect(page.get_by_role("heading", name=HOSTILE)).to_be_visible()
     assert f"landmark={hostile['id']}" in page.url
     assert page.locator("img[src='x']").count() == 0
+    # the rerun sent the layer again (with the chosen pin's ring): the frame kept its index
+    frame.wait_for_function(
+        "() => window.cpIndexTiming && !('index_ms' in window.cpIndexTiming) && window.__cpMaps[0].cpIndexed",
+        polling=50,
+    )
+    assert hostile["id"] in frame.evaluate("() => window.__cpMaps[0].cpIndexed.shownIds()")
     assert errors == []
 
 
