@@ -414,7 +414,8 @@ def build_report(r: Results) -> Report:
     notes.append(
         "Every point on the map: clock started just before `page.goto`, stopped when a Leaflet map in the "
         "st_folium iframe holds the expected number of point layers (markers in marker-cluster groups plus "
-        "markers added directly), checked in the page every 20 ms. Each page has its own fresh server (own "
+        "markers added directly; for a layer drawn by view, the landmarks its markers represent, a cluster "
+        "counting its members: `data-cp-landmarks-shown`), checked in the page every 20 ms. Each page has its own fresh server (own "
         "data folder and SQLite file) warmed with one page load (the per-marker page with `?limit=10`: the "
         "same imports, seeding and caches without a minute of drawing); every load uses a fresh browser "
         "context; the timed loads go round the three pages in turn."
