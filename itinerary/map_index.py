@@ -21,9 +21,10 @@ Pins are the same markers as the marker-cluster layer's (theme icon, tooltip, ``
 ``FeatureGroup`` whose clicks reach streamlit-folium. Clusters look like marker-cluster's, are
 named "N places here", fire ``clusterclick`` instead of ``click`` (so no cluster is reported as
 a clicked landmark) and zoom in. The map's container tells what the map shows:
-``data-cp-landmarks`` (landmarks in the index) and ``data-cp-landmarks-shown`` (landmarks the
-markers on the map represent, a cluster counting its members); ``map.cpIndexed.shownIds()``
-lists the latter's ids.
+``data-cp-landmarks`` (landmarks in the index), ``data-cp-landmarks-shown`` (landmarks the
+markers on the map represent, a cluster counting its members) and ``data-cp-drawn-zoom`` (the
+zoom they were drawn for: Leaflet ends a zoom a frame before its ``moveend``);
+``map.cpIndexed.shownIds()`` lists the represented landmarks' ids.
 """
 
 from __future__ import annotations
@@ -272,6 +273,7 @@ class IndexedLandmarkLayer(JSCSSMixin, MacroElement):  # type: ignore[misc]
                         delete map.cpIndexed;
                         map.getContainer().removeAttribute("data-cp-landmarks");
                         map.getContainer().removeAttribute("data-cp-landmarks-shown");
+                        map.getContainer().removeAttribute("data-cp-drawn-zoom");
                     }
                 },
                 update: function () {
@@ -280,7 +282,7 @@ class IndexedLandmarkLayer(JSCSSMixin, MacroElement):  # type: ignore[misc]
                     var b = map.getBounds().pad({{ this.margin }});
                     var box = [Math.max(-180, b.getWest()), Math.max(-85, b.getSouth()),
                                Math.min(180, b.getEast()), Math.min(85, b.getNorth())];
-                    var found = index.getClusters(box, Math.round(map.getZoom()));
+                    var zoom = Math.round(map.getZoom()), found = index.getClusters(box, zoom);
                     var next = {}, shown = 0, key, m;
                     for (var i = 0; i < found.length; i++) {
                         var f = found[i];
@@ -307,6 +309,7 @@ class IndexedLandmarkLayer(JSCSSMixin, MacroElement):  # type: ignore[misc]
                     this._shown = next;
                     map.getContainer().setAttribute("data-cp-landmarks", String(n));
                     map.getContainer().setAttribute("data-cp-landmarks-shown", String(shown));
+                    map.getContainer().setAttribute("data-cp-drawn-zoom", String(zoom));
                 },
                 shownIds: function () {  // the landmarks the markers on the map represent
                     var out = [];

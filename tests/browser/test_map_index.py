@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from bench import a11y
 from bench.synthetic import make_city
 from itinerary import map_index
 from tests.browser.conftest import (
@@ -30,6 +32,7 @@ from tests.browser.conftest import (
     stop_server,
     wait_ready,
 )
+from tests.browser.test_accessibility import WAIVERS, _describe, _open, axe_source  # noqa: F401
 from tests.browser.test_map_keyboard import UNNAMED, tab_to_marker
 
 N = map_index.INDEXED_FROM + 500
@@ -151,18 +154,31 @@ def test_a_pin_has_its_name_escaped_and_a_click_opens_its_card(
     assert errors == []
 
 
+DRAWN_ZOOM = "() => Number(document.querySelector('.leaflet-container').getAttribute('data-cp-drawn-zoom'))"
+
+
+def _zoomed_past(page: Page, frame: Any, zoom: float, timeout_s: float = 30.0) -> float:
+    """The zoom the layer has drawn its markers for, once it is past ``zoom``: Leaflet's zoom
+    ends (``getZoom``) a frame before its ``moveend``, when the markers of the new zoom come, and
+    a Tab in between would reach a cluster about to go."""
+    deadline = time.monotonic() + timeout_s
+    while (now := float(frame.evaluate(DRAWN_ZOOM))) <= zoom:
+        assert time.monotonic() < deadline, f"the map stayed at zoom {now}"
+        page.wait_for_timeout(50)  # the next look at the map's state
+    return now
+
+
 def test_keyboard_zooms_into_clusters_and_enter_on_a_pin_opens_its_card(
     big_page: tuple[Page, list[str]],
 ) -> None:
     page, errors = big_page
     frame = map_frame(page)
-    zoom = frame.evaluate("() => window.__cpMaps[0].getZoom()")
+    zoom = frame.evaluate(DRAWN_ZOOM)
     focused = tab_to_marker(page, frame, want="any")
     while focused["cluster"]:  # Enter on a cluster zooms into it, like a tap, and opens no card
         assert "places here" in focused["label"]
         page.keyboard.press("Enter")
-        frame.wait_for_function("(z) => window.__cpMaps[0].getZoom() > z", arg=zoom, polling=50)
-        zoom = frame.evaluate("() => window.__cpMaps[0].getZoom()")
+        zoom = _zoomed_past(page, frame, zoom)
         assert "landmark=" not in page.url
         focused = tab_to_marker(page, frame, want="any")
     assert focused["id"] and focused["label"]
@@ -188,3 +204,29 @@ def test_a_filter_below_the_threshold_brings_back_the_cluster_layer(
     assert frame.evaluate("() => window.__cpMaps[0].cpIndexed === undefined")
     assert frame.evaluate(SHOWN) == [None, None]  # the indexed layer took its count with it
     assert errors == []
+
+
+@pytest.mark.parametrize(("lang", "size"), [("en", "desktop"), ("zh", "phone")])
+def test_the_map_drawn_by_view_has_no_wcag_22_aa_violation(
+    browser: Browser,
+    big_city: tuple[AppServer, list],
+    axe_source: str,  # noqa: F811 (the fixture of test_accessibility)
+    lang: str,
+    size: str,
+) -> None:
+    """The axe audit of tests/browser/test_accessibility.py, on the map of many landmarks."""
+    server, _ = big_city
+    for page in _open(browser, server, size):
+        page.goto(f"{server.url}/?lang={lang}")
+        a11y.settle(page)
+        frame = map_frame(page)
+        frame.wait_for_function(  # type: ignore[attr-defined]
+            "() => document.querySelector('.leaflet-container[data-cp-landmarks-shown]')", polling=100
+        )
+        assert frame.locator(".marker-cluster").count() > 0  # type: ignore[attr-defined]
+        findings = a11y.audit_page(
+            page, axe_source, view="explore-many", size=size, lang=lang, waivers=WAIVERS, strict=True
+        )
+        assert not findings, f"axe-core finds WCAG 2.2 A/AA violations ({lang}, {size}):\n" + _describe(
+            findings
+        )
