@@ -47,8 +47,8 @@ SMALL_CITY = 10
 
 # targets of the requirement
 SPEEDUP_MIN = 10.0
-OVER_FLOOR_MAX = 0.25
-PAYLOAD_MAX_BYTES = 1_500_000
+OVER_FLOOR_MAX = 0.10  # issue 14 (it was +25 %)
+PAYLOAD_MAX_BYTES = 500_000  # issue 14 (it was 1.5 MB)
 RERUN_MEDIAN_MAX_MS = 150.0
 FIRST_START_MAX_S = 15.0
 MEMORY_MAX_MB = 400.0
@@ -354,6 +354,14 @@ def _page_notes(label: str, run: PageRun) -> list[str]:
             f"{ms(statistics.median(created))}, then {ms(statistics.median(after))} until every point "
             "was on it."
         )
+    timings = [x.index_timing for x in run.loads if x.index_timing]
+    if timings:
+        parts = ", ".join(
+            f"{name.removesuffix('_ms')} {ms(statistics.median(t[name] for t in timings))}"
+            for name in timings[0]
+            if all(name in t for t in timings)
+        )
+        notes.append(f"{label}, the layer drawn by view in the frame (medians): {parts}.")
     every = [run.warmup, *run.loads]
     outside = sum(len(x.outside) for x in every)
     traffic = [
@@ -406,7 +414,8 @@ def build_report(r: Results) -> Report:
     notes.append(
         "Every point on the map: clock started just before `page.goto`, stopped when a Leaflet map in the "
         "st_folium iframe holds the expected number of point layers (markers in marker-cluster groups plus "
-        "markers added directly), checked in the page every 20 ms. Each page has its own fresh server (own "
+        "markers added directly; for a layer drawn by view, the landmarks its markers represent, a cluster "
+        "counting its members: `data-cp-landmarks-shown`), checked in the page every 20 ms. Each page has its own fresh server (own "
         "data folder and SQLite file) warmed with one page load (the per-marker page with `?limit=10`: the "
         "same imports, seeding and caches without a minute of drawing); every load uses a fresh browser "
         "context; the timed loads go round the three pages in turn."

@@ -5,7 +5,10 @@ accessor: when Leaflet assigns itself, ``L.Map.addInitHook`` records every map c
 that frame in ``window.__cpMaps``. The streamlit-folium iframe (title
 ``streamlit_folium.st_folium``) is then polled until one of its maps holds the expected
 number of point layers: markers inside marker-cluster groups (``group.getLayers()``) plus
-markers added directly (``L.Marker`` in ``map._layers``, not a cluster icon, not clustered).
+markers added directly (``L.Marker`` in ``map._layers``, not a cluster icon, not clustered),
+plus, for a layer that draws only what is in view (``itinerary/map_index.py``), the landmarks
+its markers on the map represent (its clusters count their members: the map container's
+``data-cp-landmarks-shown``).
 
 Only the app's own host is reached: tile requests get a local 1x1 PNG, anything else
 outside is aborted and recorded.
@@ -80,8 +83,11 @@ COUNT_JS = """
     });
     layers.forEach(function (layer) {
       var isClusterIcon = L.MarkerCluster && layer instanceof L.MarkerCluster;
-      if (layer instanceof L.Marker && !isClusterIcon && !clustered.has(layer)) { n++; }
+      var indexed = layer.options && layer.options.cpIndexed;  // counted below, clusters with members
+      if (layer instanceof L.Marker && !isClusterIcon && !indexed && !clustered.has(layer)) { n++; }
     });
+    // a layer drawn by view (itinerary/map_index.py): the landmarks its markers represent
+    n += Number(map.getContainer().getAttribute("data-cp-landmarks-shown") || 0);
     best = Math.max(best, n);
   });
   return best;
@@ -105,6 +111,9 @@ class Load:
     outside: list[str] = field(default_factory=list)  # refused requests to other hosts
     failed: list[str] = field(default_factory=list)  # HTTP responses >= 400
     console_errors: list[str] = field(default_factory=list)
+    index_timing: dict[str, float] = field(
+        default_factory=dict
+    )  # a layer drawn by view: window.cpIndexTiming
 
 
 class Chromium:
@@ -177,6 +186,9 @@ class Chromium:
             created = _evaluate_in_map(page, "() => window.__cpMapCreated")
             if isinstance(created, int | float):
                 result.map_created_ms = created - start_epoch_ms
+            timing = _evaluate_in_map(page, "() => window.cpIndexTiming || null")
+            if isinstance(timing, dict):
+                result.index_timing = {str(k): float(v) for k, v in timing.items()}
             done = page.evaluate("() => window.__cpScriptDone")
             result.script_done_ms = float(done) if done is not None else None
         finally:

@@ -37,6 +37,7 @@ VENDOR_JS = {
     "bootstrap": "bootstrap-5.2.2/bootstrap.bundle.min.js",
     "awesome_markers": "leaflet.awesome-markers-2.0.5/leaflet.awesome-markers.js",
     "markerclusterjs": "leaflet.markercluster-1.5.3/leaflet.markercluster.js",
+    "supercluster": "supercluster-9.1.0/supercluster.min.js",  # map_index.IndexedLandmarkLayer
 }
 VENDOR_CSS = {
     "leaflet_css": "leaflet-1.9.4/leaflet.css",
@@ -151,7 +152,10 @@ def base_map(
     ).add_to(fmap)
     # every style a layer may use lives here: layers sent apart from the base map carry no <style>
     fmap.get_root().header.add_child(folium.Element(f"<style>{MAP_CSS}{ROUTE_CSS}</style>"))  # type: ignore[attr-defined]
-    MapAccess(lang).add_to(fmap)
+    access = MapAccess(lang)
+    # like the cluster plugin: a frame built for a few landmarks may later get many (map_index)
+    access.default_js.append(("supercluster", vendor_url(VENDOR_JS["supercluster"])))
+    access.add_to(fmap)
     OneThemeStyle().add_to(fmap)
     if legend:
         Legend(legend, legend_title).add_to(fmap)
@@ -288,7 +292,7 @@ class LandmarkLayer(JSCSSMixin, MacroElement):  # type: ignore[misc]
         }
 
     def render(self, **kwargs: Any) -> str:
-        _render_raw(self, **kwargs)
+        render_raw(self, **kwargs)
         return ""
 
 
@@ -296,9 +300,7 @@ def landmark_rows(
     frame: pd.DataFrame, *, styles: Sequence[ThemeStyle], names: pd.Series, prefer_themes: Sequence[str] = ()
 ) -> list[list[Any]]:
     """Compact rows ``[lat, lon, style index, escaped name, id]``, one per landmark."""
-    index = {s.id: i for i, s in enumerate(styles)}
-    preferred = [t for t in prefer_themes if t in index]
-    style = frame["themes"].map(lambda themes: _style_index(themes, preferred, index))
+    style = style_indexes(frame, styles=styles, prefer_themes=prefer_themes)
     return [
         list(row)
         for row in zip(
@@ -312,6 +314,15 @@ def landmark_rows(
     ]
 
 
+def style_indexes(
+    frame: pd.DataFrame, *, styles: Sequence[ThemeStyle], prefer_themes: Sequence[str] = ()
+) -> pd.Series:
+    """Each landmark's style (an index into ``styles``): its first preferred theme, else its first."""
+    index = {s.id: i for i, s in enumerate(styles)}
+    preferred = [t for t in prefer_themes if t in index]
+    return frame["themes"].map(lambda themes: _style_index(themes, preferred, index))
+
+
 def landmark_rows_json(
     frame: pd.DataFrame, *, styles: Sequence[ThemeStyle], names: pd.Series, prefer_themes: Sequence[str] = ()
 ) -> str:
@@ -320,7 +331,7 @@ def landmark_rows_json(
     return script_json(landmark_rows(frame, styles=styles, names=names, prefer_themes=prefer_themes))
 
 
-def _render_raw(element: Any, **kwargs: Any) -> None:
+def render_raw(element: Any, **kwargs: Any) -> None:
     """MacroElement.render for a large script: add its links and its script as rendered text."""
     figure = element.get_root()
     for name, url in element.default_js:

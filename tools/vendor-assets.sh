@@ -32,6 +32,13 @@ fetch leaflet.awesome-markers@2.0.5 am
 mkdir -p $V/leaflet.awesome-markers-2.0.5
 cp -r "$tmp"/am/package/dist/{leaflet.awesome-markers.js,leaflet.awesome-markers.css,images} "$tmp"/am/package/LICENSE $V/leaflet.awesome-markers-2.0.5/
 
+# supercluster's built file bundles kdbush (both ISC): both licences go with it (itinerary/map_index.py)
+fetch supercluster@9.1.0 sc
+fetch kdbush@4.0.2 kd
+mkdir -p $V/supercluster-9.1.0
+cp "$tmp"/sc/package/dist/supercluster.min.js "$tmp"/sc/package/LICENSE $V/supercluster-9.1.0/
+cp "$tmp"/kd/package/LICENSE $V/supercluster-9.1.0/LICENSE-kdbush
+
 # source maps are not shipped: their references would only make browsers ask for missing files
 find $V -name '*.js' -o -name '*.css' | xargs sed -i -E 's@/[/*]# sourceMappingURL=[^ *]*( \*/)?@@'
 echo "static/vendor re-created"

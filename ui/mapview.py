@@ -9,7 +9,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from itinerary import maps
+from itinerary import map_index, maps
 from itinerary.catalog import Catalog, LandmarkFilter, filter_landmarks, localized
 from itinerary.i18n import t
 from ui.setup import PageContext
@@ -69,23 +69,26 @@ def city_base_map(
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _landmark_rows_json(
+def _landmark_payload(
     version: int,
     city_id: str,
     lang: str,
     criteria: LandmarkFilter,
     prefer: tuple[str, ...],
     _catalog: Catalog,
-) -> str:
+) -> tuple[bool, str]:
+    """(drawn by view, the layer's JSON): marker rows for a few landmarks, columns for many."""
     landmarks = _catalog.landmarks(city_id)
     themes = _catalog.themes()
     matches = filter_landmarks(landmarks, criteria, timezone=str(_catalog.cities().loc[city_id, "timezone"]))
-    return maps.landmark_rows_json(
-        matches,
-        styles=maps.theme_styles(themes, localized(themes, "label", lang)),
-        names=localized(matches, "name", lang),
-        prefer_themes=prefer,
-    )
+    styles = maps.theme_styles(themes, localized(themes, "label", lang))
+    names = localized(matches, "name", lang)
+    if map_index.use_index(len(matches), len(styles)):
+        columns = map_index.landmark_columns(
+            matches, style_index=maps.style_indexes(matches, styles=styles, prefer_themes=prefer), names=names
+        )
+        return True, maps.script_json(columns.as_json_value())
+    return False, maps.landmark_rows_json(matches, styles=styles, names=names, prefer_themes=prefer)
 
 
 def landmark_layer(
@@ -93,14 +96,19 @@ def landmark_layer(
 ) -> folium.FeatureGroup:
     """The pins of the landmarks matching ``criteria``, as a layer for ``show_map`` (more can be
     added to it). Their rows are kept per data version and filter, so going back to a filter seen
-    before (all 10,000 landmarks, say) costs no rebuild.
+    before (all 10,000 landmarks, say) costs no rebuild. From ``map_index.INDEXED_FROM`` landmarks
+    on, the browser draws only what is in view (``map_index.IndexedLandmarkLayer``).
 
     A FeatureGroup, not the bare ``LandmarkLayer``: streamlit-folium adds each layer it is given
     by a FeatureGroup's variable name, so any other element breaks its script, and with it the
     reporting of clicks on pins."""
     themes = catalog.themes()
     styles = maps.theme_styles(themes, localized(themes, "label", lang))
-    rows_json = _landmark_rows_json(catalog.refresh(), city_id, lang, criteria, tuple(prefer), catalog)
+    indexed, payload = _landmark_payload(catalog.refresh(), city_id, lang, criteria, tuple(prefer), catalog)
     group = folium.FeatureGroup(name="landmarks")
-    maps.LandmarkLayer(styles=styles, rows_json=rows_json).add_to(group)
+    if indexed:
+        rows = [[s.color, s.icon, maps.escape(s.label)] for s in styles]
+        map_index.IndexedLandmarkLayer(styles=rows, data_json=payload).add_to(group)
+    else:
+        maps.LandmarkLayer(styles=styles, rows_json=payload).add_to(group)
     return group

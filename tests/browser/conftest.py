@@ -314,7 +314,8 @@ RUNS_HOOK = """
 })();
 """
 
-# Landmark ids of the pins on the first map of a frame, looking inside marker-cluster groups.
+# Landmark ids of the pins on the first map of a frame, looking inside marker-cluster groups, and
+# those a layer drawn by view represents (its clusters count their members).
 PINS_JS = """
 () => {
   const map = (window.__cpMaps || [])[0];
@@ -325,6 +326,7 @@ PINS_JS = """
       layer.getLayers().forEach((m) => { if (m.options.landmarkId) ids.push(m.options.landmarkId); });
     }
   });
+  if (map.cpIndexed) ids.push(...map.cpIndexed.shownIds());  // drawn by view: itinerary/map_index.py
   return ids.sort();
 }
 """
@@ -348,7 +350,8 @@ IN_SOME_FRAME_JS = """
 HAS_MAP = "(w) => (w.__cpMaps || []).length > 0"
 HAS_N_PINS = (
     "(w, n) => { const ids = []; w.__cpMaps[0].eachLayer((l) => { if (l.getLayers && l._featureGroup) "
-    "l.getLayers().forEach((m) => { if (m.options.landmarkId) ids.push(m); }); }); return ids.length === n; }"
+    "l.getLayers().forEach((m) => { if (m.options.landmarkId) ids.push(m); }); }); "
+    "return ids.length + (w.__cpMaps[0].cpIndexed ? w.__cpMaps[0].cpIndexed.shownIds().length : 0) === n; }"
 )
 
 
