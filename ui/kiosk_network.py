@@ -118,3 +118,32 @@ NETWORK_CSS = """
 .cp-kiosk-network .cp-kiosk-kinds { display: flex; flex-wrap: wrap; gap: 0 1.2rem; }
 .cp-kiosk-network .cp-kiosk-line { display: inline-block; width: 2.2rem; vertical-align: middle; margin-right: .4rem; }
 """
+
+
+# /network on a big touch screen (a kiosk-size display in a hall: 1920x1080 landscape, 1080x1920
+# portrait): larger type for reading from a step or two away, touch targets of 64 px, and in
+# portrait the map the whole width, the timeline under it. By the viewport: the page has
+# no kiosk mode of its own; a laptop's 1280x900 and a phone keep the ordinary page.
+BIG_SCREEN = "(min-width: 1600px) and (min-height: 1000px), (min-width: 1000px) and (min-height: 1600px)"
+NETWORK_PAGE_CSS = f"""
+@media {BIG_SCREEN} {{
+  html {{ font-size: 24px; }}
+  [data-testid="stMainBlockContainer"] {{ max-width: 100% !important; padding: 2rem 2.5rem !important; }}
+  [data-testid="stPageLink"] a, [data-testid="stExpander"] summary, .stButton button,
+  [data-testid="stBaseButton-segmented_control"], [data-testid="stBaseButton-segmented_controlActive"] {{
+    min-height: 64px; align-items: center; }}
+  [data-testid="stPageLink"] p, [data-testid="stPageLink"] span {{ font-size: 1rem !important;
+    white-space: normal !important; }}
+  [data-testid="stCaptionContainer"] {{ font-size: .9rem !important; }}
+  .cp-arc-legend li {{ font-size: 1rem; margin-bottom: .3rem; }}
+}}
+@media (min-width: 1000px) and (min-height: 1600px) {{
+  /* beside the sidebar the page is narrow: less padding, so that the world fits at zoom 2 */
+  [data-testid="stMainBlockContainer"] {{ padding: 2rem 1rem !important; }}
+  [data-testid="stHorizontalBlock"]:has(iframe) {{ flex-wrap: wrap !important; }}
+  [data-testid="stHorizontalBlock"]:has(iframe) > [data-testid="stColumn"] {{ flex: 1 1 100% !important;
+    width: 100% !important; }}
+  [data-testid="stExpanderDetails"] [data-testid="stHorizontalBlock"] {{ flex-wrap: wrap !important; }}
+  [data-testid="stExpanderDetails"] [data-testid="stColumn"] {{ flex: 1 1 45% !important; min-width: 45% !important; }}
+}}
+"""

@@ -108,3 +108,46 @@ def test_the_kiosk_loop_shows_the_network_with_an_arc_per_partner_city(
         assert traffic.console_errors == []
     finally:
         context.close()
+
+
+# /network's type and touch targets as a visitor meets them: the timeline's and the twin themes'
+# links, the expanders, and where the timeline is (beside the map, or under it in portrait).
+PAGE_JS = """() => {
+  const main = document.querySelector("[data-testid='stMain']");
+  const targets = [...main.querySelectorAll("[data-testid='stPageLink'] a, summary")]
+    .map((e) => e.getBoundingClientRect()).filter((b) => b.height > 0);
+  const frame = main.querySelector("iframe").getBoundingClientRect();
+  const timeline = [...main.querySelectorAll("h3")].find((h) => h.textContent.includes("When each account joined"));
+  return {
+    smallestTarget: Math.min(...targets.map((b) => b.height)),
+    text: parseFloat(getComputedStyle(document.documentElement).fontSize),  // body text is 1rem
+    under: timeline.getBoundingClientRect().top >= frame.bottom,
+  };
+}"""
+
+
+@pytest.mark.parametrize(
+    ("size", "big", "under"),
+    [((1920, 1080), True, False), ((1080, 1920), True, True), ((1280, 900), False, False)],
+)
+def test_the_network_page_is_large_and_touch_friendly_at_kiosk_sizes(
+    browser: Browser, kiosk_server: AppServer, size: tuple[int, int], big: bool, under: bool
+) -> None:
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, has_touch=True)
+    context.add_init_script(LEAFLET_HOOK)
+    context.route(outside_of(kiosk_server.url), lambda route: route.abort())  # offline
+    page = context.new_page()
+    try:
+        page.goto(kiosk_server.url + "/network?city=tsukuba")
+        wait_ready(page)
+        page.locator("iframe").first.wait_for()
+        state = page.evaluate(PAGE_JS)
+        if big:  # a kiosk-size screen: read from a step away, touched by a finger
+            assert state["smallestTarget"] >= 64 and state["text"] >= 24, state
+        else:  # a laptop keeps the ordinary page
+            assert state["smallestTarget"] < 64 and state["text"] < 24, state
+        assert state["under"] is under  # in portrait the map takes the width, the timeline under it
+        if big:
+            screenshot(page, f"network-{size[0]}x{size[1]}", whole=False)
+    finally:
+        context.close()
