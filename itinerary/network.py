@@ -7,6 +7,7 @@ partnership. "Twin themes" lists, per theme, what each city has under it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -151,3 +152,36 @@ def twin_themes(
         if len(entries) >= 2:  # a twin theme is shared by two cities at least
             found[theme] = entries
     return found
+
+
+def extent(found: Sequence[Arc], home: City) -> list[list[float]]:
+    """The box around the home city and every point of every arc (a great circle bows away from
+    the equator: the box of its ends alone would cut the northern arcs off)."""
+    points = [(home.lat, home.lon), *(p for a in found for p in a.points)]
+    lats, lons = [p[0] for p in points], [p[1] for p in points]
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+def fit_view(
+    box: Sequence[Sequence[float]], width: int, height: int, *, pad: int = 40
+) -> tuple[tuple[float, float], int]:
+    """The centre and the largest whole zoom at which ``box`` ([[south, west], [north, east]],
+    as ``bounds`` gives it) fits a map of ``width`` x ``height`` px with ``pad`` px around (Web
+    Mercator, 256 px tiles: what Leaflet's ``fitBounds`` does, for a map whose view st_folium sets
+    by centre and zoom, such as the kiosk's)."""
+    (south, west), (north, east) = box
+
+    def y(lat: float) -> float:  # Mercator, in units of the world's width (0 at the equator)
+        clipped = max(min(lat, 85.0511), -85.0511)
+        return math.log(math.tan(math.pi / 4 + math.radians(clipped) / 2)) / (2 * math.pi)
+
+    span_x = max((east - west) / 360.0, 1e-9)
+    span_y = max(y(north) - y(south), 1e-9)
+    fits = [
+        z
+        for z in range(19)
+        if 256 * 2**z * span_x <= width - 2 * pad and 256 * 2**z * span_y <= height - 2 * pad
+    ]
+    mid_y = (y(north) + y(south)) / 2
+    lat = math.degrees(2 * math.atan(math.exp(mid_y * 2 * math.pi)) - math.pi / 2)
+    return (lat, (east + west) / 2), max(fits, default=0)

@@ -36,6 +36,7 @@ from ui.kiosk import (
     route_card_html,
 )
 from ui.kiosk_event import event_due, event_for, show_event
+from ui.kiosk_network import NETWORK_CSS, NetworkStep, network_card, network_layer, network_step, with_network
 from ui.mapview import city_base_map, show_map
 from ui.setup import now_in, set_query, setup_page
 from ui.text import md_escape
@@ -48,7 +49,9 @@ ctx = setup_page("nav.kiosk", pickers=False)
 lang = ctx.lang
 # the language the kiosk was opened in (its URL) is the one the idle reset returns to
 state = st.session_state.setdefault("kiosk", new_state(lang))
-st.html(f"<style>{kiosk_css(state['text'], state['contrast'])}</style>")  # style only, no data: takes no room
+st.html(
+    f"<style>{kiosk_css(state['text'], state['contrast'])}{NETWORK_CSS}</style>"
+)  # style only, no data: takes no room
 st.html(WATCHDOG_HTML, unsafe_allow_javascript=True)  # our own script, no data in it
 catalog = ctx.catalog
 landmarks = catalog.landmarks(ctx.city_id, include_drafts=True)
@@ -57,8 +60,13 @@ themes = catalog.themes()
 names = localized(landmarks, "name", lang)
 stops_loop = attract_sequence(catalog, ctx.city_id)
 loop_places = landmarks.loc[list(dict.fromkeys(lid for _, lid, _, _ in stops_loop))]
-# the itineraries' stops, then the chapters of the city's stories (issue 11)
-sequence: list[tuple[str, str, int, int] | StoryStep] = [*stops_loop, *story_steps(catalog, ctx.city, lang)]
+# the itineraries' stops, then the chapters of the city's stories; the network of city accounts
+# after the first itinerary's stops (issue 11)
+sequence: list[tuple[str, str, int, int] | StoryStep | NetworkStep] = with_network(
+    [*stops_loop, *story_steps(catalog, ctx.city, lang)],
+    stops_loop[0][3] if stops_loop else 0,
+    network_step(catalog),
+)
 event = event_for(ctx, st.query_params.get("programme"))  # a public programme: one more loop step
 
 
@@ -127,6 +135,24 @@ def _show_story_step(story_step: StoryStep, step: int, base: folium.Map, map_col
         _touch_hint()
 
 
+def _show_network_step(network: NetworkStep, step: int, base: folium.Map, map_col: Any, panel: Any) -> None:
+    """The network of city accounts: the world map with the arcs from the home city, the join
+    timeline beside it."""
+    with map_col:
+        show_map(
+            base,
+            [network_layer(network, lang)],
+            key="kiosk_map",
+            height=MAP_HEIGHT,
+            center=network.center,
+            zoom=network.zoom,
+            returned_objects=(),
+        )
+        _attribution()
+    with panel:
+        st.markdown(network_card(network, step, lang), unsafe_allow_html=True)  # escaped by network_card
+
+
 def _show_stop_step(
     stop: tuple[str, str, int, int], step: int, base: folium.Map, map_col: Any, panel: Any
 ) -> None:
@@ -187,6 +213,8 @@ def kiosk_view() -> None:
             st.html(RELOAD_HTML, unsafe_allow_javascript=True)
         if isinstance(sequence[step], StoryStep):
             _show_story_step(sequence[step], step, base, map_col, panel)  # type: ignore[arg-type]
+        elif isinstance(sequence[step], NetworkStep):
+            _show_network_step(sequence[step], step, base, map_col, panel)  # type: ignore[arg-type]
         else:
             _show_stop_step(sequence[step], step, base, map_col, panel)  # type: ignore[arg-type]
         state["step"] = step + 1  # after drawing: a run cut short shows the same step again

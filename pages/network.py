@@ -7,6 +7,7 @@ from itinerary import maps, network
 from itinerary.catalog import localized, localized_value
 from itinerary.i18n import t
 from itinerary.markup import escape
+from ui.kiosk_network import NETWORK_PAGE_CSS
 from ui.mapview import clicked_point, show_map
 from ui.setup import set_query, setup_page, show_notices
 from ui.text import md_escape
@@ -21,6 +22,7 @@ ordered = ca.join_order(records)
 home = network.home_city(records)
 found = network.arcs(records)
 show_notices(ctx)
+st.html(f"<style>{NETWORK_PAGE_CSS}</style>")  # style only: large type and touch at kiosk sizes
 
 st.title(t("network.title", lang), anchor=False)
 st.markdown(t("network.intro", lang, count=len(records)))

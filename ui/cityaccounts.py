@@ -3,7 +3,8 @@
 The viewer steps through a story's chapters by buttons; the arrow keys and a swipe on the
 story press the same buttons (``STEP_SCRIPT``), so every way is one path, and the URL keeps the
 chapter (``chapter=N``). The map is one base map per story; each chapter moves its view
-(st_folium's ``center`` and ``zoom``) and the chapter's marker is outlined.
+(st_folium's ``center`` and ``zoom``, flown to: ``map_motion.FlyToViews``) and the chapter's
+marker is outlined.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from itinerary import maps
 from itinerary.catalog import Catalog, localized_value
 from itinerary.cityaccounts import ChapterView, chapter_views
 from itinerary.i18n import t
+from itinerary.map_motion import FlyToViews
 from itinerary.markup import escape
 from ui.mapview import show_map
 from ui.setup import PageContext, set_query
@@ -151,6 +153,7 @@ def story_viewer(ctx: PageContext, story_id: str, views: Sequence[ChapterView], 
                 tiles=maps.TileConfig.from_env(),
                 lang=lang,
             )
+            FlyToViews().add_to(base)  # from one chapter's place to the next, unless less motion is asked
             show_map(
                 base,
                 [_chapter_group(views, current, lang)],

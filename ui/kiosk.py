@@ -145,12 +145,14 @@ def kiosk_css(text: str, contrast: bool) -> str:
 
 class FillFrame(MacroElement):  # type: ignore[misc]
     """The kiosk map fills its frame, whose height the page's CSS sets per orientation and text
-    step (streamlit-folium gives the map a fixed height in px; Leaflet follows the frame's resize)."""
+    step (streamlit-folium gives the map a fixed height in px; Leaflet follows the frame's resize);
+    its numbered markers are larger, to be read from 2 m (scaled about their centre: their anchor stays)."""
 
     _template = Template(
         """
         {% macro header(this, kwargs) %}
-        <style>#map_div, #map_div > .folium-map { height: 100vh !important; }</style>
+        <style>#map_div, #map_div > .folium-map { height: 100vh !important; }
+        .cp-num { transform: scale(1.4); }</style>
         {% endmacro %}
         """
     )

@@ -18,6 +18,7 @@ from itinerary.i18n import (
     content,
     errors,
     kiosk,
+    kiosknetwork,
     maps,
     phone,
     plan,
@@ -60,6 +61,7 @@ AREAS = (
     programmes,
     voice,
     cityaccounts,
+    kiosknetwork,
 )  # one module per area of the app
 STRINGS: dict[str, dict[str, str]] = _merge(*(area.STRINGS for area in AREAS))
 

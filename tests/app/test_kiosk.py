@@ -157,7 +157,8 @@ def test_the_idle_reset_keeps_the_loops_place(make_app: AppFactory) -> None:
     at.button(key="kiosk_text_large").click().run()  # a run: third stop
     idle(at)
     html = " ".join(m.value for m in at.markdown)
-    assert "data-kiosk-step='0'" in html  # 3 stops: on from the third to the first, not restarted
+    # 3 stops, then the network (issue 11): on from the third stop to the network, not restarted
+    assert "data-kiosk-step='3'" in html and "data-kiosk-network=" in html
     assert style_sheet(at).startswith("html { font-size: 28px;")
 
 
@@ -166,24 +167,24 @@ def reloads(at: AppTest) -> bool:
 
 
 def test_an_unused_kiosk_reloads_at_the_start_of_its_loop(make_app: AppFactory, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("CITYPLUS_KIOSK_RELOAD", "4")
-    at = make_app(PAGE)  # the mini tour: 3 stops, shown at steps 0, 1, 2, 0, ...
+    monkeypatch.setenv("CITYPLUS_KIOSK_RELOAD", "3")
+    at = make_app(PAGE)  # the mini tour's 3 stops and the network: steps 0, 1, 2, 3, 0, ...
     seen = []
     for _ in range(7):
         seen.append(
             (re.search(r"data-kiosk-step='(\d)'", " ".join(m.value for m in at.markdown))[1], reloads(at))
         )  # type: ignore[index]
         at.run()
-    # 4 advances shown by the third stop; the reload waits for the loop's start (a new page
+    # 3 advances shown by the third stop; the reload waits for the loop's start (a new page
     # begins there), then the count starts again
     assert seen == [
         ("0", False),
         ("1", False),
         ("2", False),
-        ("0", False),
+        ("3", False),
+        ("0", True),
         ("1", False),
         ("2", False),
-        ("0", True),
     ]
 
 
