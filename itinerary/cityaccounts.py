@@ -15,7 +15,7 @@ from itinerary.columns import MAX_KM_FROM_CITY
 from itinerary.geodesy import haversine_km
 from itinerary.i18n import t
 from itinerary.models import Chapter, City, Landmark, Story
-from itinerary.validation import Problem
+from itinerary.validation import Positions, Problem
 
 Row = Mapping[str, Any]
 CHAPTER_ZOOM = 15  # a chapter's zoom when it gives none
@@ -150,7 +150,7 @@ def _check_chapter_rows(
     problems: list[Problem],
 ) -> None:
     file = "story_chapters.csv"
-    positions: dict[str, dict[int, int]] = {}
+    positions = Positions(file, "story", "chapter_position_taken", "chapter_position_gaps")
     for line, row in rows:
         if "story_id" not in row:
             continue
@@ -161,36 +161,9 @@ def _check_chapter_rows(
         city = cities.get(story.get("city_id", ""))
         for column, code, values in chapter_row_problems(row, city, landmarks):
             problems.append(Problem.coded(file, line, column, code, **values))
-        if "position" not in row:
-            continue
-        seen = positions.setdefault(row["story_id"], {})
-        if row["position"] in seen:
-            problems.append(
-                Problem.coded(
-                    file,
-                    line,
-                    "position",
-                    "chapter_position_taken",
-                    position=row["position"],
-                    story=row["story_id"],
-                    other=seen[row["position"]],
-                )
-            )
-        else:
-            seen[row["position"]] = line
-    for story_id, seen in positions.items():
-        if set(seen) != set(range(1, len(seen) + 1)):
-            problems.append(
-                Problem.coded(
-                    file,
-                    max(seen.values()),
-                    "position",
-                    "chapter_position_gaps",
-                    story=story_id,
-                    positions=sorted(seen),
-                    count=len(seen),
-                )
-            )
+        if "position" in row:
+            positions.add(line, row["story_id"], row["position"], problems)
+    positions.finish(problems)
 
 
 def check_stories(

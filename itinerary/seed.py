@@ -37,7 +37,7 @@ from itinerary.models import (
     Theme,
 )
 from itinerary.routing import haversine_km
-from itinerary.validation import CellError, Problem, ValidationError
+from itinerary.validation import CellError, Positions, Problem, ValidationError
 
 __all__ = [
     "MAX_KM_FROM_CITY",
@@ -222,7 +222,7 @@ def _check_stops(
     problems: list[Problem],
 ) -> None:
     file = "itinerary_stops.csv"
-    positions: dict[str, dict[int, int]] = {}
+    positions = Positions(file, "itinerary", "position_taken", "position_gaps")
     for line, row in rows:
         if "itinerary_id" not in row:
             continue
@@ -249,36 +249,9 @@ def _check_stops(
                     city=it.get("city_id"),
                 )
             )
-        if "position" not in row:
-            continue
-        seen = positions.setdefault(row["itinerary_id"], {})
-        if row["position"] in seen:
-            problems.append(
-                Problem.coded(
-                    file,
-                    line,
-                    "position",
-                    "position_taken",
-                    position=row["position"],
-                    itinerary=row["itinerary_id"],
-                    other=seen[row["position"]],
-                )
-            )
-        else:
-            seen[row["position"]] = line
-    for itinerary_id, seen in positions.items():
-        if set(seen) != set(range(1, len(seen) + 1)):
-            problems.append(
-                Problem.coded(
-                    file,
-                    max(seen.values()),
-                    "position",
-                    "position_gaps",
-                    itinerary=itinerary_id,
-                    positions=sorted(seen),
-                    count=len(seen),
-                )
-            )
+        if "position" in row:
+            positions.add(line, row["itinerary_id"], row["position"], problems)
+    positions.finish(problems)
 
 
 def validate_rows(files: Mapping[str, _Parsed], problems: list[Problem]) -> None:

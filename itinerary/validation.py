@@ -123,3 +123,30 @@ class ValidationError(Exception):
 
     def report(self, lang: str = "en") -> str:
         return "\n".join(p.located(lang) for p in self.problems)
+
+
+@dataclass
+class Positions:
+    """The ``position`` cells of ordered rows, per owner (an itinerary's stops, a story's
+    chapters): a position taken twice is reported at once (``add``), positions that are not 1 to
+    n once all rows are in (``finish``). ``owner`` names the owner in the problems' values."""
+
+    file: str
+    owner: str  # "itinerary", "story"
+    taken: str  # the codes: a position taken twice, positions with gaps
+    gaps: str
+    seen: dict[str, dict[int, int]] = field(default_factory=dict)  # owner id -> position -> line
+
+    def add(self, line: int, owner_id: str, position: int, problems: list[Problem]) -> None:
+        seen = self.seen.setdefault(owner_id, {})
+        if position in seen:
+            values = {"position": position, self.owner: owner_id, "other": seen[position]}
+            problems.append(Problem.coded(self.file, line, "position", self.taken, **values))
+        else:
+            seen[position] = line
+
+    def finish(self, problems: list[Problem]) -> None:
+        for owner_id, seen in self.seen.items():
+            if set(seen) != set(range(1, len(seen) + 1)):
+                values = {self.owner: owner_id, "positions": sorted(seen), "count": len(seen)}
+                problems.append(Problem.coded(self.file, max(seen.values()), "position", self.gaps, **values))
