@@ -188,6 +188,8 @@ def test_a_wrong_token_is_the_same_plain_not_found(
     ):
         page = open_page(browser, server, path, (390, 844), Seen())
         expect(page.get_by_role("heading", name="Not found")).to_be_visible()
+        # the whole page, not only its heading: the language switch above it may come after it
+        expect(page.get_by_text("中文", exact=True)).to_be_visible()
         texts.append(page.locator("[data-testid='stMain']").inner_text())
         page.context.close()
     assert texts[0] == texts[1] == texts[2]
