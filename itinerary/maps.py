@@ -17,15 +17,20 @@ from typing import Any
 import folium
 import folium.plugins
 import pandas as pd
-from branca.element import CssLink, Element, JavascriptLink, MacroElement
+from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from itinerary import settings
 from itinerary.i18n import t
 from itinerary.map_controls import Legend, MapAccess
+from itinerary.map_render import RawText
+from itinerary.map_render import install as render_once
+from itinerary.map_render import render_raw as render_raw  # re-exported: map_index uses maps.render_raw
 from itinerary.markup import escape
 from itinerary.markup import safe_url as safe_url  # re-exported: pages and cards use maps.safe_url
+
+render_once()  # every macro element renders without a second Jinja pass (itinerary/map_render.py)
 
 # The URL prefix under which Streamlit serves ./static (server.enableStaticServing).
 STATIC_URL = "/app/static"
@@ -113,7 +118,7 @@ class ZoomableMap(folium.Map):  # type: ignore[misc]
         header = self.get_root().header  # type: ignore[attr-defined]
         own = header._children.get(self.get_name())
         if own is not None:
-            header._children[self.get_name()] = _RawScript(_VIEWPORT_LOCK.sub("", own.render()))
+            header._children[self.get_name()] = RawText(_VIEWPORT_LOCK.sub("", own.render()))
 
 
 def base_map(
@@ -331,34 +336,12 @@ def landmark_rows_json(
     return script_json(landmark_rows(frame, styles=styles, names=names, prefer_themes=prefer_themes))
 
 
-def render_raw(element: Any, **kwargs: Any) -> None:
-    """MacroElement.render for a large script: add its links and its script as rendered text."""
-    figure = element.get_root()
-    for name, url in element.default_js:
-        figure.header.add_child(JavascriptLink(url), name=name)
-    for name, url in element.default_css:
-        figure.header.add_child(CssLink(url), name=name)
-    script = element._template.module.__dict__["script"]
-    figure.script.add_child(_RawScript(script(element, kwargs)), name=element.get_name())
-
-
 def script_json(value: Any) -> str:
     """JSON safe inside an HTML <script> element (no </script>, no HTML-significant characters)."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return (
         text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e").replace("'", "\\u0027")
     )
-
-
-class _RawScript(Element):  # type: ignore[misc]
-    """A script already rendered: branca would compile it as a Jinja template again."""
-
-    def __init__(self, script: str) -> None:
-        super().__init__()
-        self._script = script
-
-    def render(self, **kwargs: Any) -> str:
-        return self._script
 
 
 def _style_index(themes: Sequence[str], preferred: Sequence[str], index: dict[str, int]) -> int:

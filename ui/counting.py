@@ -31,14 +31,15 @@ def count_event(ctx: PageContext, event: str, key: str = "") -> None:
 
 
 def counted_download(
-    ctx: PageContext, event: str, key: str, content: str | bytes
+    ctx: PageContext, event: str, key: str, content: str | bytes | Callable[[], str | bytes]
 ) -> Callable[[], str | bytes]:
     """A download button's deferred ``data``: counts ``event`` when the browser fetches the file
-    (on the download's own thread, so the click starts no rerun) and returns ``content``."""
+    (on the download's own thread, so the click starts no rerun) and returns ``content`` (or
+    what ``content()`` builds then)."""
 
     def fetch() -> str | bytes:
         count_event(ctx, event, key)
-        return content
+        return content() if callable(content) else content
 
     return fetch
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from itinerary.i18n import t
 from itinerary.plans import parse_id_list, with_stop
@@ -36,11 +39,27 @@ UNLISTED: tuple[PageEntry, ...] = (
 
 
 def navigation_pages(lang: str) -> list[st.Page]:
-    return [
+    """The pages for ``st.navigation``, titled in ``lang``: copies, one set per run (Streamlit
+    marks the page it picks as callable, and running it clears the mark: shared objects would
+    let one session's run clear another's)."""
+    return [copy.copy(page) for page in _pages(lang, _main_dir())]
+
+
+def _main_dir() -> str:
+    ctx = get_script_run_ctx()
+    return str(ctx.pages_manager.main_script_parent) if ctx is not None else ""
+
+
+@functools.lru_cache(maxsize=16)
+def _pages(lang: str, main_dir: str) -> tuple[st.Page, ...]:
+    """Made once per language and main script (``main_dir``, which page paths are relative to):
+    ``st.Page`` resolves its path through the file system, and making the eight pages at every
+    run took 15 ms of each run (bench.load's profile). ``navigation_pages`` hands out copies."""
+    return tuple(
         # no icon here: a Material page icon becomes a favicon fetched from Google's servers
         st.Page(p.path, title=t(p.title_key, lang), url_path=p.url_path or None, default=i == 0)
         for i, p in enumerate(PAGES + UNLISTED)
-    ]
+    )
 
 
 # --- one flow from Explore to Plan ----------------------------------------------------------------

@@ -25,9 +25,10 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from itinerary import seed, settings, store
-from itinerary.catalog import Catalog, localized_value
+from itinerary.catalog import Catalog, localized, localized_value
 from itinerary.i18n import LANG_NAMES, LANGS, t
 from itinerary.programmes.records import FILES as PROGRAMME_FILES
+from ui import downloads
 from ui.counting import count_visit
 from ui.nav import PAGES, PLAN_PAGE, plan_params
 from ui.text import md_inline
@@ -239,10 +240,13 @@ def _sidebar_nav(lang: str, keep: dict[str, str], city_id: str) -> None:
 
 def _pickers(cities: pd.DataFrame, lang: str, prefix: str, *, compact: bool = False) -> None:
     """The city and language pickers keyed ``{prefix}_city`` and ``{prefix}_lang``."""
+    names = dict(
+        zip(cities["id"], localized(cities, "name", lang).astype(str), strict=True)
+    )  # not a row each
     st.selectbox(
         t("picker.city", lang),
-        options=list(cities["id"]),
-        format_func=lambda cid: localized_value(cities.loc[cid], "name", lang),
+        options=list(names),
+        format_func=names.__getitem__,
         key=f"{prefix}_city",
         on_change=_on_city_change,
         args=(f"{prefix}_city",),
@@ -281,6 +285,7 @@ def setup_page(
 ) -> PageContext:
     """Configure the page, load content (or show the data error page), resolve city and language."""
     _install_error_boundary()
+    downloads.install()  # a download made on request outlives other sessions' runs (ui/downloads.py)
     lang = current_lang()
     st.set_page_config(
         page_title=f"{t(title_key, lang)} · {t('app.title', lang)}",

@@ -3,6 +3,7 @@ a plan is taken along in."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from datetime import date, time
 from typing import Any
@@ -51,12 +52,14 @@ def trip_controls(prefix: str, lang: str, *, on_change: Callable[[], None]) -> N
     c3.date_input(t("itin.date", lang), key=f"{prefix}_date", on_change=on_change)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def export_files(plan: exports.ExportPlan) -> tuple[tuple[str, str, str | bytes], ...]:
-    """``exports.all_exports`` of a plan (extension, MIME type, content), kept per plan: every
-    format is built when the plan changes (about 0.1 s, mostly the calendar), not on every
-    rerun of the page."""
-    return exports.all_exports(plan)
+def export_files(plan: exports.ExportPlan) -> tuple[tuple[str, str, Callable[[], str | bytes]], ...]:
+    """(extension, MIME type, deferred content) of every export of a plan, for download buttons:
+    a file is built when the browser fetches it (``exports.export_file``, kept per plan), not at
+    every change of the plan."""
+    return tuple(
+        (ext, mime, functools.partial(exports.export_file, plan, ext))
+        for ext, mime, _write in exports.FORMATS
+    )
 
 
 # A stop's row on Plan: the ↑ ↓ × buttons show only their icons, and their labels ("Move up")

@@ -17,6 +17,9 @@ package: ``from itinerary import exports``; ``exports.to_gpx(plan)``.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from itinerary.cells import guard_formula
 from itinerary.exports.geo import GPX_NS, KML_NS, to_geojson, to_gpx, to_kml
 from itinerary.exports.ical import PRODID, UID_DOMAIN, stop_uid, to_ics
@@ -29,6 +32,7 @@ from itinerary.exports.text import LABELS, marked_label, share_link, stop_label,
 __all__ = [
     "APP_NAME",
     "CSV_COLUMNS",
+    "FORMATS",
     "GPX_NS",
     "KML_NS",
     "LABELS",
@@ -46,6 +50,7 @@ __all__ = [
     "LinkTooLong",
     "all_exports",
     "csv_bytes",
+    "export_file",
     "guard_formula",
     "marked_label",
     "qr_fits",
@@ -64,13 +69,29 @@ __all__ = [
 ]
 
 
+# Every export a visitor can download: (file extension, MIME type, writer). The one list of
+# formats: Plan, Itineraries and the usage figures (exports by format) read it.
+FORMATS: tuple[tuple[str, str, Callable[[ExportPlan], str | bytes]], ...] = (
+    ("gpx", "application/gpx+xml", to_gpx),
+    ("ics", "text/calendar", to_ics),
+    ("geojson", "application/geo+json", to_geojson),
+    ("csv", "text/csv", csv_bytes),
+    ("kml", "application/vnd.google-earth.kml+xml", to_kml),
+    ("html", "text/html", to_print_html),
+)
+
+
 def all_exports(plan: ExportPlan) -> tuple[tuple[str, str, str | bytes], ...]:
     """(file extension, MIME type, content) of every export of the plan, for download buttons."""
-    return (
-        ("gpx", "application/gpx+xml", to_gpx(plan)),
-        ("ics", "text/calendar", to_ics(plan)),
-        ("geojson", "application/geo+json", to_geojson(plan)),
-        ("csv", "text/csv", csv_bytes(plan)),
-        ("kml", "application/vnd.google-earth.kml+xml", to_kml(plan)),
-        ("html", "text/html", to_print_html(plan)),
-    )
+    return tuple((ext, mime, write(plan)) for ext, mime, write in FORMATS)
+
+
+@functools.lru_cache(maxsize=64)
+def export_file(plan: ExportPlan, ext: str) -> str | bytes:
+    """The plan in the format ``ext``, kept for the last plans: a page offers every format but
+    builds a file only when the visitor fetches it (a plan changes at every stop added, and all
+    six files took about 70 ms, mostly the calendar; bench.load's profile)."""
+    for known, _mime, write in FORMATS:
+        if known == ext:
+            return write(plan)
+    raise ValueError(f"unknown export format {ext!r}: one of {', '.join(f[0] for f in FORMATS)}")

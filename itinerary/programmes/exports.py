@@ -7,10 +7,11 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date
+from datetime import UTC
 
 import icalendar
 
+from itinerary.exports.ical import add_timezone
 from itinerary.exports.page import PRINT_CSS
 from itinerary.exports.qr import _qr_inline_svg, qr_fits
 from itinerary.exports.text import _clean, _html, _line, share_link
@@ -64,7 +65,7 @@ def to_ics(
             event.add("url", link)
         cal.add_component(event)
     first, last = programme.first_day.year, programme.last_day.year
-    cal.add_missing_timezones(first_date=date(first, 1, 1), last_date=date(last + 1, 1, 1))
+    add_timezone(cal, timezone, first, last)
     ical: bytes = cal.to_ical()
     return ical.decode("utf-8")
 
