@@ -373,7 +373,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--pair",
         type=levels,
-        default=levels("10,20,30,40,50,75,100,150,200"),
+        default=levels("10,20,30,40,50,75,100,150,200,250"),
         help="visitor levels, the pair",
     )
     p.add_argument("--idle", type=int, default=40, help="idle sessions for the memory figure")
