@@ -28,7 +28,7 @@ from itinerary import seed, settings, store
 from itinerary.catalog import Catalog, localized, localized_value
 from itinerary.i18n import LANG_NAMES, LANGS, t
 from itinerary.programmes.records import FILES as PROGRAMME_FILES
-from ui import downloads
+from ui import downloads, sessions
 from ui.counting import count_visit
 from ui.nav import PAGES, PLAN_PAGE, plan_params
 from ui.text import md_inline
@@ -286,6 +286,7 @@ def setup_page(
     """Configure the page, load content (or show the data error page), resolve city and language."""
     _install_error_boundary()
     downloads.install()  # a download made on request outlives other sessions' runs (ui/downloads.py)
+    sessions.install()  # abandoned sessions are shut down past their TTL (ui/sessions.py)
     lang = current_lang()
     st.set_page_config(
         page_title=f"{t(title_key, lang)} · {t('app.title', lang)}",

@@ -1,5 +1,6 @@
 """Streamlit under concurrency: a deferred download survives other sessions' runs
-(ui/downloads.py), and every run has page objects of its own (ui/nav.py).
+(ui/downloads.py), every run has page objects of its own (ui/nav.py), and abandoned sessions are
+shut down once past their TTL (ui/sessions.py).
 
 On Streamlit's own media file manager and in-memory storage: the file Plan's GPX button makes
 when asked is fetched after two other runs ended (each run ends with ``remove_orphaned_files``).
@@ -76,3 +77,65 @@ def test_every_run_gets_pages_of_its_own() -> None:
     first[0]._can_be_called = True  # st.navigation picked it for one session
     second[0]._can_be_called = False  # another session's page ran
     assert first[0]._can_be_called
+
+
+class Session:
+    def __init__(self, session_id: str) -> None:
+        self.id = session_id
+        self.shut_down = False
+
+    def shutdown(self) -> None:
+        self.shut_down = True
+
+
+def test_disconnected_sessions_past_their_ttl_are_shut_down() -> None:
+    """Streamlit's own store of disconnected sessions: past its TTL a session only reads as
+    absent, and is never shut down; the purge shuts down those, and only those (ui/sessions.py)."""
+    import threading
+    from types import SimpleNamespace
+
+    from streamlit.runtime.caching.ttl_cache import TTLCache
+    from streamlit.runtime.memory_session_storage import MemorySessionStorage
+    from streamlit.runtime.session_manager import SessionInfo
+
+    from ui import sessions
+
+    clock = Clock()
+    storage = MemorySessionStorage(ttl_seconds=20)
+    storage._cache = TTLCache(maxsize=128, ttl=20, timer=clock)
+    manager = SimpleNamespace(_session_storage=storage, _storage_lock=threading.Lock())
+    old, new = Session("old"), Session("new")
+    storage.save(SessionInfo(client=None, session=old))  # type: ignore[arg-type]
+    clock.now += 15
+    storage.save(SessionInfo(client=None, session=new))  # type: ignore[arg-type]
+    clock.now += 10  # "old" is past its 20 s, "new" is not
+    assert storage.get("old") is None and len(storage._cache._data) == 2  # absent, still held
+    assert sessions.purge_expired(manager) == 1
+    assert old.shut_down and not new.shut_down
+    assert storage.get("new") is not None and len(storage._cache._data) == 1
+    assert sessions.purge_expired(SimpleNamespace()) == 0  # another session manager: left alone
+
+
+def test_a_full_store_shuts_down_the_session_it_drops() -> None:
+    import threading
+    from types import SimpleNamespace
+
+    from streamlit.runtime.caching.ttl_cache import TTLCache
+    from streamlit.runtime.memory_session_storage import MemorySessionStorage
+    from streamlit.runtime.session_manager import SessionInfo
+
+    from ui import sessions
+
+    clock = Clock()
+    storage = MemorySessionStorage(maxsize=2, ttl_seconds=20)
+    storage._cache = TTLCache(maxsize=2, ttl=20, timer=clock)
+    manager = SimpleNamespace(_session_storage=storage, _storage_lock=threading.Lock())
+    sessions.shut_down_what_saving_drops(manager)
+    first, second, third, late = Session("1"), Session("2"), Session("3"), Session("late")
+    for session in (first, second, second, third):  # the second saved twice: no room taken
+        storage.save(SessionInfo(client=None, session=session))  # type: ignore[arg-type]
+    assert first.shut_down and not second.shut_down and not third.shut_down
+    clock.now += 30  # both past their TTL
+    storage.save(SessionInfo(client=None, session=late))  # type: ignore[arg-type]
+    assert second.shut_down and third.shut_down and not late.shut_down
+    assert [info.session.id for info in storage.list()] == ["late"]
