@@ -57,4 +57,6 @@ def keep_fetched_downloads(
 def install() -> None:
     """Apply ``keep_fetched_downloads`` to the running app's media file manager (``setup_page``)."""
     if Runtime.exists():
-        keep_fetched_downloads(Runtime.instance().media_file_mgr)
+        manager = getattr(Runtime.instance(), "media_file_mgr", None)
+        if type(manager) is MediaFileManager:  # not AppTest's stand-in
+            keep_fetched_downloads(manager)

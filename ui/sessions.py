@@ -16,6 +16,7 @@ session, as it would after the TTL anyway.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from typing import Any
@@ -68,16 +69,20 @@ def install(every: float = PURGE_EVERY_S) -> None:
     if not Runtime.exists():
         return
     runtime = Runtime.instance()
+    manager = getattr(runtime, "_session_mgr", None)  # AppTest's runtime is a stand-in without one
+    async_objs = getattr(runtime, "_async_objs", None)
+    loop = getattr(async_objs, "eventloop", None)
+    if manager is None or not isinstance(loop, asyncio.AbstractEventLoop):
+        return
     with _lock:
         if id(runtime) in _installed:
             return
         _installed.add(id(runtime))
-    shut_down_what_saving_drops(runtime._session_mgr)
-    loop = runtime._get_async_objs().eventloop
+    shut_down_what_saving_drops(manager)
 
     def tick() -> None:
         try:
-            purge_expired(runtime._session_mgr)
+            purge_expired(manager)
         except Exception:  # a purge that fails must not stop the next ones
             _LOG.exception("purging expired sessions failed")
         if not loop.is_closed():
