@@ -70,7 +70,7 @@ cluster: install nginx
 	$(PY) -m itinerary cluster --processes $(PROCESSES) --port $(CLUSTER_PORT) --app-port $(APP_PORT)
 
 # Many visitors at once at Streamlit's protocol level, one process and the nginx pair on
-# PostgreSQL (bench/load.py, about 15 minutes; ARGS="--quick" for a short run).
+# PostgreSQL (bench/load.py, about 19 minutes; ARGS="--quick" for a short run).
 load: install nginx postgres
 	$(PY) -m bench.load $(ARGS)
 

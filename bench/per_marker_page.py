@@ -27,8 +27,9 @@ if str(ROOT) not in sys.path:  # `streamlit run bench/...` puts bench/ first, no
 
 import folium  # noqa: E402
 import pandas as pd  # noqa: E402
+from branca.element import MacroElement  # noqa: E402
 
-from itinerary import maps, store  # noqa: E402  (importing maps points folium at static/vendor)
+from itinerary import map_render, maps, store  # noqa: E402  (importing maps points folium at static/vendor)
 from itinerary.catalog import Catalog  # noqa: E402
 
 MAP_HEIGHT = 560
@@ -74,6 +75,9 @@ def main() -> None:
         store.ensure_seeded(db, data_dir)
         return Catalog(db)
 
+    # a plain folium page renders as branca does, twice (importing itinerary.maps made every
+    # macro element render once: itinerary/map_render.py; that is the app's, not the baseline's)
+    MacroElement.render = map_render.ORIGINAL_RENDER  # type: ignore[method-assign]
     st.set_page_config(page_title="Per-marker baseline", layout="wide")
     if os.environ.get(ARGS_FILE_ENV):
         from bench.payload import install_file_recorder
