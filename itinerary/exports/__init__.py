@@ -70,7 +70,7 @@ __all__ = [
 
 
 # Every export a visitor can download: (file extension, MIME type, writer). The one list of
-# formats: Plan, Itineraries and the usage figures (exports by format) read it.
+# formats: Plan's and Itineraries' download buttons are made from it (ui/trip.py).
 FORMATS: tuple[tuple[str, str, Callable[[ExportPlan], str | bytes]], ...] = (
     ("gpx", "application/gpx+xml", to_gpx),
     ("ics", "text/calendar", to_ics),
