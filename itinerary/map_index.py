@@ -39,7 +39,8 @@ from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from itinerary.maps import VENDOR_JS, render_raw, vendor_url
+from itinerary.map_render import render_raw
+from itinerary.maps import PIN_ICONS_JS, VENDOR_JS, vendor_url
 from itinerary.markup import escape
 
 INDEXED_FROM = 1000  # landmarks in a layer from which the map draws only what is in view
@@ -206,19 +207,9 @@ class IndexedLandmarkLayer(JSCSSMixin, MacroElement):  # type: ignore[misc]
             })();
             var lat = built.lat, lon = built.lon, ids = built.ids, names = built.names, style = built.style;
             var index = built.index;
-            var icons = styles.map(function (s) {
-                return L.divIcon({
-                    className: "cp-marker",
-                    html: '<div class="cp-pin" style="background:' + s[0] + '">'
-                        + '<i class="fa-solid fa-' + s[1] + '"></i></div>',
-                    iconSize: [28, 28], iconAnchor: [14, 14], tooltipAnchor: [12, 0]
-                });
-            });
-            function markId() {  // lets tests and assistive tools find a landmark's pin
-                var el = this.getElement();
-                if (el) { el.setAttribute("data-landmark-id", this.options.landmarkId); }
-            }
-            // a cluster never fires "click": streamlit-folium would report it as a landmark clicked
+"""
+        + PIN_ICONS_JS
+        + """            // a cluster never fires "click": streamlit-folium would report it as a landmark clicked
             var own = function (type) { return type === "click" ? "clusterclick" : type; };
             var Cluster = L.Marker.extend({
                 getChildCount: function () { return this.options.count; },

@@ -24,9 +24,8 @@ from folium.template import Template
 from itinerary import settings
 from itinerary.i18n import t
 from itinerary.map_controls import Legend, MapAccess
-from itinerary.map_render import RawText
+from itinerary.map_render import RawText, render_raw
 from itinerary.map_render import install as render_once
-from itinerary.map_render import render_raw as render_raw  # re-exported: map_index uses maps.render_raw
 from itinerary.markup import escape
 from itinerary.markup import safe_url as safe_url  # re-exported: pages and cards use maps.safe_url
 
@@ -222,6 +221,24 @@ def theme_styles(themes: pd.DataFrame, labels: pd.Series) -> list[ThemeStyle]:
     ]
 
 
+# The pins of a landmark layer, in both layers' scripts (this one and map_index's drawn by
+# view): one icon per theme style ``[colour, icon]`` in ``styles``, and ``markId``, which puts a
+# marker's landmark id on its element (``options.landmarkId``) for tests and assistive tools.
+PIN_ICONS_JS = """            var icons = styles.map(function (s) {
+                return L.divIcon({
+                    className: "cp-marker",
+                    html: '<div class="cp-pin" style="background:' + s[0] + '">'
+                        + '<i class="fa-solid fa-' + s[1] + '"></i></div>',
+                    iconSize: [28, 28], iconAnchor: [14, 14], tooltipAnchor: [12, 0]
+                });
+            });
+            function markId() {  // lets tests and assistive tools find a landmark's pin
+                var el = this.getElement();
+                if (el) { el.setAttribute("data-landmark-id", this.options.landmarkId); }
+            }
+"""
+
+
 class LandmarkLayer(JSCSSMixin, MacroElement):  # type: ignore[misc]
     """Landmarks as theme-coloured pins in a marker cluster, built in the browser from compact rows.
 
@@ -235,19 +252,9 @@ class LandmarkLayer(JSCSSMixin, MacroElement):  # type: ignore[misc]
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function(){
             var styles = {{ this.styles|tojson }};
-            var icons = styles.map(function (s) {
-                return L.divIcon({
-                    className: "cp-marker",
-                    html: '<div class="cp-pin" style="background:' + s[0] + '">'
-                        + '<i class="fa-solid fa-' + s[1] + '"></i></div>',
-                    iconSize: [28, 28], iconAnchor: [14, 14], tooltipAnchor: [12, 0]
-                });
-            });
-            function markId() {  // lets tests and assistive tools find a landmark's pin
-                var el = this.getElement();
-                if (el) { el.setAttribute("data-landmark-id", this.options.landmarkId); }
-            }
-            var rows = {{ this.rows_json }};
+"""
+        + PIN_ICONS_JS
+        + """            var rows = {{ this.rows_json }};
             var markers = new Array(rows.length);
             for (var i = 0; i < rows.length; i++) {
                 var r = rows[i];

@@ -33,7 +33,7 @@ from tests.browser.conftest import (
     wait_ready,
 )
 from tests.browser.test_accessibility import WAIVERS, _describe, _open, axe_source  # noqa: F401
-from tests.browser.test_map_keyboard import UNNAMED, tab_to_marker
+from tests.browser.test_map_keyboard import UNNAMED, enter_opens_its_card, tab_to_marker
 
 N = map_index.INDEXED_FROM + 500
 HOSTILE = HOSTILE_NAME + " | pipe"  # the name separator of the payload, in a name
@@ -182,12 +182,7 @@ def test_keyboard_zooms_into_clusters_and_enter_on_a_pin_opens_its_card(
         zoom = _zoomed_past(page, frame, zoom)
         assert "landmark=" not in page.url
         focused = tab_to_marker(page, frame, want="any")
-    assert focused["id"] and focused["label"]
-    name = focused["label"].split(",")[0]
-    page.keyboard.press("Enter")
-    wait_ready(page)
-    expect(page.get_by_role("heading", name=name)).to_be_visible()
-    assert f"landmark={focused['id']}" in page.url
+    enter_opens_its_card(page, focused)
     assert errors == []
 
 

@@ -32,6 +32,17 @@ def tab_to_marker(page: Page, frame: Any, *, want: str, presses: int = 150) -> d
     raise AssertionError(f"no {want} marker reached with Tab")
 
 
+def enter_opens_its_card(page: Page, focused: dict[str, Any]) -> None:
+    """Enter on the focused pin (``tab_to_marker``'s answer) opens its landmark's card, and the
+    URL names the landmark."""
+    assert focused["id"] and focused["label"]
+    name = focused["label"].split(",")[0]
+    page.keyboard.press("Enter")
+    wait_ready(page)
+    expect(page.get_by_role("heading", name=name)).to_be_visible()
+    assert f"landmark={focused['id']}" in page.url
+
+
 def test_keyboard_reaches_a_pin_and_enter_opens_its_card(
     page: Page, app_server: AppServer, traffic: Traffic
 ) -> None:
@@ -46,12 +57,7 @@ def test_keyboard_reaches_a_pin_and_enter_opens_its_card(
         page.keyboard.press("Enter")
         page.wait_for_function("() => true")
         focused = tab_to_marker(page, frame, want="any")
-    assert focused["id"] and focused["label"]
-    name = focused["label"].split(",")[0]
-    page.keyboard.press("Enter")
-    wait_ready(page)
-    expect(page.get_by_role("heading", name=name)).to_be_visible()
-    assert f"landmark={focused['id']}" in page.url
+    enter_opens_its_card(page, focused)
     assert traffic.app_errors() == []
 
 
