@@ -49,7 +49,6 @@ VIEWS = {
     "report": "/?city=shenzhen&landmark=oct-loft",
     "suggest": "/?city=shenzhen",
 }
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 # views reached by a tap after opening their URL (Streamlit gives a widget with key K the class st-key-K)
 CLICKS = {
     "kiosk-route": ".st-key-kiosk_route_shenzhen-must-go button",
@@ -109,11 +108,75 @@ def view_url(base_url: str, view: str, lang: str) -> str:
     return f"{base_url}{VIEWS[view]}{sep}lang={lang}"
 
 
-def settle(page: Any) -> None:
-    """Wait until the script has run and the map frame has drawn (it draws after the run)."""
-    page.wait_for_selector(IDLE, timeout=60_000)
-    page.wait_for_timeout(2500)
-    page.wait_for_selector(IDLE, timeout=60_000)
+# What the page looks like, in a few numbers: Streamlit's script state, and for the page and each
+# frame of the app's own origin (the map, frames in frames) its load state, how many elements it
+# holds, how many Streamlit shows as stale, how many expanders are open and inputs checked, how
+# tall its scrolling area is, and every frame's height. Equal shapes a moment apart: nothing moved.
+_SHAPE_JS = """
+() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  const docs = [];
+  const walk = (d) => {
+    docs.push(d);
+    for (const f of d.querySelectorAll("iframe")) {
+      try { if (f.contentDocument) walk(f.contentDocument); } catch (e) { /* another origin */ }
+    }
+  };
+  walk(document);
+  const main = document.querySelector("[data-testid='stMain']");
+  return [app ? app.getAttribute("data-test-script-state") : "none", main ? main.scrollHeight : 0,
+    ...docs.map((d) => [d.readyState, d.getElementsByTagName("*").length,
+      d.querySelectorAll("[data-stale='true']").length, d.querySelectorAll("details[open]").length,
+      d.querySelectorAll("input:checked").length].join(",")),
+    ...[...document.querySelectorAll("iframe")].map((f) => Math.round(f.getBoundingClientRect().height)),
+  ].join(";");
+}
+"""
+
+# True once the page has held still for ``looks`` looks in a row (the same shape each time, looks
+# 100 ms apart; counted, not timed, so a long task that blocks the page, such as compiling a
+# large script Streamlit fetched for a new element, cannot pass for stillness), Streamlit's
+# script is not running, every map frame on screen has drawn its map (st_folium draws after the
+# script run, then sizes its frame) and, after an action, the shape is no longer the one from
+# before it (``before``; the action's rerun may start a moment after the click).
+_STILL_JS = (
+    """
+([looks, before]) => {
+  const shape = ("""
+    + _SHAPE_JS
+    + """)();
+  const app = document.querySelector("[data-testid='stApp']");
+  const idle = app && app.getAttribute("data-test-script-state") === "notRunning";
+  const maps = [...document.querySelectorAll("iframe[src*='st_folium']")].filter((f) => f.offsetParent);
+  const drawn = maps.every((f) => {
+    try { return f.contentDocument.querySelector(".leaflet-container") && f.offsetHeight > 0; }
+    catch (e) { return true; }
+  });
+  const last = window.__cpStill;
+  if (shape !== before) window.__cpMoved = true;
+  if (!last || last.shape !== shape || !idle || !drawn || !window.__cpMoved) {
+    window.__cpStill = { shape, same: 0 };
+    return false;
+  }
+  last.same += 1;
+  return last.same >= looks;
+}
+"""
+)
+STILL_LOOKS = 6  # about 600 ms: Streamlit adds a map's frame a moment after its run has ended
+
+
+def shape(page: Any) -> str:
+    """The page's shape now (``_SHAPE_JS``): pass it to ``settle`` after an action."""
+    return str(page.evaluate(_SHAPE_JS))
+
+
+def settle(page: Any, before: str | None = None, timeout_ms: float = 60_000) -> None:
+    """Wait until the script has run, every map frame has drawn (it draws after the run) and the
+    page has stopped changing; after an action, pass the page's ``shape`` from before it, and
+    this waits until the page has changed as well. It waits on the page's state, not a time."""
+    page.evaluate("(moved) => { window.__cpStill = null; window.__cpMoved = moved; }", before is None)
+    page.wait_for_function(_STILL_JS, arg=[STILL_LOOKS, before], timeout=timeout_ms, polling=100)
 
 
 def open_view(page: Any, base_url: str, view: str, lang: str) -> None:
@@ -123,8 +186,9 @@ def open_view(page: Any, base_url: str, view: str, lang: str) -> None:
     if view in CLICKS:
         taps = CLICKS[view]
         for selector in (taps,) if isinstance(taps, str) else taps:
+            before = shape(page)
             page.click(selector)
-            settle(page)
+            settle(page, before)
 
 
 def audit_page(

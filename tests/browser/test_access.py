@@ -3,8 +3,10 @@ both languages at phone and desktop width, with screenshots (issue 10 section 3)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import BrowserContext, expect
 
 from bench import a11y
 from itinerary.i18n import t
@@ -17,9 +19,9 @@ from tests.browser.test_accessibility import staff_server as staff_server  # the
 @pytest.mark.parametrize("size", list(a11y.SIZES))
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_access_fields_of_the_editor_pass_axe(
-    browser: Browser, staff_server: AppServer, axe_source: str, lang: str, size: str
+    contexts: Callable[..., BrowserContext], staff_server: AppServer, axe_source: str, lang: str, size: str
 ) -> None:
-    for page in _open(browser, staff_server, size):
+    for page in _open(contexts, staff_server, size):
         sign_in_admin(page, staff_server, lang)
         page.get_by_text(t("access.editor", lang), exact=True).first.click()
         expect(page.get_by_text(t("access.editor_help", lang))).to_be_visible()

@@ -11,12 +11,12 @@ from __future__ import annotations
 import csv
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from bench import a11y
 from bench.synthetic import make_city
@@ -204,7 +204,7 @@ def test_a_filter_below_the_threshold_brings_back_the_cluster_layer(
 
 @pytest.mark.parametrize(("lang", "size"), [("en", "desktop"), ("zh", "phone")])
 def test_the_map_drawn_by_view_has_no_wcag_22_aa_violation(
-    browser: Browser,
+    contexts: Callable[..., BrowserContext],
     big_city: tuple[AppServer, list],
     axe_source: str,  # noqa: F811 (the fixture of test_accessibility)
     lang: str,
@@ -212,7 +212,7 @@ def test_the_map_drawn_by_view_has_no_wcag_22_aa_violation(
 ) -> None:
     """The axe audit of tests/browser/test_accessibility.py, on the map of many landmarks."""
     server, _ = big_city
-    for page in _open(browser, server, size):
+    for page in _open(contexts, server, size):
         page.goto(f"{server.url}/?lang={lang}")
         a11y.settle(page)
         frame = map_frame(page)
