@@ -33,6 +33,7 @@ from ui.counting import counted_download
 from ui.mapview import city_base_map, clicked_point, show_map
 from ui.nav import remember_plan
 from ui.setup import now_in, set_query, setup_page, show_notices
+from ui.sharelink import share_link
 from ui.stepfree import plan_report, plan_switch
 from ui.text import md_escape
 from ui.timeline import render_timeline
@@ -372,7 +373,7 @@ if ids:
                 on_click="ignore",
             )
     with files_col:
-        st.code(link, language=None, wrap_lines=True)  # never a sideways scroll (WCAG 2.1.1)
+        share_link(link, lang)  # in full, wrapped, with a copy button (no code block: ui/sharelink.py)
         base_name = f"cityplus-{ctx.city_id}-{day.isoformat()}"
         for ext, mime, content in export_files(plan):
             st.download_button(

@@ -215,6 +215,12 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "plan.take": {"en": "Take it with you", "zh": "随身带走"},
     "plan.link": {"en": "Link to this plan", "zh": "本路线链接"},
+    "share.copy": {"en": "Copy link", "zh": "复制链接"},
+    "share.copied": {"en": "Link copied", "zh": "链接已复制"},
+    "share.copy_failed": {
+        "en": "Could not copy: the link is selected, copy it with your device's copy command",
+        "zh": "无法自动复制：链接已选中，请用设备的复制功能复制",
+    },
     "plan.qr_alt": {
         "en": "QR code: scan it to open this plan on a phone",
         "zh": "二维码：用手机扫描即可打开本路线",

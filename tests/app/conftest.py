@@ -11,6 +11,8 @@ for another test's database (keyed by data version) is served to this one.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -73,3 +75,11 @@ def make_app(app_env: Path) -> AppFactory:
         return at.run()
 
     return make
+
+
+SHARED_LINK = re.compile(r'<code class="cp-share-link"[^>]*>(.*?)</code>', re.S)
+
+
+def shared_links(at: AppTest) -> list[str]:
+    """The links the page offers to take along (ui/sharelink.py's boxes), as a visitor reads them."""
+    return [html.unescape(m) for h in at.html for m in SHARED_LINK.findall(h.value)]

@@ -7,7 +7,8 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import AppFactory
+from tests.app.conftest import AppFactory, shared_links
+from ui.sharelink import share_html
 
 PAGE = "pages/plan.py"
 
@@ -80,7 +81,7 @@ def test_fit_my_time_says_when_even_must_see_do_not_fit(make_app: AppFactory) ->
 
 def test_take_it_along(make_app: AppFactory) -> None:
     at = make_app(PAGE, stops="oct-loft,huaqiang-north", date="2026-12-01", start="10:00")
-    link = at.code[0].value
+    link = shared_links(at)[0]
     assert link.endswith(
         "/plan?city=shenzhen&stops=oct-loft,huaqiang-north&mode=transit&start=10:00&date=2026-12-01"
     )
@@ -97,10 +98,24 @@ def test_take_it_along(make_app: AppFactory) -> None:
     } <= labels
 
 
+def test_the_link_box_is_escaped_and_in_both_languages(make_app: AppFactory) -> None:
+    """Plan's link box (ui/sharelink.py): the link as text, no code block (which would make the
+    browser fetch Streamlit's syntax highlighter), the button and the messages in the page's
+    language, and whatever the link holds escaped."""
+    at = make_app(PAGE, stops="oct-loft", lang="zh")
+    assert not [c for c in at.code if "/plan?" in c.value]
+    box = next(h.value for h in at.html if "cp-share-link" in h.value)
+    assert "复制链接" in box and "链接已复制" in box and "本路线链接" in box
+    (link,) = shared_links(at)
+    assert "/plan?city=shenzhen&stops=oct-loft&" in link and "&lang=zh" in link
+    hostile = share_html('https://x.example/?a=1&b="><script>alert(1)</script>', "en", "cp-test")
+    assert "<script>" not in hostile and "&lt;script&gt;" in hostile and "Copy link" in hostile
+
+
 def test_public_url_is_used_for_share_links(make_app: AppFactory, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("CITYPLUS_PUBLIC_URL", "https://visit.example.org/sz")
     at = make_app(PAGE, stops="oct-loft")
-    assert at.code[0].value.startswith("https://visit.example.org/sz/plan?city=shenzhen&stops=oct-loft")
+    assert shared_links(at)[0].startswith("https://visit.example.org/sz/plan?city=shenzhen&stops=oct-loft")
 
 
 def test_start_from_typed_coordinates(make_app: AppFactory, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -175,7 +190,7 @@ def test_a_round_trip_is_in_the_link_and_ends_back_at_the_start(make_app: AppFac
     back = [plain(m.value) for m in at.markdown if "Back at" in m.value]
     assert len(back) == 1 and back[0].startswith("**S · Back at Hotel**")
     assert "back at" in at.info[-1].value and "ends at" not in at.info[-1].value
-    assert at.code[0].value.endswith("&round_trip=1")
+    assert shared_links(at)[0].endswith("&round_trip=1")
     # the file has the way back too
     again = make_app(PAGE, stops="oct-loft,huaqiang-north", round_trip="1")
     back = [plain(m.value) for m in again.markdown if "Back at" in m.value]

@@ -195,7 +195,7 @@ def test_visitor_journey_must_go_to_calendar_gpx_and_qr(page: Page, app_server: 
     wait_ready(page)
     # the curated order is already the shortest: said so, not "100 min instead of 100 min" (#17)
     expect(page.get_by_text("This order is already the shortest: about")).to_be_visible()
-    link = page.locator("[data-testid='stCode'] code").first.inner_text().strip()
+    link = page.locator(".cp-share-link").first.inner_text().strip()
     assert "/plan?city=shenzhen&stops=" in link and "mode=transit" in link
     got: dict[str, bytes] = {}
     for label in ("Calendar (.ics)", "GPX (maps apps)", "QR code (PNG)"):
@@ -208,6 +208,41 @@ def test_visitor_journey_must_go_to_calendar_gpx_and_qr(page: Page, app_server: 
     assert len(gpxpy.parse(got["GPX (maps apps)"].decode()).waypoints) == 8
     decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(got["QR code (PNG)"])))
     assert [d.text for d in decoded] == [link]
+
+
+NO_CLIPBOARD_API = "Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined });"
+
+
+def test_copy_link_copies_the_plan_link_and_says_so(
+    page: Page, app_server: AppServer, traffic: Traffic
+) -> None:
+    """Plan's link in full, with a button that copies it: to the clipboard and "Link copied" read
+    out; where the Clipboard API is missing (a page on a plain-HTTP address), the link is
+    selected and copied by the browser's copy command. No code block: the page never fetches the
+    syntax highlighter (ui/sharelink.py)."""
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_server.url)
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url))
+    page.goto(app_server.url + "/plan?city=shenzhen&stops=oct-loft,huaqiang-north&date=2026-12-01")
+    wait_ready(page)
+    shown = page.locator(".cp-share-link")
+    expect(shown).to_have_count(1)
+    link = shown.inner_text().strip()
+    assert "/plan?city=shenzhen&stops=oct-loft,huaqiang-north&" in link and "date=2026-12-01" in link
+    page.get_by_role("button", name="Copy link").click()
+    expect(page.get_by_role("status").filter(has_text="Link copied")).to_be_visible()
+    assert page.evaluate("() => navigator.clipboard.readText()") == link
+    assert not [u for u in fetched if "SyntaxHighlighter" in u]
+
+    page.add_init_script(NO_CLIPBOARD_API)
+    page.goto(app_server.url + "/plan?city=shenzhen&stops=oct-loft&date=2026-12-01&lang=zh")
+    wait_ready(page)
+    page.get_by_role("button", name="复制链接").click()
+    expect(page.get_by_role("status").filter(has_text="链接已复制")).to_be_visible()
+    assert (
+        page.evaluate("() => window.getSelection().toString()") == page.locator(".cp-share-link").inner_text()
+    )
+    assert traffic.app_errors() == []
 
 
 # A stop's row at 390 px (it was about 230 px a stop): its name and must-see box beside one line
