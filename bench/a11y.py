@@ -167,7 +167,7 @@ STILL_LOOKS = 6  # about 600 ms: Streamlit adds a map's frame a moment after its
 
 
 def shape(page: Any) -> str:
-    """The page's shape now (``_SHAPE_JS``): pass it to ``settle`` after an action."""
+    """The page's shape now (``_SHAPE_JS``): pass it to ``settle`` after an action (``settle_after`` does both)."""
     return str(page.evaluate(_SHAPE_JS))
 
 
@@ -179,6 +179,13 @@ def settle(page: Any, before: str | None = None, timeout_ms: float = 60_000) -> 
     page.wait_for_function(_STILL_JS, arg=[STILL_LOOKS, before], timeout=timeout_ms, polling=100)
 
 
+def settle_after(page: Any, action: Any) -> None:
+    """Do ``action()`` (a tap, a click) and ``settle`` once the page has changed because of it."""
+    before = shape(page)
+    action()
+    settle(page, before)
+
+
 def open_view(page: Any, base_url: str, view: str, lang: str) -> None:
     """Open a view in ``lang``, tap what it needs tapped (``CLICKS``), and wait until it settles."""
     page.goto(view_url(base_url, view, lang))
@@ -186,9 +193,7 @@ def open_view(page: Any, base_url: str, view: str, lang: str) -> None:
     if view in CLICKS:
         taps = CLICKS[view]
         for selector in (taps,) if isinstance(taps, str) else taps:
-            before = shape(page)
-            page.click(selector)
-            settle(page, before)
+            settle_after(page, lambda selector=selector: page.click(selector))
 
 
 def audit_page(

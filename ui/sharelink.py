@@ -62,7 +62,8 @@ SHARE_CSS = """<style>
 }
 .cp-share-copy {
   align-self: flex-start; min-height: 2.75rem; padding: 0.25rem 0.9rem; border-radius: 0.5rem;
-  border: 1px solid #8b8d98; background: #ffffff; color: #0e1117; font: inherit; cursor: pointer;
+  border: 1px solid #8b8d98; background: #ffffff; color: #0e1117; font: inherit; font-size: 0.875rem;
+  cursor: pointer;
 }
 .cp-share-copy:hover { border-color: #b00c26; color: #b00c26; }
 .cp-share-copy:focus-visible { outline: 3px solid #b00c26; outline-offset: 2px; }

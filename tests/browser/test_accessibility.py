@@ -223,9 +223,7 @@ def test_every_signed_in_curate_section_has_no_wcag_22_aa_violation(
             if radio.is_checked():  # the section shown on signing in
                 a11y.settle(page)
             else:
-                before = a11y.shape(page)
-                radio.click()
-                a11y.settle(page, before)
+                a11y.settle_after(page, radio.click)
             findings = a11y.audit_page(
                 page, axe_source, view=f"curate {section}", size=size, lang=lang, waivers=WAIVERS, strict=True
             )
