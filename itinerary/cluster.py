@@ -238,7 +238,9 @@ class Cluster:
 
     def stop(self) -> None:
         if self.proxy is not None and self.proxy.poll() is None:
-            self.proxy.send_signal(signal.SIGQUIT)  # nginx's graceful stop
+            # nginx's fast stop: a graceful one (SIGQUIT) waits for every open websocket, up to
+            # the timeout below, and the apps behind it are killed next anyway
+            self.proxy.send_signal(signal.SIGTERM)
             try:
                 self.proxy.wait(10)
             except subprocess.TimeoutExpired:

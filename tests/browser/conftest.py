@@ -1,7 +1,9 @@
 """Browser tests: Playwright drives Debian's Chromium against a real `streamlit run`.
 
-Only the app's own address is reached; map tile requests are answered with a local blank tile
-and any other outside request is refused and recorded, so a test can assert there were none.
+Only the app's own address is reached: Chromium runs as on a machine without internet
+(``bench.a11y.OFFLINE``: no host name resolves), so map tiles and anything else outside fail at
+once. Tests record what a page asked for outside (``watch``), and can assert there was nothing
+but tiles; a test that wants tiles to load answers them with a blank one (``answer_tiles``).
 """
 
 from __future__ import annotations
@@ -24,10 +26,10 @@ from urllib.parse import urlparse
 
 import pytest
 
+from bench.a11y import CHROMIUM_ARGS
 from tests.conftest import DATA, ROOT
 
 CHROMIUM = os.environ.get("CITYPLUS_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic"]
 ARTIFACTS = ROOT / "test-artifacts"
 # a 1x1 transparent PNG, served for every tile request (the map shows its plain background)
 BLANK_TILE = base64.b64decode(
@@ -206,7 +208,7 @@ class Traffic:
     console_errors: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # the app's own URLs that answered >= 400
-    refuse_tiles: bool = False
+    headers: list[str] = field(default_factory=list)  # every outside request with its headers
 
     def app_errors(self) -> list[str]:
         """Console errors other than failed loads: tiles that cannot load (no network here) and
@@ -214,9 +216,31 @@ class Traffic:
         return [e for e in self.console_errors if not e.startswith("Failed to load resource")]
 
 
-def outside_of(*urls: str) -> re.Pattern[str]:
-    """Every URL except those under ``urls``: the requests a test's route handler must see."""
-    return re.compile("^(?!(?:" + "|".join(re.escape(u.rstrip("/")) for u in urls) + ")(?:/|$))")
+def watch(target: object, app_urls: tuple[str, ...], traffic: Traffic) -> None:
+    """Record in ``traffic`` every request of a page or context (its frames' too) to outside the
+    app at ``app_urls``: tiles in ``tiles``, the rest in ``outside``, and every one of them with
+    its headers in ``headers``. The browser is offline (``CHROMIUM_ARGS``): they all fail."""
+
+    def seen(request: object) -> None:
+        url = request.url  # type: ignore[attr-defined]
+        if url.startswith(app_urls) or url.startswith(("data:", "blob:", "about:")):
+            return
+        if urlparse(url).netloc.endswith(TILE_HOSTS):
+            traffic.tiles.append(url)
+        else:
+            traffic.outside.append(url)
+        traffic.headers.append(f"{url} {request.headers}")  # type: ignore[attr-defined]
+
+    target.on("request", seen)  # type: ignore[attr-defined]
+
+
+def answer_tiles(target: object) -> None:
+    """Answer a page's or context's tile requests with a blank tile, as a tile server would (the
+    map then shows its plain background). This routes, which turns that page's cache off."""
+    target.route(  # type: ignore[attr-defined]
+        re.compile(r"^https?://[^/]*(?:" + "|".join(re.escape(h) for h in TILE_HOSTS) + ")/"),
+        lambda route: route.fulfill(status=200, content_type="image/png", body=BLANK_TILE),
+    )
 
 
 @pytest.fixture
@@ -231,8 +255,8 @@ def contexts(browser: object) -> Iterator[object]:
     Streamlit's scripts (several MB) in its cache and compiled, so the next page does not fetch
     and compile them again (a page load took 3.4 s in a new context, 2.7 s in a used one). The
     app keeps nothing in the browser (no cookies, no storage): its state is the session's, and a
-    new page is a new session. Every context runs LEAFLET_HOOK and RUNS_HOOK; a test routes its
-    own page."""
+    new page is a new session. Every context runs LEAFLET_HOOK and RUNS_HOOK. Nothing routes
+    requests here (the browser is offline), which keeps the cache on."""
     from playwright.sync_api import Browser, BrowserContext
 
     assert isinstance(browser, Browser)
@@ -253,30 +277,12 @@ def contexts(browser: object) -> Iterator[object]:
 
 @pytest.fixture
 def page(contexts: object, app_server: AppServer, traffic: Traffic) -> Iterator[object]:
-    from playwright.sync_api import Response, Route
+    from playwright.sync_api import Response
 
     assert callable(contexts)
     app_host = urlparse(app_server.url).netloc
-
-    def handle(route: Route) -> None:
-        url = route.request.url
-        host = urlparse(url).netloc
-        if host == app_host or url.startswith(("data:", "blob:", "about:")):
-            route.continue_()
-        elif host.endswith(TILE_HOSTS):
-            traffic.tiles.append(url)
-            if traffic.refuse_tiles:
-                route.abort()
-            else:
-                route.fulfill(status=200, content_type="image/png", body=BLANK_TILE)
-        else:
-            traffic.outside.append(url)
-            route.abort()
-
     pg = contexts(1366, 900).new_page()
-    # only what is not the app's goes through Python: a handler for every one of the app's own
-    # requests (its scripts, styles, the components' pages) slowed each page load down
-    pg.route(outside_of(app_server.url), handle)
+    watch(pg, (app_server.url,), traffic)
     pg.on("dialog", lambda d: (traffic.dialogs.append(d.message), d.dismiss()))
 
     def on_response(response: Response) -> None:

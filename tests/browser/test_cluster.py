@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from itinerary import accounts as acc
 from itinerary import cluster, store
 from itinerary import curation as cu
-from tests.browser.conftest import free_port, outside_of, wait_ready
+from tests.browser.conftest import free_port, wait_ready
 from tests.browser.test_curate import type_into
 from tests.conftest import DATA, ROOT, copied_pg_url
 
@@ -76,11 +76,10 @@ def node_cookies(pair: cluster.Cluster) -> dict[int, str]:
 
 
 def visitor(browser: Browser, pair: cluster.Cluster, node: str | None) -> BrowserContext:
-    """A browser context with its own cookies (the node cookie if given); outside requests refused."""
+    """A browser context with its own cookies (the node cookie if given), offline like every one."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     if node is not None:
         context.add_cookies([{"name": cluster.NODE_COOKIE, "value": node, "url": pair.url}])
-    context.route(outside_of(pair.url), lambda route: route.abort())
     return context
 
 

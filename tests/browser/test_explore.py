@@ -12,6 +12,7 @@ from tests.browser.conftest import (
     HOSTILE_NAME,
     AppServer,
     Traffic,
+    answer_tiles,
     map_frame,
     pins,
     screenshot,
@@ -32,6 +33,7 @@ def published(city: str, theme: str | None = None) -> list[str]:
 
 
 def test_map_renders_offline_with_every_landmark(page: Page, app_server: AppServer, traffic: Traffic) -> None:
+    answer_tiles(page)  # a tile server that answers: the map's tiles load
     page.goto(app_server.url + "/")
     wait_ready(page)
     expected = published("shenzhen")
@@ -52,7 +54,7 @@ def test_map_renders_offline_with_every_landmark(page: Page, app_server: AppServ
 
 
 def test_map_works_when_tiles_cannot_load(page: Page, app_server: AppServer, traffic: Traffic) -> None:
-    traffic.refuse_tiles = True  # an event hall without network
+    # an event hall without network: the browser reaches nothing outside (conftest), tiles included
     page.goto(app_server.url + "/?city=seattle")
     wait_ready(page)
     assert pins(page, len(published("seattle"))) == published("seattle")

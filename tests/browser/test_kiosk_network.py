@@ -19,11 +19,11 @@ from tests.browser.conftest import (
     LEAFLET_HOOK,
     AppServer,
     Traffic,
-    outside_of,
     screenshot,
     start_server,
     stop_server,
     wait_ready,
+    watch,
 )
 from tests.conftest import DATA
 
@@ -73,16 +73,7 @@ def test_the_kiosk_loop_shows_the_network_with_an_arc_per_partner_city(
     context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True)
     context.add_init_script(LEAFLET_HOOK)
     traffic = Traffic()
-
-    def handle(route):  # type: ignore[no-untyped-def]
-        url = route.request.url
-        if url.startswith(kiosk_server.url) or url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:  # offline: tiles and everything else are refused
-            traffic.outside.append(url)
-            route.abort()
-
-    context.route(outside_of(kiosk_server.url), handle)
+    watch(context, (kiosk_server.url,), traffic)  # offline: tiles and everything else fail
     page = context.new_page()
     page.on("pageerror", lambda e: traffic.console_errors.append(str(e)))
     served = seed.load_dir(kiosk_server.data_dir)
@@ -134,8 +125,7 @@ def test_the_network_page_is_large_and_touch_friendly_at_kiosk_sizes(
     browser: Browser, kiosk_server: AppServer, size: tuple[int, int], big: bool, under: bool
 ) -> None:
     context = browser.new_context(viewport={"width": size[0], "height": size[1]}, has_touch=True)
-    context.add_init_script(LEAFLET_HOOK)
-    context.route(outside_of(kiosk_server.url), lambda route: route.abort())  # offline
+    context.add_init_script(LEAFLET_HOOK)  # offline, like every context of the suite
     page = context.new_page()
     try:
         page.goto(kiosk_server.url + "/network?city=tsukuba")

@@ -26,11 +26,13 @@ from tests.browser.conftest import (
     LEAFLET_HOOK,
     RUNS_HOOK,
     AppServer,
+    Traffic,
     map_frame,
     pins,
     start_server,
     stop_server,
     wait_ready,
+    watch,
 )
 from tests.browser.test_accessibility import WAIVERS, _describe, _open, axe_source  # noqa: F401
 from tests.browser.test_map_keyboard import UNNAMED, enter_opens_its_card, tab_to_marker
@@ -69,18 +71,9 @@ def big_city(
 def big_page(browser: Browser, big_city: tuple[AppServer, list]) -> Iterator[tuple[Page, list[str]]]:
     server, _ = big_city
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-US")
-    outside: list[str] = []
+    traffic = Traffic()  # offline, like every context of the suite: nothing leaves the machine
     errors: list[str] = []
-
-    def handle(route: Any) -> None:
-        url = route.request.url
-        if url.startswith(server.url) or url.startswith(("data:", "blob:", "about:")):
-            route.continue_()
-        else:  # tiles and anything else: nothing leaves the machine
-            outside.append(url)
-            route.abort()
-
-    context.route("**/*", handle)
+    watch(context, (server.url,), traffic)
     context.add_init_script(LEAFLET_HOOK)
     context.add_init_script(RUNS_HOOK)
     page = context.new_page()
@@ -89,7 +82,7 @@ def big_page(browser: Browser, big_city: tuple[AppServer, list]) -> Iterator[tup
     wait_ready(page)
     yield page, errors
     context.close()
-    assert not [u for u in outside if "tile.openstreetmap.org" not in u], "only tiles may be asked outside"
+    assert traffic.outside == [], "only tiles may be asked outside"
 
 
 def _view(frame: Any, lat: float, lon: float, zoom: int) -> None:

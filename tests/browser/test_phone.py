@@ -9,18 +9,15 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Browser, Page, expect
 
 from itinerary import seed
 from tests.browser.conftest import (
     ARTIFACTS,
-    BLANK_TILE,
     LEAFLET_HOOK,
     RUNS_HOOK,
-    TILE_HOSTS,
     AppServer,
     map_frame,
-    outside_of,
     pins,
     screenshot,
     settled,
@@ -38,16 +35,8 @@ MAP_FRAME = "iframe[data-testid='stCustomComponentV1']"
 
 @pytest.fixture
 def phone(browser: Browser, app_server: AppServer) -> Iterator[Page]:
-    """A touch screen of 390x844 that reaches only the app (tiles answered with a blank one)."""
+    """A touch screen of 390x844 that reaches only the app (offline, like every context here)."""
     context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, has_touch=True, locale="en-US")
-
-    def handle(route: Route) -> None:
-        if urlparse(route.request.url).netloc.endswith(TILE_HOSTS):
-            route.fulfill(status=200, content_type="image/png", body=BLANK_TILE)
-        else:
-            route.abort()
-
-    context.route(outside_of(app_server.url), handle)
     context.add_init_script(LEAFLET_HOOK)
     context.add_init_script(RUNS_HOOK)
     page = context.new_page()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -15,17 +14,17 @@ from itinerary import seed, store
 from itinerary.programmes import files, tokens
 from itinerary.programmes.records import Item, Programme, ProgrammeSet, Venue
 from tests.browser.conftest import (
-    BLANK_TILE,
     LEAFLET_HOOK,
     RUNS_HOOK,
-    TILE_HOSTS,
     AppServer,
+    Traffic,
     map_frame,
     read_qr,
     screenshot,
     start_server,
     stop_server,
     wait_ready,
+    watch,
 )
 from tests.conftest import DATA
 
@@ -117,31 +116,13 @@ def event_server(
         stop_server(server)
 
 
-class Seen:
-    def __init__(self) -> None:
-        self.outside: list[str] = []  # every request that left the app, with its headers
-
-
 def open_page(
-    browser: Browser, server: AppServer, path: str, size: tuple[int, int], seen: Seen, **extra: object
+    browser: Browser, server: AppServer, path: str, size: tuple[int, int], seen: Traffic, **extra: object
 ) -> Page:
     context = browser.new_context(viewport={"width": size[0], "height": size[1]}, **extra)  # type: ignore[arg-type]
     context.add_init_script(LEAFLET_HOOK)
     context.add_init_script(RUNS_HOOK)
-    app_host = urlparse(server.url).netloc
-
-    def handle(route):  # type: ignore[no-untyped-def]
-        request = route.request
-        if urlparse(request.url).netloc == app_host or request.url.startswith(("data:", "blob:", "about:")):
-            route.continue_()
-            return
-        seen.outside.append(f"{request.url} {request.headers}")
-        if urlparse(request.url).netloc.endswith(TILE_HOSTS):
-            route.fulfill(status=200, content_type="image/png", body=BLANK_TILE)
-        else:
-            route.abort()
-
-    context.route("**/*", handle)
+    watch(context, (server.url,), seen)  # every request that left the app, with its headers
     page = context.new_page()
     page.goto(server.url + path)
     wait_ready(page)
@@ -152,7 +133,7 @@ def test_phone_page_shows_now_and_next_at_the_pinned_clock_and_the_qr_decodes(
     browser: Browser, event_server: tuple[AppServer, str]
 ) -> None:
     server, token = event_server
-    seen = Seen()
+    seen = Traffic()
     page = open_page(
         browser, server, f"/programme?token={token}", (390, 844), seen, has_touch=True, is_mobile=True
     )
@@ -171,8 +152,8 @@ def test_phone_page_shows_now_and_next_at_the_pinned_clock_and_the_qr_decodes(
         f"{PUBLIC}/programme?token={token}&lang=en"
     ]
     screenshot(page, "programme-phone")
-    assert seen.outside, "the map asked for tiles"  # the check below saw the requests
-    assert not [r for r in seen.outside if token in r]  # not in a URL, not in a Referer
+    assert seen.tiles, "the map asked for tiles"  # the check below saw the requests
+    assert not [r for r in seen.headers if token in r]  # not in a URL, not in a Referer
     assert token not in server.log.read_text(errors="replace")
 
 
@@ -186,7 +167,7 @@ def test_a_wrong_token_is_the_same_plain_not_found(
         "/programme?city=shenzhen&programme=qianhai-diplomats-2023",
         "/programme",
     ):
-        page = open_page(browser, server, path, (390, 844), Seen())
+        page = open_page(browser, server, path, (390, 844), Traffic())
         expect(page.get_by_role("heading", name="Not found")).to_be_visible()
         # the whole page, not only its heading: the language switch above it may come after it
         expect(page.get_by_text("中文", exact=True)).to_be_visible()
@@ -198,7 +179,7 @@ def test_a_wrong_token_is_the_same_plain_not_found(
 def test_the_kiosk_in_event_mode(browser: Browser, event_server: tuple[AppServer, str]) -> None:
     server, _ = event_server
     page = open_page(
-        browser, server, "/kiosk?city=shenzhen&programme=expo-2023", (1920, 1080), Seen(), has_touch=True
+        browser, server, "/kiosk?city=shenzhen&programme=expo-2023", (1920, 1080), Traffic(), has_touch=True
     )
     card = page.locator("[data-kiosk-event='expo-2023']")
     expect(card).to_be_visible(timeout=30_000)

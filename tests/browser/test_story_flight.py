@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import LEAFLET_HOOK, AppServer, map_frame, outside_of, wait_ready
+from tests.browser.conftest import LEAFLET_HOOK, AppServer, map_frame, wait_ready
 from tests.browser.test_cityaccounts import NEAR_JS, place
 
 # the zoom at every move of the story's map from now on, and whether a move has ended
@@ -22,8 +22,7 @@ def test_the_story_map_flies_to_the_next_chapter_unless_less_motion_is_asked(
     browser: Browser, app_server: AppServer, motion: str, flies: bool
 ) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, reduced_motion=motion)
-    context.add_init_script(LEAFLET_HOOK)
-    context.route(outside_of(app_server.url), lambda route: route.abort())  # offline: no tiles
+    context.add_init_script(LEAFLET_HOOK)  # offline, like every context of the suite: no tiles
     page = context.new_page()
     try:
         page.goto(f"{app_server.url}/city?city=shenzhen&story=shenzhen-speed&chapter=2")
@@ -55,7 +54,6 @@ def test_the_page_opens_at_its_chapter_without_a_flight(browser: Browser, app_se
           L.Map.addInitHook(function () { const m = this; window.__moves = [];
             m.on("move", () => window.__moves.push(m.getZoom())); }); }, 0); })();"""
     )
-    context.route(outside_of(app_server.url), lambda route: route.abort())
     page = context.new_page()
     try:
         page.goto(f"{app_server.url}/city?city=shenzhen&story=shenzhen-speed&chapter=4")

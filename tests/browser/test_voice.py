@@ -8,25 +8,25 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from datetime import date
-from urllib.parse import urlparse
 
 import pandas as pd
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from itinerary import accounts as acc
 from itinerary import counts, store
 from itinerary.counts import figures
 from itinerary.curation import Curator
 from tests.browser.conftest import (
-    BLANK_TILE,
     LEAFLET_HOOK,
     RUNS_HOOK,
     AppServer,
+    Traffic,
     screenshot,
     start_server,
     stop_server,
     wait_ready,
+    watch,
 )
 from tests.conftest import DATA
 
@@ -53,27 +53,15 @@ def voice_server(
 def context(
     browser: Browser, voice_server: tuple[AppServer, store.Store]
 ) -> Iterator[tuple[BrowserContext, list[str]]]:
-    """A fresh browser (a new session) that reaches nothing outside the app; tiles are blank."""
+    """A fresh browser (a new session) that reaches nothing outside the app (offline, like every
+    context of the suite): the requests it tried other than tiles."""
     server, _ = voice_server
-    outside: list[str] = []
-    app_host = urlparse(server.url).netloc
-
-    def handle(route: Route) -> None:
-        url = route.request.url
-        host = urlparse(url).netloc
-        if host == app_host or url.startswith(("data:", "blob:", "about:")):
-            route.continue_()
-        elif host.endswith("tile.openstreetmap.org"):
-            route.fulfill(status=200, content_type="image/png", body=BLANK_TILE)
-        else:
-            outside.append(url)
-            route.abort()
-
+    traffic = Traffic()
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
-    ctx.route("**/*", handle)
+    watch(ctx, (server.url,), traffic)
     ctx.add_init_script(LEAFLET_HOOK)
     ctx.add_init_script(RUNS_HOOK)
-    yield ctx, outside
+    yield ctx, traffic.outside
     ctx.close()
 
 
