@@ -4,6 +4,10 @@ Only the app's own address is reached: Chromium runs as on a machine without int
 (``bench.a11y.OFFLINE``: no host name resolves), so map tiles and anything else outside fail at
 once. Tests record what a page asked for outside (``watch``), and can assert there was nothing
 but tiles; a test that wants tiles to load answers them with a blank one (``answer_tiles``).
+
+A server a test module starts for itself is a session fixture, not a module one: pytest-xdist
+hands a worker a module's tests in several batches, between other modules' tests, and a
+module-scoped server was stopped and started again between them (three extra starts a run).
 """
 
 from __future__ import annotations

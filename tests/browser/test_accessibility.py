@@ -159,7 +159,7 @@ def test_the_document_and_the_map_frame_declare_the_language_after_a_switch_and_
         page.wait_for_function(f"() => ({LANGS_OF_FRAMES})().every((lang) => lang === 'en')")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # a server: see the conftest docstring
 def staff_server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[AppServer]:
     """A server of its own with an admin account (the suite's server has none: its sign-in page
     shows how to create the first one, which the views above audit)."""

@@ -116,7 +116,7 @@ def test_the_network_draws_an_arc_for_every_partner_and_a_marker_opens_the_city(
 # --- the kiosk's loop runs the city's stories too --------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # a server: see the conftest docstring
 def kiosk_server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[AppServer]:
     tmp = tmp_path_factory.mktemp("kiosk-story")
     shutil.copytree(DATA, tmp / "data")

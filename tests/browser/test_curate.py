@@ -32,7 +32,7 @@ PASSWORD = "correct horse battery"
 IMPORTS = ROOT / "tests" / "fixtures" / "imports"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # a server: see the conftest docstring
 def app_server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[AppServer]:
     tmp = tmp_path_factory.mktemp("curate")
     data_dir = tmp / "data"

@@ -23,7 +23,7 @@ BARE = "see https://evil.example/login or www.evil.example, mail boss@evil.examp
 WEBSITE = "https://www.octloft.cn/(en)"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # a server: see the conftest docstring
 def app_server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[AppServer]:
     """The mini data set with bare URLs in every text of OCT Loft and the mini tour."""
     tmp = tmp_path_factory.mktemp("linked")

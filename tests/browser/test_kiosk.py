@@ -42,7 +42,7 @@ WAIT_MS = 60_000  # upper bounds of waits for the loop and the reset, not delays
 SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # a server: see the conftest docstring
 def kiosk_servers(
     tmp_path_factory: pytest.TempPathFactory, chromium_path: str
 ) -> Iterator[tuple[AppServer, AppServer]]:

@@ -56,7 +56,7 @@ STATE_JS = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # a server: see the conftest docstring
 def kiosk_server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[AppServer]:
     tmp = tmp_path_factory.mktemp("kiosk-network")
     shutil.copytree(DATA, tmp / "data")

@@ -49,7 +49,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # a server: see the conftest docstring
 def big_city(
     tmp_path_factory: pytest.TempPathFactory, chromium_path: str
 ) -> Iterator[tuple[AppServer, list]]:

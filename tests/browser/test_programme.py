@@ -84,7 +84,7 @@ EXPO = ProgrammeSet(
 )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # a server: see the conftest docstring
 def event_server(
     tmp_path_factory: pytest.TempPathFactory, chromium_path: str
 ) -> Iterator[tuple[AppServer, str]]:

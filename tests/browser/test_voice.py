@@ -34,7 +34,7 @@ PASSWORD = "correct horse battery"
 HOURS = "Tu-Su 09:30-17:30"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # a server: see the conftest docstring
 def voice_server(
     tmp_path_factory: pytest.TempPathFactory, chromium_path: str
 ) -> Iterator[tuple[AppServer, store.Store]]:
