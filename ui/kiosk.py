@@ -146,13 +146,16 @@ def kiosk_css(text: str, contrast: bool) -> str:
 class FillFrame(MacroElement):  # type: ignore[misc]
     """The kiosk map fills its frame, whose height the page's CSS sets per orientation and text
     step (streamlit-folium gives the map a fixed height in px; Leaflet follows the frame's resize);
-    its numbered markers are larger, to be read from 2 m (scaled about their centre: their anchor stays)."""
+    its numbered markers are larger, to be read from 2 m (scaled about their centre: their anchor
+    stays), and its zoom buttons are touch targets of 48 px like every button of the kiosk
+    (Leaflet draws them at 30 px; the id outranks Leaflet's touch rule)."""
 
     _template = Template(
         """
         {% macro header(this, kwargs) %}
         <style>#map_div, #map_div > .folium-map { height: 100vh !important; }
-        .cp-num { transform: scale(1.4); }</style>
+        .cp-num { transform: scale(1.4); }
+        #map_div .leaflet-bar a { width: 48px; height: 48px; line-height: 48px; font-size: 28px; }</style>
         {% endmacro %}
         """
     )

@@ -219,7 +219,8 @@ CONTROLS_JS = """
   let inside = [];
   if (frame && frame.contentDocument) {
     const items = frame.contentDocument.querySelectorAll(".leaflet-control a, .leaflet-marker-icon");
-    inside = [...items].map((e) => ({...box(e, map.top), name: e.getAttribute("aria-label") || e.title || ""}))
+    inside = [...items].map((e) => ({...box(e, map.top), name: e.getAttribute("aria-label") || e.title || "",
+      control: !!e.closest(".leaflet-control")}))
       .filter((e) => e.width > 0 && e.top >= map.top && e.bottom <= map.bottom);
   }
   const card = document.querySelector(".cp-kiosk-route");
@@ -251,6 +252,9 @@ def check_kiosk_view(page: Page, name: str, *, text_px: int) -> None:
     cut = [label["name"] for label in found["labels"] if label["cut"]]
     assert len(found["labels"]) >= 8 and not cut, f"{name}: cut-off button titles: {cut}"
     assert found["map"] is not None and found["inside"], f"{name}: no map or nothing on it"
+    controls = [c for c in found["inside"] if c["control"]]  # the map's zoom buttons
+    small = [c for c in controls if c["width"] < 48 or c["height"] < 48]
+    assert controls and not small, f"{name}: map controls under 48 px: {small}"
     if height > width:  # portrait: within reach from a wheelchair
         third = height / 3
         high = [b["name"] for b in found["buttons"] + found["inside"] if b["top"] < third]
