@@ -35,7 +35,7 @@ from tests.conftest import DATA, ROOT
 
 CHROMIUM = os.environ.get("CITYPLUS_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
-# a 1x1 transparent PNG, served for every tile request (the map shows its plain background)
+# a 1x1 transparent PNG, what answer_tiles serves for every tile (the map shows its plain background)
 BLANK_TILE = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGBgAAAABQABpfZFQAAAAABJRU5ErkJggg=="
 )
