@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import folium
+from branca.element import MacroElement
+from folium.template import Template
 
 from itinerary.cityaccounts import HOME, join_order
 from itinerary.geodesy import great_circle
@@ -114,7 +116,52 @@ def arc_group(
             tooltip=escape(label),
             aria_label=escape(label),
         ).add_to(group)
+    SpreadMarkers().add_to(group)
     return group
+
+
+class SpreadMarkers(MacroElement):  # type: ignore[misc]
+    """Keep every marker of its layer readable: where two would cover each other at the map's
+    zoom (Liège and The Hague are 180 km apart, a few pixels at world zoom), the later one is
+    drawn beside the earlier: the first free place of eight around its city, 32 px away, then of
+    eight 64 px away. Its arcs still end at the city; once the map is zoomed in far enough, each
+    marker is back on its city. Moving a marker moves its whole icon (the 30 px box that is
+    clicked, tapped and focused), not only what it shows."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (() => {
+          const group = {{ this._parent.get_name() }};
+          const ring = [[1, 0], [0, -1], [-1, 0], [0, 1], [1, -1], [-1, -1], [1, 1], [-1, 1]];
+          const tries = [[0, 0], ...ring.map(([x, y]) => [32 * x, 32 * y]), ...ring.map(([x, y]) => [64 * x, 64 * y])];
+          const spread = (map) => {
+            const placed = [];  // the boxes drawn so far: apart when 30 px apart on either axis
+            const free = (x, y) => placed.every((q) => Math.abs(q.x - x) >= 30 || Math.abs(q.y - y) >= 30);
+            group.eachLayer((layer) => {
+              if (!(layer instanceof L.Marker) || !layer._icon) { return; }
+              const p = map.latLngToLayerPoint(layer.getLatLng());
+              const [dx, dy] = tries.find(([x, y]) => free(p.x + x, p.y + y)) || [0, 0];
+              placed.push({x: p.x + dx, y: p.y + dy});
+              layer._icon.style.marginLeft = (dx - 15) + "px";  // the icon's anchor is (15, 15)
+              layer._icon.style.marginTop = (dy - 15) + "px";
+            });
+          };
+          // streamlit-folium may take the layer off the map and put it back: follow each time
+          let shown = null;
+          const again = () => spread(shown);
+          const start = () => { shown = group._map; spread(shown); shown.on("zoomend", again); };
+          group.on("add", start);
+          group.on("remove", () => { if (shown) { shown.off("zoomend", again); shown = null; } });
+          if (group._map) { start(); }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "SpreadMarkers"
 
 
 def city_at(found: Sequence[Arc], home: City, lat: float, lon: float) -> str | None:
