@@ -83,15 +83,23 @@ def test_a_story_link_opens_its_chapter_and_the_chapter_map(page: Page, app_serv
 ARCS_JS = "() => document.querySelectorAll('path.cp-arc').length"
 
 
-def test_the_network_draws_an_arc_for_every_partner_and_a_marker_opens_the_city(
-    page: Page, app_server: AppServer, traffic: Traffic
-) -> None:
+def open_network(page: Page, app_server: AppServer) -> tuple[object, seed.Dataset]:
+    """Open /network and wait until its map has drawn an arc for every partner city; the map's
+    frame, and the cities the server was seeded with (the shipped ones and the hostile one)."""
     page.goto(f"{app_server.url}/network")
     wait_ready(page)
     frame = map_frame(page)
-    served = seed.load_dir(app_server.data_dir)  # the shipped cities and the suite's hostile one
+    served = seed.load_dir(app_server.data_dir)
     partners = [c for c in served.cities if c.partnership != "home"]
     frame.wait_for_function(f"() => ({ARCS_JS})() === {len(partners)}", timeout=30_000)  # type: ignore[attr-defined]
+    return frame, served
+
+
+def test_the_network_draws_an_arc_for_every_partner_and_a_marker_opens_the_city(
+    page: Page, app_server: AppServer, traffic: Traffic
+) -> None:
+    frame, served = open_network(page, app_server)
+    partners = [c for c in served.cities if c.partnership != "home"]
     assert frame.evaluate(ARCS_JS) == len(partners)  # type: ignore[attr-defined]
     kinds = frame.evaluate(  # type: ignore[attr-defined]
         "() => [...document.querySelectorAll('path.cp-arc')].map((p) => p.getAttribute('class'))"
@@ -137,12 +145,7 @@ def test_no_marker_of_the_network_covers_another_and_the_hague_opens_its_city(
 ) -> None:
     page = contexts(*size).new_page()
     try:
-        page.goto(f"{app_server.url}/network")
-        wait_ready(page)
-        frame = map_frame(page)
-        served = seed.load_dir(app_server.data_dir)  # the shipped cities and the suite's hostile one
-        partners = [c for c in served.cities if c.partnership != "home"]
-        frame.wait_for_function(f"() => ({ARCS_JS})() === {len(partners)}", timeout=30_000)  # type: ignore[attr-defined]
+        frame, served = open_network(page, app_server)
         assert sorted(m["city"] for m in frame.evaluate(MARKERS_JS)) == sorted(c.id for c in served.cities)  # type: ignore[attr-defined]
         # Liège and The Hague are a few pixels apart at this zoom: once the map has its view
         # (streamlit-folium sets it after drawing the layer), no marker covers another
