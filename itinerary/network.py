@@ -76,6 +76,9 @@ def arcs(cities: Sequence[City], *, steps: int = 64) -> list[Arc]:
     ]
 
 
+MARKER_PX = 30  # a city's numbered marker, square
+
+
 def arc_group(
     found: Sequence[Arc],
     home: City,
@@ -109,14 +112,14 @@ def arc_group(
             icon=folium.DivIcon(
                 html=f'<div class="cp-num{" cp-current" if home_mark else ""}" data-city="{escape(city_id)}">'
                 f"{escape(marks.get(city_id, ''))}</div>",
-                icon_size=(30, 30),
-                icon_anchor=(15, 15),
+                icon_size=(MARKER_PX, MARKER_PX),
+                icon_anchor=(MARKER_PX // 2, MARKER_PX // 2),
                 class_name="cp-marker",
             ),
             tooltip=escape(label),
             aria_label=escape(label),
         ).add_to(group)
-    SpreadMarkers().add_to(group)
+    SpreadMarkers(MARKER_PX).add_to(group)
     return group
 
 
@@ -125,8 +128,8 @@ class SpreadMarkers(MacroElement):  # type: ignore[misc]
     zoom (Liège and The Hague are 180 km apart, a few pixels at world zoom), the later one is
     drawn beside the earlier: the first free place of eight around its city, 32 px away, then of
     eight 64 px away. Its arcs still end at the city; once the map is zoomed in far enough, each
-    marker is back on its city. Moving a marker moves its whole icon (the 30 px box that is
-    clicked, tapped and focused), not only what it shows."""
+    marker is back on its city. Moving a marker moves its whole icon (the ``size`` px box,
+    anchored at its centre, that is clicked, tapped and focused), not only what it shows."""
 
     _template = Template(
         """
@@ -136,15 +139,16 @@ class SpreadMarkers(MacroElement):  # type: ignore[misc]
           const ring = [[1, 0], [0, -1], [-1, 0], [0, 1], [1, -1], [-1, -1], [1, 1], [-1, 1]];
           const tries = [[0, 0], ...ring.map(([x, y]) => [32 * x, 32 * y]), ...ring.map(([x, y]) => [64 * x, 64 * y])];
           const spread = (map) => {
-            const placed = [];  // the boxes drawn so far: apart when 30 px apart on either axis
-            const free = (x, y) => placed.every((q) => Math.abs(q.x - x) >= 30 || Math.abs(q.y - y) >= 30);
+            const size = {{ this.size }}, half = size / 2;
+            const placed = [];  // the boxes drawn so far: apart when a box apart on either axis
+            const free = (x, y) => placed.every((q) => Math.abs(q.x - x) >= size || Math.abs(q.y - y) >= size);
             group.eachLayer((layer) => {
               if (!(layer instanceof L.Marker) || !layer._icon) { return; }
               const p = map.latLngToLayerPoint(layer.getLatLng());
               const [dx, dy] = tries.find(([x, y]) => free(p.x + x, p.y + y)) || [0, 0];
               placed.push({x: p.x + dx, y: p.y + dy});
-              layer._icon.style.marginLeft = (dx - 15) + "px";  // the icon's anchor is (15, 15)
-              layer._icon.style.marginTop = (dy - 15) + "px";
+              layer._icon.style.marginLeft = (dx - half) + "px";  // anchored at its centre
+              layer._icon.style.marginTop = (dy - half) + "px";
             });
           };
           // streamlit-folium may take the layer off the map and put it back: follow each time
@@ -159,9 +163,10 @@ class SpreadMarkers(MacroElement):  # type: ignore[misc]
         """
     )
 
-    def __init__(self) -> None:
+    def __init__(self, size: int) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "SpreadMarkers"
+        self.size = size
 
 
 def city_at(found: Sequence[Arc], home: City, lat: float, lon: float) -> str | None:

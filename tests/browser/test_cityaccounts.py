@@ -17,6 +17,7 @@ from tests.browser.conftest import (
     Traffic,
     map_frame,
     screenshot,
+    settled,
     start_server,
     stop_server,
     wait_ready,
@@ -150,6 +151,7 @@ def test_no_marker_of_the_network_covers_another_and_the_hague_opens_its_city(
         # Liège and The Hague are a few pixels apart at this zoom: once the map has its view
         # (streamlit-folium sets it after drawing the layer), no marker covers another
         frame.wait_for_function(f"() => ({COVERING_JS})().length === 0", timeout=15_000)  # type: ignore[attr-defined]
+        settled(page)  # a late render of the frame would set the first view again over the zoom below
         # zoomed in on the Low Countries, both markers are back on their cities
         frame.evaluate(ZOOM_JS, [51.4, 4.9, 7])  # type: ignore[attr-defined]
         placed = {m["city"]: m["margins"] for m in frame.evaluate(MARKERS_JS)}  # type: ignore[attr-defined]
