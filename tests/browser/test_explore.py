@@ -122,13 +122,18 @@ def test_choosing_in_the_list_opens_the_card(page: Page, app_server: AppServer) 
     page.goto(app_server.url + "/?city=seattle")
     wait_ready(page)
     grid = page.locator("[data-testid='stDataFrame']")
-    expect(grid).to_be_visible()
+    first = sorted(lm.name for lm in SHIPPED.landmarks if lm.city_id == "seattle")[0]
+    # the grid draws on a canvas, and writes its cells into a table behind it once it has drawn
+    # them: wait for row 1's name there, and for the page to stop moving, before aiming a click
+    # (CI once clicked a grid that was visible but had not drawn its rows yet)
+    expect(grid.get_by_test_id("glide-cell-1-0")).to_have_text(first)
+    grid.scroll_into_view_if_needed()
+    settled(page)
     # the first column of a selectable dataframe holds the row checkboxes; click row 1's
     box = grid.bounding_box()
     assert box is not None
     page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
     wait_ready(page)
-    first = sorted(lm.name for lm in SHIPPED.landmarks if lm.city_id == "seattle")[0]
     expect(page.get_by_role("heading", name=first)).to_be_visible()
 
 
