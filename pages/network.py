@@ -9,10 +9,11 @@ from itinerary.i18n import t
 from itinerary.markup import escape
 from ui.kiosk_network import NETWORK_PAGE_CSS
 from ui.mapview import clicked_point, show_map
-from ui.setup import set_query, setup_page, show_notices
+from ui.setup import scroll_into_view, set_query, setup_page, show_notices
 from ui.text import md_escape
 
 MAP_KEY = "network_map"
+PICKED_KEY = "network_picked"  # the city last chosen on the map, in this session
 
 ctx = setup_page("nav.network")
 lang, catalog = ctx.lang, ctx.catalog
@@ -42,6 +43,7 @@ def _on_click() -> None:
         chosen = network.city_at(found, home, *point)
         if chosen:
             set_query(city=chosen)
+            st.session_state[PICKED_KEY] = chosen  # its card is brought into view (below the map)
 
 
 map_col, time_col = st.columns([3, 2], gap="large")
@@ -79,7 +81,7 @@ with map_col:
     )
     # the chosen city's card (a click on the map, or the city in the link)
     chosen = ctx.city_id
-    with st.container(border=True, key="network_card"):
+    with st.container(border=True, key="scroll_network"):  # phone: in view once chosen (ui.setup)
         city = cities.loc[chosen]
         st.subheader(md_escape(city_name(chosen)), anchor=False)
         if city["portrait"]:
@@ -91,6 +93,8 @@ with map_col:
             icon=":material/location_city:",
             query_params=keep(chosen),
         )
+    if st.session_state.get(PICKED_KEY) == chosen:  # not when the page opens on a city
+        scroll_into_view("network", chosen)
 
 with time_col:
     st.subheader(t("network.timeline", lang), anchor=False)

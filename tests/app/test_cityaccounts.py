@@ -138,3 +138,17 @@ def test_the_sidebar_and_the_visitor_pages_link_to_the_city_page(make_app: AppFa
         shown = links(at)
         assert "City account" in shown and "City network" in shown  # the sidebar
         assert "About Tsukuba: the city account" in shown, page
+
+
+def scrolls(at: AppTest) -> list[str]:
+    """What the page's scroll scripts bring into view (ui.setup.scroll_into_view)."""
+    return re.findall(r'data-what="([^"]*)"', " ".join(str(el.proto.body) for el in at.get("html")))
+
+
+def test_the_network_brings_the_card_of_a_city_chosen_on_the_map_into_view(make_app: AppFactory) -> None:
+    at = make_app(NETWORK, city="seattle")
+    assert not at.exception
+    assert scrolls(at) == []  # opened on a city: the page stays at its top
+    at.session_state["network_picked"] = "seattle"  # what a tap on Seattle's marker sets (_on_click)
+    at.run()
+    assert scrolls(at) == ["seattle"]

@@ -101,6 +101,28 @@ def test_a_tapped_pin_shows_its_card_in_view(phone: Page, app_server: AppServer)
     assert "landmark" not in query(phone)
 
 
+@pytest.mark.parametrize(("lang", "name"), [("en", "Seattle"), ("zh", "西雅图")])
+def test_a_city_tapped_on_the_network_map_shows_its_card_in_view(
+    phone: Page, app_server: AppServer, lang: str, name: str
+) -> None:
+    phone.goto(app_server.url + f"/network?lang={lang}")
+    wait_ready(phone)
+    frame = map_frame(phone)
+    marker = frame.locator("[data-city='seattle']")  # type: ignore[attr-defined]
+    expect(marker).to_have_count(1)
+    phone.locator(MAP_FRAME).first.scroll_into_view_if_needed()
+    settled(phone)
+    marker.tap()
+    wait_ready(phone)
+    assert query(phone)["city"] == "seattle"
+    card = phone.locator(".st-key-scroll_network")
+    expect(card.get_by_role("heading", name=name)).to_be_visible()
+    box = in_viewport(phone, ".st-key-scroll_network")  # below the map and its legend before the tap
+    assert box["y"] >= 0
+    assert box["y"] + min(box["height"], HEIGHT - HEADER) <= HEIGHT + 1
+    screenshot(phone, f"phone-network-tapped-{lang}", whole=False)
+
+
 def test_the_sidebar_closes_after_choosing_a_page(phone: Page, app_server: AppServer) -> None:
     phone.goto(app_server.url + "/?city=seattle&lang=zh")
     wait_ready(phone)
