@@ -110,18 +110,20 @@ run: install
 
 # Unit and page tests run on TEST_WORKERS processes (pytest-xdist; each gets its own database
 # copies), then the few tests that measure real time (request spacing) alone, on a machine nothing
-# else loads, then the browser tests on TEST_WORKERS processes (each with its own servers and
-# Chromium).
+# else loads (only the files that hold them are collected), then the browser tests on TEST_WORKERS
+# processes (each with its own servers and Chromium; --dist loadgroup keeps a file's tests that
+# share costly servers, such as the kiosk's, on one worker).
 TEST_WORKERS ?= 2
+REALTIME_FILES = $(shell grep -rl --include='*.py' 'mark.realtime' tests/unit tests/app)
 # axe: tests/browser/test_accessibility.py runs axe-core in every page (it fails without it under CI=true).
 test: install browser spreadsheet calendar postgres axe nginx
 	$(PY) -m pytest -n $(TEST_WORKERS) -m "not realtime" tests/unit tests/app
-	$(PY) -m pytest -m realtime tests/unit tests/app
-	$(PY) -m pytest -n $(TEST_WORKERS) tests/browser
+	$(PY) -m pytest -m realtime $(REALTIME_FILES)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup tests/browser
 
 test-fast: install spreadsheet calendar postgres
 	$(PY) -m pytest -n $(TEST_WORKERS) -m "not realtime" tests/unit tests/app
-	$(PY) -m pytest -m realtime tests/unit tests/app
+	$(PY) -m pytest -m realtime $(REALTIME_FILES)
 
 lint: install
 	$(PY) -m ruff check .

@@ -34,6 +34,10 @@ from tests.browser.conftest import (
 from tests.browser.test_accessibility import WAIVERS, axe_source  # noqa: F401 (a fixture)
 from tests.conftest import DATA
 
+# every test here on one worker (make test runs the browser tests with --dist loadgroup): one pair
+# of kiosk servers for them all, not a pair per worker
+pytestmark = pytest.mark.xdist_group("kiosk")
+
 PUBLIC = "https://visit.example.org"
 INTERVAL_S = 1.0
 LONG_IDLE_S = 600.0  # never reached during the test
