@@ -30,7 +30,11 @@ from urllib.parse import urlparse
 
 import pytest
 
-from bench.a11y import CHROMIUM_ARGS
+from bench.a11y import CHROMIUM_ARGS, settle
+from itinerary import accounts as acc
+from itinerary import counts, store
+from itinerary.i18n import t
+from itinerary.voice import Inbox, Message, session_bucket
 from tests.conftest import DATA, ROOT
 
 CHROMIUM = os.environ.get("CITYPLUS_CHROMIUM", "/usr/bin/chromium")
@@ -543,3 +547,60 @@ def read_qr(image: object, expected: str, timeout: float = 20.0) -> list[str]:
         if texts == [expected] or time.monotonic() > deadline:
             return texts
         image.page.wait_for_timeout(200)  # the next reading, not a wait for the answer
+
+
+# --- a server with an admin account (test_accessibility.py, test_access.py) -----------------------
+
+STAFF_PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")  # a server: see the conftest docstring
+def staff_server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[AppServer]:
+    """A server of its own with an admin account (the suite's server has none: its sign-in page
+    shows how to create the first one, which test_accessibility.py audits). Here, not in a test
+    module: a fixture imported into a second module is a second fixture, and started a second
+    server on the same worker."""
+    tmp = tmp_path_factory.mktemp("a11y-staff")
+    shutil.copytree(DATA, tmp / "data")
+    database = store.open_store(f"sqlite:///{tmp / 'browser.db'}")
+    store.ensure_seeded(database, tmp / "data")
+    acc.AccountStore(database).add("ada", STAFF_PASSWORD, acc.ADMIN, [])
+    seed_voice(database)
+    server = start_server(tmp, tmp / "data")
+    yield server
+    stop_server(server)
+
+
+def seed_voice(database: store.Store) -> None:
+    """One visitor's report in the Inbox and a few counts for Reach, so both sections show it all."""
+    message = Message(
+        city_id="shenzhen",
+        kind="correction",
+        topic="hours",
+        landmark_id="oct-loft",
+        text="<b>Opens</b> at nine",
+        proposed="Tu-Su 09:00-18:00",
+        page="explore",
+    )
+    Inbox(database).send(message, session=session_bucket("a11y"), landmarks={"oct-loft"}, themes=())
+    for event, key, n in (
+        (counts.PAGE_VIEW, "explore", 5),
+        (counts.ITINERARY_OPEN, "shenzhen-must-go", 3),
+        (counts.EXPORT, "gpx", 2),
+        (counts.KIOSK_TOUCH, "", 4),
+        (counts.SEARCH_EMPTY, "ferry", 2),
+    ):
+        counts.count(database, event, city_id="shenzhen", key=key, by=n, timezone="Asia/Shanghai")
+
+
+def sign_in_admin(page: object, server: AppServer, lang: str) -> None:
+    """Sign in as the staff server's admin on Curate in ``lang``."""
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    page.goto(f"{server.url}/curate?lang={lang}")
+    settle(page)
+    page.get_by_role("textbox", name=t("cur.signin.user", lang)).fill("ada")
+    page.get_by_role("textbox", name=t("cur.signin.password", lang)).fill(STAFF_PASSWORD)
+    page.get_by_role("button", name=t("cur.signin.submit", lang)).click()
+    expect(page.get_by_role("heading", name=t("cur.title", lang))).to_be_visible()

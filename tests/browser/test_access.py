@@ -10,10 +10,9 @@ from playwright.sync_api import BrowserContext, expect
 
 from bench import a11y
 from itinerary.i18n import t
-from tests.browser.conftest import AppServer, screenshot
-from tests.browser.test_accessibility import WAIVERS, _describe, _open, sign_in_admin
+from tests.browser.conftest import AppServer, screenshot, sign_in_admin
+from tests.browser.test_accessibility import WAIVERS, _describe, _open
 from tests.browser.test_accessibility import axe_source as axe_source  # the fixture
-from tests.browser.test_accessibility import staff_server as staff_server  # the fixture
 
 
 @pytest.mark.parametrize("size", list(a11y.SIZES))

@@ -9,22 +9,16 @@ registry through ``make axe`` (``make test`` runs it), never from a CDN.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from bench import a11y
-from itinerary import accounts as acc
-from itinerary import counts, store
 from itinerary.i18n import t
-from itinerary.voice import Inbox, Message, session_bucket
-from tests.browser.conftest import AppServer, map_frame, start_server, stop_server, wait_ready
-from tests.conftest import DATA
+from tests.browser.conftest import AppServer, map_frame, sign_in_admin, wait_ready
 from ui.setup import HTML_LANG
 
-PASSWORD = "correct horse battery"
 CURATE_SECTIONS = [
     "landmarks",
     "itineraries",
@@ -157,53 +151,6 @@ def test_the_document_and_the_map_frame_declare_the_language_after_a_switch_and_
         expect(page.get_by_role("heading", name="Plan my route in Shenzhen")).to_be_visible()
         wait_ready(page)
         page.wait_for_function(f"() => ({LANGS_OF_FRAMES})().every((lang) => lang === 'en')")
-
-
-@pytest.fixture(scope="session")  # a server: see the conftest docstring
-def staff_server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[AppServer]:
-    """A server of its own with an admin account (the suite's server has none: its sign-in page
-    shows how to create the first one, which the views above audit)."""
-    tmp = tmp_path_factory.mktemp("a11y-staff")
-    shutil.copytree(DATA, tmp / "data")
-    database = store.open_store(f"sqlite:///{tmp / 'browser.db'}")
-    store.ensure_seeded(database, tmp / "data")
-    acc.AccountStore(database).add("ada", PASSWORD, acc.ADMIN, [])
-    seed_voice(database)
-    server = start_server(tmp, tmp / "data")
-    yield server
-    stop_server(server)
-
-
-def seed_voice(database: store.Store) -> None:
-    """One visitor's report in the Inbox and a few counts for Reach, so both sections show it all."""
-    message = Message(
-        city_id="shenzhen",
-        kind="correction",
-        topic="hours",
-        landmark_id="oct-loft",
-        text="<b>Opens</b> at nine",
-        proposed="Tu-Su 09:00-18:00",
-        page="explore",
-    )
-    Inbox(database).send(message, session=session_bucket("a11y"), landmarks={"oct-loft"}, themes=())
-    for event, key, n in (
-        (counts.PAGE_VIEW, "explore", 5),
-        (counts.ITINERARY_OPEN, "shenzhen-must-go", 3),
-        (counts.EXPORT, "gpx", 2),
-        (counts.KIOSK_TOUCH, "", 4),
-        (counts.SEARCH_EMPTY, "ferry", 2),
-    ):
-        counts.count(database, event, city_id="shenzhen", key=key, by=n, timezone="Asia/Shanghai")
-
-
-def sign_in_admin(page: Page, server: AppServer, lang: str) -> None:
-    """Sign in as the staff server's admin on Curate in ``lang``."""
-    page.goto(f"{server.url}/curate?lang={lang}")
-    a11y.settle(page)
-    page.get_by_role("textbox", name=t("cur.signin.user", lang)).fill("ada")
-    page.get_by_role("textbox", name=t("cur.signin.password", lang)).fill(PASSWORD)
-    page.get_by_role("button", name=t("cur.signin.submit", lang)).click()
-    expect(page.get_by_role("heading", name=t("cur.title", lang))).to_be_visible()
 
 
 @pytest.mark.parametrize("size", list(a11y.SIZES))
