@@ -25,7 +25,9 @@ def test_chinese_deep_link_for_a_partner_city(page: Page, app_server: AppServer,
     page.goto(app_server.url + "/?city=seattle&lang=zh")
     wait_ready(page)
     expect(page.get_by_role("heading", name="探索西雅图")).to_be_visible()
-    expect(page.get_by_role("combobox", name="城市")).to_be_visible()
+    # the sidebar's picker: the page's own (for phones) is hidden at this width by a style rule,
+    # which CI once saw not yet applied, both pickers in view for a moment (strict mode failed)
+    expect(page.get_by_test_id("stSidebar").get_by_role("combobox", name="城市")).to_be_visible()
     screenshot(page, "start-zh-seattle")
     assert traffic.outside == []
 

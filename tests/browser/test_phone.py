@@ -5,6 +5,7 @@ flow that works"; issue 10, section 2). Each test keeps its screenshots in test-
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
 
@@ -113,6 +114,8 @@ def test_a_city_tapped_on_the_network_map_shows_its_card_in_view(
     phone.locator(MAP_FRAME).first.scroll_into_view_if_needed()
     settled(phone)
     marker.tap()
+    # the tap's rerun may start after wait_ready has seen the page idle (CI): wait for its URL
+    expect(phone).to_have_url(re.compile(r"[?&]city=seattle"))
     wait_ready(phone)
     assert query(phone)["city"] == "seattle"
     card = phone.locator(".st-key-scroll_network")
