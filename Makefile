@@ -6,6 +6,12 @@ PORT ?= 8501
 CHROMIUM ?= /usr/bin/chromium
 SOFFICE ?= /usr/bin/soffice
 KHAL ?= /usr/bin/khal
+# Python keeps compiled modules (__pycache__/, which git ignores) even where the machine's
+# environment says not to (PYTHONDONTWRITEBYTECODE=1, usual in containers): without them every
+# process the tests start (each pytest worker, app server and command) compiled the project again,
+# and pytest rewrote the asserts of every test module again in each worker (collecting the unit and
+# page tests took 6.1 s, against 2.7 s with them).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: install run test test-fast lint bench browser spreadsheet calendar axe a11y postgres nginx cluster load constraints clean
 
