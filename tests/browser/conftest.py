@@ -52,6 +52,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Under --dist loadgroup, pytest-xdist appends "@group" to a grouped test's id, and its
+    scheduler keeps a group on one worker by it. Where that no longer holds (pytest 9.2 with
+    pytest-xdist 3.8, pytest-dev/pytest-xdist#1386), each worker would start the group's costly
+    servers for itself: such a test fails, saying so."""
+    grouped = getattr(item.config.option, "loadgroup", False) and item.get_closest_marker("xdist_group")
+    if grouped and "@" not in item.nodeid:
+        pytest.fail("--dist loadgroup does not group this test (pytest-dev/pytest-xdist#1386)")
+
+
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     if not Path(CHROMIUM).exists():
