@@ -13,6 +13,7 @@ module-scoped server was stopped and started again between them (three extra sta
 from __future__ import annotations
 
 import base64
+import contextlib
 import csv
 import io
 import os
@@ -23,9 +24,10 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
@@ -234,10 +236,10 @@ class Traffic:
         return [e for e in self.console_errors if not e.startswith("Failed to load resource")]
 
 
-def watch(target: object, app_urls: tuple[str, ...], traffic: Traffic) -> None:
-    """Record in ``traffic`` every request of a page or context (its frames' too) to outside the
-    app at ``app_urls``: tiles in ``tiles``, the rest in ``outside``, and every one of them with
-    its headers in ``headers``. The browser is offline (``CHROMIUM_ARGS``): they all fail."""
+def watch_handler(app_urls: tuple[str, ...], traffic: Traffic) -> Callable[[object], None]:
+    """A "request" listener that records in ``traffic`` every request to outside the app at
+    ``app_urls``: tiles in ``tiles``, the rest in ``outside``, and every one of them with its
+    headers in ``headers``. The browser is offline (``CHROMIUM_ARGS``): they all fail."""
 
     def seen(request: object) -> None:
         url = request.url  # type: ignore[attr-defined]
@@ -249,7 +251,13 @@ def watch(target: object, app_urls: tuple[str, ...], traffic: Traffic) -> None:
             traffic.outside.append(url)
         traffic.headers.append(f"{url} {request.headers}")  # type: ignore[attr-defined]
 
-    target.on("request", seen)  # type: ignore[attr-defined]
+    return seen
+
+
+def watch(target: object, app_urls: tuple[str, ...], traffic: Traffic) -> None:
+    """Record in ``traffic`` every request of a page or context (its frames' too) to outside the
+    app at ``app_urls`` (``watch_handler``)."""
+    target.on("request", watch_handler(app_urls, traffic))  # type: ignore[attr-defined]
 
 
 def answer_tiles(target: object) -> None:
@@ -266,45 +274,82 @@ def traffic() -> Traffic:
     return Traffic()
 
 
-@pytest.fixture(scope="session")
-def contexts(browser: object) -> Iterator[object]:
+class Contexts:
     """Browser contexts kept for the whole session, one per viewport and locale: ``contexts(width,
-    height, locale)``. A test opens its own page in one and closes it; the context keeps
-    Streamlit's scripts (several MB) in its cache and compiled, so the next page does not fetch
-    and compile them again (a page load took 3.4 s in a new context, 2.7 s in a used one). The
-    app keeps nothing in the browser (no cookies, no storage): its state is the session's, and a
-    new page is a new session. Every context runs LEAFLET_HOOK and RUNS_HOOK. Nothing routes
-    requests here (the browser is offline), which keeps the cache on. Each context keeps a blank
-    page open: once a context's last page closed, the next page cost Chromium about a quarter
-    more CPU (8 new Explore pages in a row: 19-21 s of CPU against 14-15 s, 3 December 2026)."""
-    from playwright.sync_api import Browser, BrowserContext
+    height, locale)`` is one of them, and ``with contexts.tab(width, height, locale) as page``
+    lends a test that context's own page.
 
-    assert isinstance(browser, Browser)
-    made: dict[tuple[int, int, str], BrowserContext] = {}
+    A context keeps Streamlit's scripts (several MB) in its cache and compiled, so the next page
+    does not fetch and compile them again (a page load took 3.4 s in a new context, 2.7 s in a
+    used one). The app keeps nothing in the browser (no cookies, no storage): its state is the
+    session's, and a new document is a new session. Every context runs LEAFLET_HOOK and
+    RUNS_HOOK. Nothing routes requests here (the browser is offline), which keeps the cache on.
 
-    def get(width: int, height: int, locale: str = "en-US") -> BrowserContext:
+    Each context keeps one page open for good, and lends it to one test at a time: opening the
+    app again in a page that had it open costs Chromium about 40 % less CPU than in a new page
+    (6 Explore loads: 6.3-7.6 s of CPU against 11.6-13.6 s; a page opened by the kept page, in
+    its renderer process, cost as much as a new one: 3 December 2026). And once a context's last
+    page closed, the next page cost about a quarter more again. After the test the page is
+    emptied (``about:blank``), its routes dropped and its viewport put back; what a navigation
+    does not undo (an init script of the page) a test does on a page of its own
+    (``contexts(...).new_page()``), and listeners are removed by whoever added them."""
+
+    def __init__(self, browser: object) -> None:
+        from playwright.sync_api import Browser, BrowserContext, Page
+
+        assert isinstance(browser, Browser)
+        self.browser = browser
+        self.made: dict[tuple[int, int, str], BrowserContext] = {}
+        self.kept: dict[tuple[int, int, str], Page] = {}
+
+    def __call__(self, width: int, height: int, locale: str = "en-US") -> Any:
         key = (width, height, locale)
-        if key not in made:
-            made[key] = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
-            made[key].add_init_script(LEAFLET_HOOK)
-            made[key].add_init_script(RUNS_HOOK)
-            made[key].new_page()  # kept open, blank: see above
-        return made[key]
+        if key not in self.made:
+            context = self.browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+            context.add_init_script(LEAFLET_HOOK)
+            context.add_init_script(RUNS_HOOK)
+            self.made[key] = context
+            self.kept[key] = context.new_page()
+        return self.made[key]
 
-    yield get
-    for context in made.values():
-        context.close()
+    @contextlib.contextmanager
+    def tab(self, width: int, height: int, locale: str = "en-US") -> Iterator[Any]:
+        """The kept page of the context for (width, height, locale), blank, for one test."""
+        context = self(width, height, locale)
+        key = (width, height, locale)
+        if self.kept[key].is_closed():  # the test before closed it
+            self.kept[key] = context.new_page()
+        page = self.kept[key]
+        try:
+            yield page
+        finally:
+            if not page.is_closed():
+                page.unroute_all(behavior="ignoreErrors")
+                page.goto("about:blank")  # ends the app's session in it
+                if page.viewport_size != {"width": width, "height": height}:
+                    page.set_viewport_size({"width": width, "height": height})
+
+    def close(self) -> None:
+        for context in self.made.values():
+            context.close()
+
+
+@pytest.fixture(scope="session")
+def contexts(browser: object) -> Iterator[Contexts]:
+    """The session's kept browser contexts and their pages (``Contexts``)."""
+    made = Contexts(browser)
+    yield made
+    made.close()
 
 
 @pytest.fixture
-def page(contexts: object, app_server: AppServer, traffic: Traffic) -> Iterator[object]:
+def page(contexts: Contexts, app_server: AppServer, traffic: Traffic) -> Iterator[object]:
+    """The desktop context's page for this test (``Contexts.tab``), watched: outside requests,
+    dialogs (dismissed), the app's failed responses, console errors and page errors go to
+    ``traffic``."""
     from playwright.sync_api import Response
 
-    assert callable(contexts)
     app_host = urlparse(app_server.url).netloc
-    pg = contexts(1366, 900).new_page()
-    watch(pg, (app_server.url,), traffic)
-    pg.on("dialog", lambda d: (traffic.dialogs.append(d.message), d.dismiss()))
 
     def on_response(response: Response) -> None:
         path = urlparse(response.url).path
@@ -313,11 +358,21 @@ def page(contexts: object, app_server: AppServer, traffic: Traffic) -> Iterator[
         if response.status >= 400 and urlparse(response.url).netloc == app_host and not probe:
             traffic.failed.append(f"{response.status} {response.url}")
 
-    pg.on("response", on_response)
-    pg.on("console", lambda m: traffic.console_errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: traffic.console_errors.append(str(e)))
-    yield pg
-    pg.close()
+    listeners = {
+        "request": watch_handler((app_server.url,), traffic),
+        "dialog": lambda d: (traffic.dialogs.append(d.message), d.dismiss()),
+        "response": on_response,
+        "console": lambda m: traffic.console_errors.append(m.text) if m.type == "error" else None,
+        "pageerror": lambda e: traffic.console_errors.append(str(e)),
+    }
+    with contexts.tab(1366, 900) as pg:
+        for event, listener in listeners.items():
+            pg.on(event, listener)
+        try:
+            yield pg
+        finally:
+            for event, listener in listeners.items():
+                pg.remove_listener(event, listener)
 
 
 # Runs in every frame before its scripts: registers each Leaflet map as it is created, so a test

@@ -3,14 +3,12 @@ both languages at phone and desktop width, with screenshots (issue 10 section 3)
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
-from playwright.sync_api import BrowserContext, expect
+from playwright.sync_api import expect
 
 from bench import a11y
 from itinerary.i18n import t
-from tests.browser.conftest import AppServer, screenshot, sign_in_admin
+from tests.browser.conftest import AppServer, Contexts, screenshot, sign_in_admin
 from tests.browser.test_accessibility import WAIVERS, _describe, _open
 from tests.browser.test_accessibility import axe_source as axe_source  # the fixture
 
@@ -18,7 +16,7 @@ from tests.browser.test_accessibility import axe_source as axe_source  # the fix
 @pytest.mark.parametrize("size", list(a11y.SIZES))
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_access_fields_of_the_editor_pass_axe(
-    contexts: Callable[..., BrowserContext], staff_server: AppServer, axe_source: str, lang: str, size: str
+    contexts: Contexts, staff_server: AppServer, axe_source: str, lang: str, size: str
 ) -> None:
     for page in _open(contexts, staff_server, size):
         sign_in_admin(page, staff_server, lang)

@@ -9,14 +9,14 @@ registry through ``make axe`` (``make test`` runs it), never from a CDN.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
 from bench import a11y
 from itinerary.i18n import t
-from tests.browser.conftest import AppServer, map_frame, sign_in_admin, wait_ready
+from tests.browser.conftest import AppServer, Contexts, map_frame, sign_in_admin, wait_ready
 from ui.setup import HTML_LANG
 
 CURATE_SECTIONS = [
@@ -76,14 +76,11 @@ def axe_source() -> str:
     return a11y.AXE_JS.read_text(encoding="utf-8")
 
 
-def _open(contexts: Callable[..., BrowserContext], server: AppServer, size: str) -> Iterator[Page]:
-    """A page of its own at ``size``, in the session's context of that size (conftest.contexts),
+def _open(contexts: Contexts, server: AppServer, size: str) -> Iterator[Page]:
+    """The kept page of the session's context of ``size`` (conftest.Contexts), for this test,
     offline like every page of the suite (conftest)."""
-    page = contexts(*a11y.SIZES[size]).new_page()
-    try:
+    with contexts.tab(*a11y.SIZES[size]) as page:
         yield page
-    finally:
-        page.close()
 
 
 def _describe(findings: list[a11y.Finding]) -> str:
@@ -99,7 +96,7 @@ def _describe(findings: list[a11y.Finding]) -> str:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("view", list(a11y.VIEWS))
 def test_page_has_no_wcag_22_aa_violation(
-    contexts: Callable[..., BrowserContext],
+    contexts: Contexts,
     app_server: AppServer,
     axe_source: str,
     view: str,
@@ -126,7 +123,7 @@ LANGS_OF_FRAMES = """() => [document.documentElement.lang,
 
 
 def test_the_document_and_the_map_frame_declare_the_language_after_a_switch_and_navigation(
-    contexts: Callable[..., BrowserContext], app_server: AppServer
+    contexts: Contexts, app_server: AppServer
 ) -> None:
     for page in _open(contexts, app_server, "desktop"):
         page.goto(app_server.url + "/?city=shenzhen")
@@ -156,7 +153,7 @@ def test_the_document_and_the_map_frame_declare_the_language_after_a_switch_and_
 @pytest.mark.parametrize("size", list(a11y.SIZES))
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_signed_in_curate_section_has_no_wcag_22_aa_violation(
-    contexts: Callable[..., BrowserContext], staff_server: AppServer, axe_source: str, lang: str, size: str
+    contexts: Contexts, staff_server: AppServer, axe_source: str, lang: str, size: str
 ) -> None:
     for page in _open(contexts, staff_server, size):
         sign_in_admin(page, staff_server, lang)

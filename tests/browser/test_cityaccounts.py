@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from itinerary import seed
 from tests.browser.conftest import (
     LEAFLET_HOOK,
     AppServer,
+    Contexts,
     Traffic,
     map_frame,
     screenshot,
@@ -154,10 +155,9 @@ def zoom(frame: object, lat: float, lon: float, level: int) -> None:
 
 @pytest.mark.parametrize("size", [(1366, 900), (390, 844)])
 def test_no_marker_of_the_network_covers_another_and_the_hague_opens_its_city(
-    contexts: Callable[..., BrowserContext], app_server: AppServer, size: tuple[int, int]
+    contexts: Contexts, app_server: AppServer, size: tuple[int, int]
 ) -> None:
-    page = contexts(*size).new_page()
-    try:
+    with contexts.tab(*size) as page:
         frame, served = open_network(page, app_server)
         assert sorted(m["city"] for m in frame.evaluate(MARKERS_JS)) == sorted(c.id for c in served.cities)  # type: ignore[attr-defined]
         # Liège and The Hague are a few pixels apart at this zoom: once the map has its view
@@ -180,8 +180,6 @@ def test_no_marker_of_the_network_covers_another_and_the_hague_opens_its_city(
         expect(
             page.locator(".st-key-scroll_network").get_by_role("heading", name="The Hague")
         ).to_be_in_viewport()
-    finally:
-        page.close()
 
 
 # --- the kiosk's loop runs the city's stories too --------------------------------------------------

@@ -11,7 +11,7 @@ from datetime import date
 
 import gpxpy
 import icalendar
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Request, expect
 
 from itinerary import counts, seed, store
 from itinerary.counts import figures
@@ -222,7 +222,11 @@ def test_copy_link_copies_the_plan_link_and_says_so(
     syntax highlighter (ui/sharelink.py)."""
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_server.url)
     fetched: list[str] = []
-    page.on("request", lambda r: fetched.append(r.url))
+
+    def fetch(request: Request) -> None:
+        fetched.append(request.url)
+
+    page.on("request", fetch)
     page.goto(app_server.url + "/plan?city=shenzhen&stops=oct-loft,huaqiang-north&date=2026-12-01")
     wait_ready(page)
     shown = page.locator(".cp-share-link")
@@ -233,15 +237,25 @@ def test_copy_link_copies_the_plan_link_and_says_so(
     expect(page.get_by_role("status").filter(has_text="Link copied")).to_be_visible()
     assert page.evaluate("() => navigator.clipboard.readText()") == link
     assert not [u for u in fetched if "SyntaxHighlighter" in u]
+    page.remove_listener("request", fetch)
 
-    page.add_init_script(NO_CLIPBOARD_API)
-    page.goto(app_server.url + "/plan?city=shenzhen&stops=oct-loft&date=2026-12-01&lang=zh")
-    wait_ready(page)
-    page.get_by_role("button", name="复制链接").click()
-    expect(page.get_by_role("status").filter(has_text="链接已复制")).to_be_visible()
-    assert (
-        page.evaluate("() => window.getSelection().toString()") == page.locator(".cp-share-link").inner_text()
-    )
+    # a page of its own without the Clipboard API: an init script stays with its page, and the
+    # fixture's page goes on to the next test (conftest.Contexts)
+    bare = page.context.new_page()
+    bare.on("pageerror", lambda e: traffic.console_errors.append(str(e)))
+    bare.on("console", lambda m: traffic.console_errors.append(m.text) if m.type == "error" else None)
+    try:
+        bare.add_init_script(NO_CLIPBOARD_API)
+        bare.goto(app_server.url + "/plan?city=shenzhen&stops=oct-loft&date=2026-12-01&lang=zh")
+        wait_ready(bare)
+        bare.get_by_role("button", name="复制链接").click()
+        expect(bare.get_by_role("status").filter(has_text="链接已复制")).to_be_visible()
+        assert (
+            bare.evaluate("() => window.getSelection().toString()")
+            == bare.locator(".cp-share-link").inner_text()
+        )
+    finally:
+        bare.close()
     assert traffic.app_errors() == []
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import csv
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from bench import a11y
 from bench.synthetic import make_city
@@ -26,6 +26,7 @@ from tests.browser.conftest import (
     LEAFLET_HOOK,
     RUNS_HOOK,
     AppServer,
+    Contexts,
     Traffic,
     map_frame,
     pins,
@@ -197,7 +198,7 @@ def test_a_filter_below_the_threshold_brings_back_the_cluster_layer(
 
 @pytest.mark.parametrize(("lang", "size"), [("en", "desktop"), ("zh", "phone")])
 def test_the_map_drawn_by_view_has_no_wcag_22_aa_violation(
-    contexts: Callable[..., BrowserContext],
+    contexts: Contexts,
     big_city: tuple[AppServer, list],
     axe_source: str,  # noqa: F811 (the fixture of test_accessibility)
     lang: str,
