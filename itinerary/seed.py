@@ -26,6 +26,7 @@ from itinerary.columns import (
     Column,
     FileSpec,
 )
+from itinerary.geodesy import haversine_km
 from itinerary.models import (
     Chapter,
     City,
@@ -36,7 +37,6 @@ from itinerary.models import (
     Story,
     Theme,
 )
-from itinerary.routing import haversine_km
 from itinerary.validation import CellError, Positions, Problem, ValidationError
 
 __all__ = [

@@ -16,7 +16,6 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
@@ -26,6 +25,7 @@ from itinerary.programmes.tables import define as programme_tables
 from itinerary.visitor_tables import define as visitor_tables
 
 if TYPE_CHECKING:
+    import pandas as pd
     from alembic.config import Config
 
 PROJECT_ROOT, DEFAULT_DB_PATH, DEFAULT_DATA_DIR = (
@@ -521,6 +521,8 @@ class Store:
 
     def frame(self, table: sa.Table, *where: Any, order_by: Any = None) -> pd.DataFrame:
         """Rows of a table as a DataFrame with the table's columns, even when empty."""
+        import pandas as pd  # here: a command that reads no frame starts without pandas (0.4 s)
+
         query = sa.select(table).where(*where)
         if order_by is not None:
             query = query.order_by(order_by)
