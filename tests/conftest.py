@@ -2,9 +2,10 @@
 
 ``db_url`` runs each test that asks for it twice: on a SQLite file and on the PostgreSQL server
 of ``CITYPLUS_TEST_PG_URL`` (default: the local server, database ``test``), in a schema of its
-own. The database is already migrated: a copy of a template migrated once per session
-(tests/templates.py says how and why). ``mini_db_url`` is the same with the ``mini`` fixture
-data seeded (``ensure_seeded`` on ``mini_dir`` then finds it unchanged). ``new_db_url``,
+own. The database is already migrated: a copy of a template migrated once per session, which
+on PostgreSQL is lent to one test at a time (tests/templates.py says how and why).
+``mini_db_url`` is the same with the ``mini`` fixture data seeded (``ensure_seeded`` on
+``mini_dir`` then finds it unchanged). ``new_db_url``,
 ``sqlite_url`` and ``pg_url`` are databases nothing has touched, for tests of migrations and
 first starts. A missing PostgreSQL server fails those tests: it is not a skip.
 """
@@ -87,6 +88,22 @@ def copied_pg_url(pg_schemas: tuple[list[str], PostgresTemplates], data_dir: Pat
     return pg_schema_url(schema)
 
 
+def lent_pg_url(request: pytest.FixtureRequest, data_dir: Path | None) -> str:
+    """A schema holding the migrated (seeded) template for this test only: lent, and given back
+    when the test ends (tests/templates.py), under a URL no other test gets (an application name
+    of its own), so that nothing a process keeps per database URL reaches the next test."""
+    templates = request.getfixturevalue("pg_schemas")[1]
+    try:
+        schema = templates.lend(data_dir)
+    except sa.exc.OperationalError as exc:
+        pytest.fail(f"PostgreSQL is not reachable at {PG_URL} ({exc.orig}); start it with: {START_PG}")
+    request.addfinalizer(lambda: templates.give_back(schema))
+    url = sa.make_url(pg_schema_url(schema)).update_query_dict(
+        {"application_name": f"t{uuid.uuid4().hex[:8]}"}
+    )
+    return url.render_as_string(hide_password=False)
+
+
 @pytest.fixture
 def pg_url(pg_schemas: tuple[list[str], PostgresTemplates]) -> str:
     """A PostgreSQL URL whose tables live in a fresh, empty schema."""
@@ -111,7 +128,7 @@ def copied_db_url(
     """A copy of the migrated template (seeded from ``data_dir`` if given) for this test;
     ``name`` is the SQLite file's, in ``tmp_path`` (the one ``sqlite_url`` names by default)."""
     if kind == "postgresql":
-        return copied_pg_url(request.getfixturevalue("pg_schemas"), data_dir)
+        return lent_pg_url(request, data_dir)
     target = request.getfixturevalue("tmp_path") / name
     return request.getfixturevalue("sqlite_templates").copy_to(target, data_dir)  # type: ignore[no-any-return]
 

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from itinerary import seed, store
-from tests.conftest import MINI, copied_db_url, copied_pg_url
+from tests.conftest import MINI, copied_db_url, copied_pg_url, pg_schema_url
 from tests.templates import PostgresTemplates
 from tests.unit.test_migrations import schema_diff
 
@@ -63,3 +63,68 @@ def test_a_postgresql_copy_has_the_schema_that_migrating_makes(
     ddl = templates._dump_ddl(fresh)
     assert ddl is not None and "FOREIGN KEY" in ddl and "nextval" in ddl
     assert templates._dump_ddl(copy_schema) == ddl
+
+
+def test_a_lent_schema_comes_back_as_the_template_was(
+    pg_schemas: tuple[list[str], PostgresTemplates],
+) -> None:
+    """What a test wrote is gone when the next test gets the schema: rows, history, the data
+    version and the sequences' values."""
+    templates = pg_schemas[1]
+    schema = templates.lend(MINI)
+    db = store.Store(pg_schema_url(schema))
+    with db.transaction() as conn:
+        conn.execute(store.landmarks.delete().where(store.landmarks.c.id == "oct-loft"))
+        conn.execute(
+            store.changes.insert().values(
+                entity="landmark", entity_id="oct-loft", city_id="shenzhen", version=1,
+                action="delete", username="ada", at=sa.func.now(), before="{}", after="{}",
+            )
+        )  # fmt: skip
+    assert db.data_version() == 2
+    db.engine.dispose()
+    templates.give_back(schema)
+
+    again = templates.lend(MINI)
+    assert again == schema  # lent again, not copied
+    db = store.Store(pg_schema_url(again))
+    back, files = db.dataset(), seed.load_dir(MINI)
+    assert sorted(map(repr, back.landmarks)) == sorted(map(repr, files.landmarks))
+    assert db.data_version() == 1
+    with db.transaction() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(store.changes)).scalar() == 0
+        conn.execute(
+            store.changes.insert().values(
+                entity="landmark", entity_id="x", city_id="shenzhen", version=1,
+                action="delete", username="ada", at=sa.func.now(), before="{}", after="{}",
+            )
+        )  # fmt: skip
+        first_id = conn.execute(sa.select(sa.func.min(store.changes.c.id))).scalar()
+    assert first_id == 1  # the sequence starts where the template's does
+    db.engine.dispose()
+    templates.give_back(again)
+
+
+@pytest.mark.parametrize(
+    "ddl",
+    [
+        'ALTER TABLE "{s}".landmarks ADD COLUMN extra text',
+        'CREATE TABLE "{s}".extra (id int)',
+        'CREATE INDEX extra_idx ON "{s}".landmarks (name)',
+        'DROP TABLE "{s}".changes',
+    ],
+    ids=["column added", "table made", "index made", "table dropped"],
+)
+def test_a_schema_whose_tables_a_test_changed_is_not_lent_again(
+    ddl: str, pg_schemas: tuple[list[str], PostgresTemplates]
+) -> None:
+    templates = pg_schemas[1]
+    schema = templates.lend(MINI)
+    engine = sa.create_engine(pg_schema_url(schema), poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(ddl.format(s=schema))
+    engine.dispose()
+    templates.give_back(schema)
+    other = templates.lend(MINI)
+    assert other != schema
+    templates.give_back(other)
