@@ -191,6 +191,12 @@ class PostgresTemplates:
             with engine.connect() as conn:
                 tables = sa.inspect(conn).get_table_names(schema=schema)
                 sequences = sa.inspect(conn).get_sequence_names(schema=schema)
+                self.names[key] = list(  # every relation: tables, their indexes, sequences
+                    conn.exec_driver_sql(
+                        "SELECT relname FROM pg_class WHERE relnamespace = (%(s)s::text)::regnamespace",
+                        {"s": schema},
+                    ).scalars()
+                )
         finally:
             engine.dispose()
         # rows in foreign-key order (the migrated tables are the metadata's, which a test checks);
@@ -207,15 +213,7 @@ class PostgresTemplates:
         # a test database need not survive a power cut: the commit need not wait for the disk
         no_wait = "SET LOCAL synchronous_commit TO off;\n"
         deletes = [f'DELETE FROM "{TARGET}"."{t}";' for t in sorted(tables, key=lambda t: -order.get(t, -1))]
-        self.resets[key] = no_wait + "\n".join(deletes + copies)
-        with engine.connect() as conn:
-            self.names[key] = list(
-                conn.exec_driver_sql(
-                    "SELECT relname FROM pg_class WHERE relnamespace = (%(s)s::text)::regnamespace",
-                    {"s": schema},
-                ).scalars()
-            )
-        engine.dispose()
+        self.resets[key] = no_wait + "\n".join(deletes + copies)  # rows out in the reverse order
         return no_wait + f'CREATE SCHEMA "{TARGET}";\n' + ddl + "\n" + "\n".join(copies)
 
     def _dump_ddl(self, schema: str) -> str | None:

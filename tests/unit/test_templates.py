@@ -14,6 +14,16 @@ from tests.templates import PostgresTemplates
 from tests.unit.test_migrations import schema_diff
 
 
+def log_delete(conn: sa.Connection, landmark_id: str) -> None:
+    """A row of history: a landmark deleted."""
+    conn.execute(
+        store.changes.insert().values(
+            entity="landmark", entity_id=landmark_id, city_id="shenzhen", version=1,
+            action="delete", username="ada", at=sa.func.now(), before="{}", after="{}",
+        )
+    )  # fmt: skip
+
+
 def test_a_copy_is_migrated_and_empty(db_url: str) -> None:
     assert schema_diff(db_url, store.metadata) == []
     db = store.Store(db_url)  # no migration: it is up to date already
@@ -37,12 +47,7 @@ def test_copies_are_separate(kind: str, request: pytest.FixtureRequest) -> None:
     first = store.Store(copied_db_url(request, kind, MINI, name="first.db"))
     with first.transaction() as conn:
         conn.execute(store.landmarks.delete().where(store.landmarks.c.id == "oct-loft"))
-        conn.execute(
-            store.changes.insert().values(
-                entity="landmark", entity_id="oct-loft", city_id="shenzhen", version=1,
-                action="delete", username="ada", at=sa.func.now(), before="{}", after="{}",
-            )
-        )  # fmt: skip
+        log_delete(conn, "oct-loft")
     second = store.Store(copied_db_url(request, kind, MINI, name="second.db"))
     assert len(second.dataset().landmarks) == len(first.dataset().landmarks) + 1
     assert second.data_version() == 1 and first.data_version() == 2
@@ -75,12 +80,7 @@ def test_a_lent_schema_comes_back_as_the_template_was(
     db = store.Store(pg_schema_url(schema))
     with db.transaction() as conn:
         conn.execute(store.landmarks.delete().where(store.landmarks.c.id == "oct-loft"))
-        conn.execute(
-            store.changes.insert().values(
-                entity="landmark", entity_id="oct-loft", city_id="shenzhen", version=1,
-                action="delete", username="ada", at=sa.func.now(), before="{}", after="{}",
-            )
-        )  # fmt: skip
+        log_delete(conn, "oct-loft")
     assert db.data_version() == 2
     db.engine.dispose()
     templates.give_back(schema)
@@ -93,12 +93,7 @@ def test_a_lent_schema_comes_back_as_the_template_was(
     assert db.data_version() == 1
     with db.transaction() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(store.changes)).scalar() == 0
-        conn.execute(
-            store.changes.insert().values(
-                entity="landmark", entity_id="x", city_id="shenzhen", version=1,
-                action="delete", username="ada", at=sa.func.now(), before="{}", after="{}",
-            )
-        )  # fmt: skip
+        log_delete(conn, "x")
         first_id = conn.execute(sa.select(sa.func.min(store.changes.c.id))).scalar()
     assert first_id == 1  # the sequence starts where the template's does
     db.engine.dispose()
